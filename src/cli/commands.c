@@ -1,0 +1,11 @@
+/* The one table of subcommands. Add a line here for a new command. */
+#include "cli/command.h"
+
+extern const aw__cli_command aw__cmd_help;
+extern const aw__cli_command aw__cmd_version;
+
+const aw__cli_command *const aw__cli_commands[] = {
+    &aw__cmd_help,
+    &aw__cmd_version,
+    NULL,
+};
