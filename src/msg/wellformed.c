@@ -19,6 +19,7 @@
 #include <cbor.h>
 #include <jansson.h>
 #include <msgpack.h>
+#include <string.h>
 
 bool aw__wellformed_supported(aw__codec codec) {
     return codec == AW__CODEC_CBOR || codec == AW__CODEC_JSON || codec == AW__CODEC_MSGPACK;
@@ -228,6 +229,11 @@ aw_status aw__wellformed_cbor(const uint8_t *body, size_t len, aw_error *err) {
 /* ---- json ---- */
 
 aw_status aw__wellformed_json(const uint8_t *body, size_t len, aw_error *err) {
+    /* jansson's reader skips raw NUL bytes; JSON allows none anywhere. */
+    const uint8_t *nul = len ? memchr(body, 0, len) : NULL;
+    if (nul)
+        return aw__error_at(err, AW_MALFORMED, (uint64_t)(nul - body), "json: a NUL byte at %zu",
+                            (size_t)(nul - body));
     json_error_t jerr;
     /* DECODE_ANY: any value may be the top level (RFC 8259), ALLOW_NUL: the
      * escape \u0000 is valid JSON. Trailing non-space bytes are rejected. */
