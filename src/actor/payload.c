@@ -1,0 +1,36 @@
+/* Reference-counted message payloads. */
+#include "base/alloc.h"
+
+#include "airwasm/actor.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+aw_payload *aw_payload_new(size_t len) {
+    if (len > UINT32_MAX) return NULL;
+    aw_payload *p = aw__malloc(sizeof(aw_payload) + (len ? len : 1));
+    if (!p) return NULL;
+    atomic_init(&p->refs_, 1);
+    p->capacity_ = (uint32_t)(len ? len : 1);
+    p->len = len;
+    return p;
+}
+
+aw_payload *aw_payload_copy(const void *bytes, size_t len) {
+    aw_payload *p = aw_payload_new(len);
+    if (p && len) memcpy(p->bytes, bytes, len);
+    return p;
+}
+
+aw_payload *aw_payload_retain(aw_payload *p) {
+    /* Relaxed: a new reference is made from an existing one. */
+    if (p) atomic_fetch_add_explicit(&p->refs_, 1, memory_order_relaxed);
+    return p;
+}
+
+void aw_payload_release(aw_payload *p) {
+    if (!p) return;
+    /* acq_rel: every holder's last use happens before the free. */
+    if (atomic_fetch_sub_explicit(&p->refs_, 1, memory_order_acq_rel) == 1)
+        aw__free(p, sizeof(aw_payload) + p->capacity_);
+}

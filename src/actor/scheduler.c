@@ -1,0 +1,230 @@
+/* The scheduler: one worker thread per core, each with its own run queue of
+ * actors; idle workers steal, spin briefly, then park until work arrives.
+ * In deterministic mode there are no threads: the driving thread picks the
+ * next runnable actor and its batch size from a seeded generator.
+ *
+ * An actor is on at most one run queue and run by one worker at a time,
+ * because only the push that finds its mailbox idle schedules it
+ * (mailbox.c rule 4) and a worker reschedules it only itself. */
+#include "actor/system.h"
+
+#include "base/alloc.h"
+#include "platform/os.h"
+
+static _Thread_local aw__worker *current_worker;
+
+aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys) {
+    if (sys->cfg.deterministic) return &sys->det_cells;
+    aw__worker *w = current_worker;
+    return w && w->sys == sys ? &w->cells : NULL;
+}
+
+static uint64_t next_random(uint64_t *state) {
+    /* xorshift64*: small, fast and reproducible from the seed. */
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * UINT64_C(0x2545F4914F6CDD1D);
+}
+
+static void runq_push(aw__runq *q, aw_actor *a) {
+    a->run_next = NULL;
+    aw__mutex_lock(&q->lock);
+    if (q->tail)
+        q->tail->run_next = a;
+    else
+        q->head = a;
+    q->tail = a;
+    atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+                          memory_order_seq_cst);
+    aw__mutex_unlock(&q->lock);
+}
+
+static aw_actor *runq_pop(aw__runq *q) {
+    if (atomic_load_explicit(&q->length, memory_order_relaxed) == 0) return NULL;
+    aw__mutex_lock(&q->lock);
+    aw_actor *a = q->head;
+    if (a) {
+        q->head = a->run_next;
+        if (!q->head) q->tail = NULL;
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) - 1,
+                              memory_order_relaxed);
+    }
+    aw__mutex_unlock(&q->lock);
+    return a;
+}
+
+static void wake_one(aw_actor_system *sys) {
+    aw__mutex_lock(&sys->park_lock);
+    aw__cond_signal(&sys->park_cond);
+    aw__mutex_unlock(&sys->park_lock);
+}
+
+void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
+    atomic_fetch_add_explicit(&sys->pending, 1, memory_order_seq_cst);
+    if (sys->cfg.deterministic) {
+        /* Unordered set: the next turn is drawn at random anyway. */
+        aw__runq *q = &sys->workers[0].queue;
+        a->run_next = q->head;
+        q->head = a;
+        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+        return;
+    }
+    aw__worker *w = current_worker;
+    bool local = w && w->sys == sys;
+    if (!local) {
+        uint32_t i = atomic_fetch_add_explicit(&sys->next_inject, 1, memory_order_relaxed);
+        w = &sys->workers[i % sys->worker_count];
+    }
+    runq_push(&w->queue, a);
+    /* A worker that schedules onto its own queue runs the actor itself soon;
+     * waking a parked thread costs tens of microseconds, so only when there
+     * is more than it can take next. seq_cst fence: the Dekker pair of the
+     * parker's increment of sleepers followed by its queue check. */
+    if (local && atomic_load_explicit(&w->queue.length, memory_order_relaxed) < 2) return;
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&sys->sleepers, memory_order_seq_cst) > 0) wake_one(sys);
+}
+
+void aw__scheduler_idle(aw_actor_system *sys) {
+    if (atomic_fetch_sub_explicit(&sys->pending, 1, memory_order_seq_cst) == 1 &&
+        atomic_load_explicit(&sys->idle_waiters, memory_order_seq_cst) > 0) {
+        aw__mutex_lock(&sys->park_lock);
+        aw__cond_broadcast(&sys->idle_cond);
+        aw__mutex_unlock(&sys->park_lock);
+    }
+}
+
+static aw_actor *steal(aw__worker *w) {
+    aw_actor_system *sys = w->sys;
+    uint32_t n = sys->worker_count;
+    if (n < 2) return NULL;
+    uint32_t start = (uint32_t)(next_random(&w->rng) % n);
+    for (uint32_t k = 0; k < n; k++) {
+        aw__worker *victim = &sys->workers[(start + k) % n];
+        if (victim == w) continue;
+        aw_actor *a = runq_pop(&victim->queue);
+        if (a) return a;
+    }
+    return NULL;
+}
+
+static bool any_work(aw_actor_system *sys) {
+    for (uint32_t i = 0; i < sys->worker_count; i++)
+        if (atomic_load_explicit(&sys->workers[i].queue.length, memory_order_seq_cst) > 0)
+            return true;
+    return false;
+}
+
+static void park(aw__worker *w) {
+    aw_actor_system *sys = w->sys;
+    aw__mutex_lock(&sys->park_lock);
+    /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
+     * as a sleeper or we see its queue non-empty here. */
+    atomic_fetch_add_explicit(&sys->sleepers, 1, memory_order_seq_cst);
+    if (!any_work(sys) && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
+        aw__cond_wait_until(&sys->park_cond, &sys->park_lock, aw__clock_ns() + 100000000u);
+    atomic_fetch_sub_explicit(&sys->sleepers, 1, memory_order_seq_cst);
+    aw__mutex_unlock(&sys->park_lock);
+}
+
+static void *worker_main(void *arg) {
+    aw__worker *w = arg;
+    aw_actor_system *sys = w->sys;
+    current_worker = w;
+    uint32_t batch = sys->cfg.batch;
+    while (!atomic_load_explicit(&sys->stopping, memory_order_acquire)) {
+        aw_actor *a = runq_pop(&w->queue);
+        if (!a) a = steal(w);
+        if (a) {
+            if (aw__actor_run(a, batch)) runq_push(&w->queue, a);
+            continue;
+        }
+        uint64_t spin_until = aw__clock_ns() + sys->cfg.spin_ns;
+        bool found = false;
+        while (!found && aw__clock_ns() < spin_until &&
+               !atomic_load_explicit(&sys->stopping, memory_order_relaxed)) {
+            for (int i = 0; i < 16; i++) aw__cpu_relax();
+            found = any_work(sys);
+        }
+        if (!found) park(w);
+    }
+    aw__cell_cache_flush(&sys->cells, &w->cells);
+    current_worker = NULL;
+    return NULL;
+}
+
+aw_status aw__scheduler_start(aw_actor_system *sys) {
+    uint32_t n = sys->cfg.deterministic ? 1 : sys->cfg.workers;
+    sys->workers = aw__calloc(n, sizeof(aw__worker));
+    if (!sys->workers) return AW_NO_MEMORY;
+    uint32_t made = 0;
+    aw_status s = AW_OK;
+    for (; made < n; made++) {
+        aw__worker *w = &sys->workers[made];
+        w->sys = sys;
+        w->index = made;
+        w->rng = (uint64_t)made * UINT64_C(0x9E3779B97F4A7C15) + 1;
+        if ((s = aw__mutex_init(&w->queue.lock)) != AW_OK) break;
+    }
+    sys->worker_count = made;
+    if (s != AW_OK) return s;
+    if (sys->cfg.deterministic) {
+        sys->worker_count = 0;
+        return AW_OK;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        char name[16] = "aw-worker-";
+        name[10] = (char)('0' + i % 10);
+        s = aw__thread_create(&sys->workers[i].thread, worker_main, &sys->workers[i], name);
+        if (s != AW_OK) {
+            atomic_store_explicit(&sys->stopping, true, memory_order_release);
+            for (uint32_t j = 0; j < i; j++) aw__thread_join(sys->workers[j].thread, NULL);
+            return s;
+        }
+    }
+    return AW_OK;
+}
+
+void aw__scheduler_stop(aw_actor_system *sys) {
+    if (sys->cfg.deterministic || atomic_load(&sys->stopping)) return;
+    atomic_store_explicit(&sys->stopping, true, memory_order_seq_cst);
+    aw__mutex_lock(&sys->park_lock);
+    aw__cond_broadcast(&sys->park_cond);
+    aw__mutex_unlock(&sys->park_lock);
+    for (uint32_t i = 0; i < sys->worker_count; i++) aw__thread_join(sys->workers[i].thread, NULL);
+}
+
+void aw__scheduler_free(aw_actor_system *sys) {
+    if (!sys->workers) return;
+    uint32_t n = sys->cfg.deterministic ? 1 : sys->worker_count;
+    for (uint32_t i = 0; i < n; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
+    aw__cell_cache_flush(&sys->cells, &sys->det_cells);
+    aw__free(sys->workers, n * sizeof(aw__worker));
+    sys->workers = NULL;
+}
+
+bool aw__scheduler_det_step(aw_actor_system *sys) {
+    aw__runq *q = &sys->workers[0].queue;
+    uint32_t n = atomic_load_explicit(&q->length, memory_order_relaxed);
+    if (n == 0) return false;
+    /* Draw which runnable actor goes next, and how long it runs. */
+    uint32_t pick = (uint32_t)(next_random(&sys->det_rng) % n);
+    aw_actor **link = &q->head;
+    for (uint32_t i = 0; i < pick; i++) link = &(*link)->run_next;
+    aw_actor *a = *link;
+    *link = a->run_next;
+    atomic_store_explicit(&q->length, n - 1, memory_order_relaxed);
+    uint32_t batch = 1 + (uint32_t)(next_random(&sys->det_rng) % sys->cfg.batch);
+    if (aw__actor_run(a, batch)) {
+        a->run_next = q->head;
+        q->head = a;
+        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+    }
+    return true;
+}

@@ -1,0 +1,225 @@
+/* The actor system's internal structures, shared by the files of src/actor/.
+ *
+ * Actor cells live in a slot table of chunks that are only freed with the
+ * system, and a reference is (generation << 32 | slot index + 1). A sender
+ * pins the slot for the few instructions of a push: the slot state word packs
+ * the generation, an alive bit and a pin count, so a reference to a dead
+ * actor is refused, and the actor is finalised (mailbox drained, slot reused
+ * with the next generation) only once it is dead and unpinned. */
+#ifndef AW_ACTOR_SYSTEM_H
+#define AW_ACTOR_SYSTEM_H
+
+#include "actor/mailbox.h"
+#include "base/strmap.h"
+
+#define AW__SLOT_ALIVE (UINT64_C(1) << 31)
+#define AW__SLOT_PINS (AW__SLOT_ALIVE - 1)
+#define AW__SLOT_CHUNK 1024u
+#define AW__SLOT_CHUNKS 4096u /* up to 4 M actors */
+
+typedef enum aw__mode {
+    AW__MODE_RUNNING,  /* delivering messages */
+    AW__MODE_BLOCKED,  /* handler returned AW_BLOCK; waits for a wake */
+    AW__MODE_AWAITING, /* crashed in place; waits for AW__SIG_RESTART */
+    AW__MODE_DEAD
+} aw__mode;
+
+typedef struct aw__monitor {
+    aw_actor_ref watcher;
+    uint64_t id;
+} aw__monitor;
+
+typedef struct aw__worker aw__worker;
+
+struct aw_actor {
+    /* Written by producers (senders): the mailbox head and the slot word. */
+    aw__mailbox mailbox;
+    _Alignas(64) _Atomic uint64_t slot;
+
+    /* Set at spawn, read by everyone who holds a pin. */
+    aw_actor_system *sys;
+    const aw_behaviour *behaviour;
+    void *arg;
+    aw_actor_ref ref;
+    bool in_place;         /* supervised with restart in place */
+    bool trap_exit_default;
+
+    /* Owned by the worker running the actor (hand-over through run queues). */
+    void *state;
+    uint32_t mode;          /* aw__mode */
+    bool has_current;       /* current is held (YIELD, BLOCK) */
+    bool stop_requested;    /* aw_actor_stop was called */
+    bool trap_exit;
+    bool wake_pending;
+    bool initialised;       /* init succeeded and terminate is owed */
+    bool crash_set;         /* aw_actor_crash gave crash_reason */
+    aw_reason crash_reason;
+    aw_reason stop_reason;  /* of aw_actor_stop or aw_actor_crash */
+    aw_msg current;
+    aw__cell *deferred_head; /* messages received while blocked, in order */
+    aw__cell *deferred_tail;
+    aw_actor_ref *links;
+    uint32_t link_count, link_cap;
+    aw__monitor *monitors;
+    uint32_t monitor_count, monitor_cap;
+    aw_timer_id receive_timer;
+    uint64_t receive_token;
+    aw_actor *run_next; /* run queue link */
+
+    /* Under sys->names_lock. */
+    char *name;
+    bool names_closed;
+    /* Under sys->sup_lock: the supervisor state when this is a supervisor. */
+    void *sup;
+
+    /* Under sys->slot_lock. */
+    uint32_t free_next;
+};
+
+typedef struct aw__runq {
+    aw__mutex lock;
+    aw_actor *head, *tail;
+    _Atomic uint32_t length; /* read without the lock by thieves and parkers */
+} aw__runq;
+
+struct aw__worker {
+    aw_actor_system *sys;
+    uint32_t index;
+    aw__thread thread;
+    aw__runq queue;
+    aw__cell_cache cells;
+    uint64_t rng;
+};
+
+typedef struct aw__timers aw__timers;
+typedef struct aw__deadletters aw__deadletters;
+
+struct aw_actor_system {
+    aw_actor_config cfg;
+    aw__cell_pool cells;
+
+    /* Slot table. */
+    _Atomic(aw_actor *) chunks[AW__SLOT_CHUNKS];
+    /* Chunks are over-allocated by one cache line to align the actors, whose
+     * producer-written fields sit on their own lines; these are the blocks. */
+    void *chunk_raw[AW__SLOT_CHUNKS];
+    aw__mutex slot_lock;
+    uint32_t slot_next;  /* first never-used slot */
+    uint32_t slot_free;  /* free list head (index + 1), 0: empty */
+    _Atomic uint32_t live;
+
+    /* Scheduler. */
+    aw__worker *workers;
+    uint32_t worker_count;
+    _Atomic uint32_t next_inject;
+    _Atomic int64_t pending; /* actors scheduled or running */
+    _Atomic uint32_t sleepers;
+    _Atomic bool stopping;
+    aw__mutex park_lock;
+    aw__cond park_cond;
+    aw__cond idle_cond; /* signalled when pending drops to 0 and someone waits */
+    _Atomic uint32_t idle_waiters;
+
+    /* Deterministic mode: workers[0].queue is the set of runnable actors,
+     * with a seeded generator and a virtual clock. */
+    uint64_t det_rng;
+    uint64_t det_now;
+    aw__cell_cache det_cells;
+
+    _Atomic bool accepting;
+    _Atomic uint64_t messages_left; /* counted while shutting down */
+    _Atomic uint64_t next_monitor;
+    bool shut_down;
+
+    aw__mutex names_lock;
+    aw__strmap names;
+
+    aw__mutex sup_lock;
+
+    aw__timers *timers;
+    aw__deadletters *dead;
+};
+
+/* Slot table (system.c). */
+aw_actor *aw__actor_at(aw_actor_system *sys, aw_actor_ref ref);
+/* Pins the live actor named by ref; NULL when it is gone. */
+aw_actor *aw__actor_pin(aw_actor_system *sys, aw_actor_ref ref);
+void aw__actor_unpin(aw_actor *a);
+/* Allocates a slot and sets a->ref (not yet alive); NULL: out of memory. */
+aw_actor *aw__slot_alloc(aw_actor_system *sys);
+/* Returns the slot of a finalised actor with the next generation. */
+void aw__slot_release(aw_actor *a);
+/* Marks the actor dead; finalises it now when no pin is held. The caller
+ * must not touch the actor afterwards. */
+void aw__actor_bury(aw_actor *a);
+
+/* The current thread's cell cache for sys (a worker's) or NULL. */
+aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys);
+aw__cell *aw__cell_get(aw_actor_system *sys);
+void aw__cell_put(aw_actor_system *sys, aw__cell *cell);
+
+/* Scheduler (scheduler.c). */
+aw_status aw__scheduler_start(aw_actor_system *sys);
+void aw__scheduler_stop(aw_actor_system *sys);
+/* Puts an actor whose mailbox push found it idle on a run queue. */
+void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a);
+/* Counts an actor that went idle or died (pending accounting). */
+void aw__scheduler_idle(aw_actor_system *sys);
+void aw__scheduler_free(aw_actor_system *sys);
+/* Deterministic mode: runs one actor turn; false when nothing was runnable. */
+bool aw__scheduler_det_step(aw_actor_system *sys);
+
+/* Actors (actor.c). */
+/* Runs up to batch turns of a; true when it must be scheduled again. */
+bool aw__actor_run(aw_actor *a, uint32_t batch);
+/* Pushes a signal cell (not counted against the capacity) to ref. */
+aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
+                           const aw_msg *msg);
+/* Hands a message to the actor: current when it can take it, else deferred. */
+void aw__actor_accept(aw_actor *a, const aw_msg *msg);
+/* The actor exits: held messages to dead letters, terminate, links and
+ * monitors notified, slot buried. on_worker: it was running (pending count). */
+void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker);
+/* Crash in place: state terminated, links notified, mailbox kept. */
+void aw__actor_await_restart(aw_actor *a, aw_reason reason);
+/* Restart in place: init again; false when it failed and the actor died. */
+bool aw__actor_restart(aw_actor *a);
+/* Finalises a dead, unpinned actor: drains its mailbox, frees its slot. */
+void aw__actor_finalise(aw_actor *a);
+/* Kills the actor from the shutdown thread (workers stopped). */
+void aw__actor_shutdown(aw_actor *a, uint64_t *messages_left);
+/* Internal spawn used by supervisors. */
+aw_status aw__actor_spawn(aw_actor_system *sys, const aw_behaviour *b, void *arg,
+                          const aw_spawn_opts *opts, bool in_place, aw_actor_ref *out);
+
+/* Names (registry.c). */
+void aw__registry_forget(aw_actor *a);
+
+/* Dead letters (deadletter.c). */
+aw_status aw__deadletters_create(aw_actor_system *sys, uint32_t capacity);
+void aw__deadletters_free(aw_actor_system *sys);
+/* Records msg (takes its payload reference). */
+void aw__deadletter_add(aw_actor_system *sys, aw_actor_ref target, const aw_msg *msg,
+                        aw_status status, aw_reason reason);
+
+/* Timers (timer.c). */
+aw_status aw__timers_create(aw_actor_system *sys);
+/* Stops the timer thread and cancels what is left; returns how many. */
+uint32_t aw__timers_stop(aw_actor_system *sys);
+void aw__timers_free(aw_actor_system *sys);
+/* A timer that pushes signal sig with msg to `to` (receive timeouts). */
+aw_status aw__timer_signal_at(aw_actor_system *sys, uint64_t deadline_ns, aw_actor_ref to,
+                              uint32_t sig, const aw_msg *msg, aw_timer_id *id);
+/* Deterministic mode: the earliest deadline, false when none. */
+bool aw__timers_next(aw_actor_system *sys, uint64_t *deadline);
+/* Deterministic mode: fires every timer due at the virtual now. */
+void aw__timers_fire_due(aw_actor_system *sys);
+
+/* Supervisors (supervisor.c). */
+void aw__supervisor_forget(aw_actor *a);
+
+static inline uint32_t aw__ref_index(aw_actor_ref ref) {
+    return (uint32_t)(ref & 0xffffffffu) - 1u;
+}
+
+#endif
