@@ -1,0 +1,127 @@
+/* Trace ids: cheap per-message generation and the W3C traceparent text form.
+ * Ids need to be unique, not secret, so each thread runs its own xoshiro256**
+ * generator (a few ns per id, no shared state) seeded once from the OS. */
+#include "msg/trace.h"
+
+#include "platform/os.h"
+
+#include <string.h>
+
+typedef struct rng_state {
+    uint64_t s[4];
+    bool seeded;
+} rng_state;
+
+static _Thread_local rng_state thread_rng;
+
+static uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
+
+/* splitmix64 expands one word into a full state if the OS source fails, and
+ * makes sure the state is never all zero. */
+static uint64_t splitmix64(uint64_t *x) {
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng_state *r) {
+    uint64_t seed[4] = {0, 0, 0, 0};
+    if (aw__random_bytes(seed, sizeof seed) != AW_OK) {
+        seed[0] = aw__clock_realtime_ns() ^ (uint64_t)(uintptr_t)r;
+        seed[1] = aw__clock_ns();
+    }
+    uint64_t mix = seed[0] ^ seed[1] ^ seed[2] ^ seed[3];
+    for (int i = 0; i < 4; i++) r->s[i] = seed[i] ^ splitmix64(&mix);
+    r->seeded = true;
+}
+
+uint64_t aw__trace_random_u64(void) {
+    rng_state *r = &thread_rng;
+    if (!r->seeded) rng_seed(r);
+    for (;;) {
+        uint64_t result = rotl(r->s[1] * 5, 7) * 9;
+        uint64_t t = r->s[1] << 17;
+        r->s[2] ^= r->s[0];
+        r->s[3] ^= r->s[1];
+        r->s[1] ^= r->s[2];
+        r->s[0] ^= r->s[3];
+        r->s[2] ^= t;
+        r->s[3] = rotl(r->s[3], 45);
+        if (result != 0) return result;
+    }
+}
+
+void aw__trace_new_root(aw__trace *out, uint8_t flags) {
+    out->trace_hi = aw__trace_random_u64();
+    out->trace_lo = aw__trace_random_u64();
+    out->span_id = aw__trace_random_u64();
+    out->flags = flags;
+}
+
+void aw__trace_new_child(aw__trace *out, const aw__trace *parent) {
+    if (!parent || !aw__trace_is_set(parent)) {
+        aw__trace_new_root(out, parent ? parent->flags : 0);
+        return;
+    }
+    out->trace_hi = parent->trace_hi;
+    out->trace_lo = parent->trace_lo;
+    out->flags = parent->flags;
+    out->span_id = aw__trace_random_u64();
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static void put_hex(char *out, uint64_t value, int digits) {
+    for (int i = digits - 1; i >= 0; i--) {
+        out[i] = hex_digits[value & 0xf];
+        value >>= 4;
+    }
+}
+
+void aw__trace_format(const aw__trace *t, char out[AW__TRACEPARENT_LEN + 1]) {
+    memcpy(out, "00-", 3);
+    put_hex(out + 3, t->trace_hi, 16);
+    put_hex(out + 19, t->trace_lo, 16);
+    out[35] = '-';
+    put_hex(out + 36, t->span_id, 16);
+    out[52] = '-';
+    put_hex(out + 53, t->flags, 2);
+    out[55] = '\0';
+}
+
+/* Lowercase hex only: W3C trace-context forbids uppercase. */
+static bool get_hex(const char *text, int digits, uint64_t *value) {
+    uint64_t v = 0;
+    for (int i = 0; i < digits; i++) {
+        char c = text[i];
+        unsigned d;
+        if (c >= '0' && c <= '9') d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') d = (unsigned)(c - 'a' + 10);
+        else return false;
+        v = (v << 4) | d;
+    }
+    *value = v;
+    return true;
+}
+
+aw_status aw__trace_parse(const char *text, size_t len, aw__trace *out) {
+    if (len < AW__TRACEPARENT_LEN) return AW_MALFORMED;
+    uint64_t version, hi, lo, span, flags;
+    if (!get_hex(text, 2, &version) || version == 0xff) return AW_MALFORMED;
+    if (version == 0 && len != AW__TRACEPARENT_LEN) return AW_MALFORMED;
+    if (version != 0 && len > AW__TRACEPARENT_LEN && text[AW__TRACEPARENT_LEN] != '-')
+        return AW_MALFORMED;
+    if (text[2] != '-' || text[35] != '-' || text[52] != '-') return AW_MALFORMED;
+    if (!get_hex(text + 3, 16, &hi) || !get_hex(text + 19, 16, &lo) ||
+        !get_hex(text + 36, 16, &span) || !get_hex(text + 53, 2, &flags))
+        return AW_MALFORMED;
+    if ((hi | lo) == 0 || span == 0) return AW_MALFORMED;
+    out->trace_hi = hi;
+    out->trace_lo = lo;
+    out->span_id = span;
+    out->flags = (uint8_t)flags;
+    return AW_OK;
+}
