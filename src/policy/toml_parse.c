@@ -36,6 +36,12 @@ typedef struct key_path {
 
 static aw_status parse_value(aw__toml_parser *p, uint32_t depth, aw__toml_value **out);
 
+/* "n" when the type's name starts with a vowel, so messages read "an array". */
+static const char *article(aw__toml_type type) {
+    const char *name = aw__toml_type_name(type);
+    return strchr("aeiou", name[0]) ? "n" : "";
+}
+
 void aw__toml_position(aw__toml_parser *p, size_t pos, uint32_t *line, uint32_t *column) {
     if (pos < p->cache_pos) { /* only error paths go backwards */
         p->cache_pos = 0;
@@ -304,7 +310,7 @@ static aw_status parse_keyval(aw__toml_parser *p, aw__toml_value *table, uint32_
         if (v->type != AW__TOML_TABLE) {
             s = aw__toml_fail(p, part->pos, "key '%s' is already a%s %s, not a table",
                               key_text(&k, i + 1, name, sizeof name),
-                              v->type == AW__TOML_ARRAY || v->type == AW__TOML_INTEGER ? "n" : "",
+                              article(v->type),
                               aw__toml_type_name(v->type));
             goto fail;
         }
@@ -513,7 +519,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         } else if (v->type != AW__TOML_TABLE) {
             s = aw__toml_fail(p, part->pos, "key '%s' is already a%s %s, not a table",
                               key_text(&k, i + 1, name, sizeof name),
-                              v->type == AW__TOML_ARRAY || v->type == AW__TOML_INTEGER ? "n" : "",
+                              article(v->type),
                               aw__toml_type_name(v->type));
             goto fail;
         } else if (v->as.table.origin == AW__TOML_INLINE) {
@@ -551,8 +557,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         } else {
             s = aw__toml_fail(p, last->pos, "cannot define array of tables [[%s]]: '%s' is "
                                             "already a%s %s (line %u)", full, full,
-                              e->value->type == AW__TOML_ARRAY || e->value->type == AW__TOML_INTEGER
-                                  ? "n" : "",
+                              article(e->value->type),
                               aw__toml_type_name(e->value->type), e->line);
             goto fail;
         }
@@ -588,8 +593,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         } else {
             s = aw__toml_fail(p, start, "cannot define table [%s]: '%s' is already a%s %s (line "
                                         "%u)", full, full,
-                              e->value->type == AW__TOML_ARRAY || e->value->type == AW__TOML_INTEGER
-                                  ? "n" : "",
+                              article(e->value->type),
                               aw__toml_type_name(e->value->type), e->line);
             goto fail;
         }
