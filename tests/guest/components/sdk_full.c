@@ -27,7 +27,7 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
         aw_cancel(id);
     aw_send_json("peer", "{\"cast\":true}");
     aw_send_raw("peer", "x", 1);
-    aw_publish_json("sdk.events", "{\"seen\":1}");
+    aw_publish_json("events.sdk", "{\"seen\":1}"); /* not sdk.>: no loop */
     aw_logf(AW_LOG_INFO, "at %llu", (unsigned long long)aw_now_millis());
     aw_reply_bytes(reply, answer.ptr, answer.len);
     aw_buffer_free(&answer);
