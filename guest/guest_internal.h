@@ -1,6 +1,6 @@
 /* Shared pieces of the guest library: growable byte buffers kept across
  * messages (so steady-state traffic allocates nothing) and the memory the host
- * fills through cabi_realloc. */
+ * fills through cabi_realloc (realloc.c). */
 #ifndef AW_GUEST_INTERNAL_H
 #define AW_GUEST_INTERNAL_H
 
@@ -26,9 +26,17 @@ void aw__gbuf_trim(aw__gbuf *b);
 
 /* The shared zero-length block: reads as "", never freed. */
 uint8_t *aw__empty(void);
-/* True if ptr came from cabi_realloc's heap (not its shared empty block). */
+/* True if ptr is a malloc'd block from cabi_realloc (not the empty block, not
+ * an export argument in the arena). */
 bool aw__host_owned(const void *ptr);
-/* Frees a block the host allocated through cabi_realloc. */
+/* Frees a block the host allocated through cabi_realloc during an import. */
 void aw__host_free(void *ptr);
+
+/* Bracket an import that returns a string or list: its blocks are malloc'd
+ * for the author instead of taken from the export-argument arena. */
+void aw__import_begin(void);
+void aw__import_end(void);
+/* Releases every export argument; called when an export with arguments ends. */
+void aw__arena_reset(void);
 
 #endif

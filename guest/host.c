@@ -53,7 +53,9 @@ const char *aw_self_id(void) {
     if (!self) {
         /* The host wrote the string with cabi_realloc, which NUL-terminates
          * every block; it stays ours for the instance's life. */
+        aw__import_begin();
         host_self_id(ret_area);
+        aw__import_end();
         uint32_t len = load_u32(ret_area + 4);
         self = len ? (const char *)(uintptr_t)load_u32(ret_area) : "";
     }
@@ -114,7 +116,9 @@ aw_request_error aw_call(const char *target, const void *payload, size_t len,
                          uint32_t timeout_ms, aw_buffer *response) {
     response->ptr = aw__empty();
     response->len = 0;
+    aw__import_begin();
     host_call(target, strlen(target), payload, len, timeout_ms, ret_area);
+    aw__import_end();
     /* result<list<u8>, request-error>: disc u8 @0, {ptr @4, len @8} or error u8 @4. */
     if (ret_area[0] != 0)
         return (aw_request_error)(ret_area[4] + 1);

@@ -1,5 +1,5 @@
 /* The lifecycle exports' canonical-ABI side: arguments the host allocated
- * with cabi_realloc are owned here and freed after the handler; results are
+ * with cabi_realloc are owned here and released after the handler; results are
  * written to a static return area pointing into buffers that persist across
  * calls, so the post-return function only trims them. */
 #include "guest_internal.h"
@@ -135,12 +135,9 @@ uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sende
     reply_reset(&reply);
     handler(&msg, &reply);
 
-    /* The arguments are ours (canonical ABI): free them now that the handler,
-     * which only borrowed them, is done. */
-    if (sender_len)
-        aw__host_free(sender);
-    if (payload_len)
-        aw__host_free(payload);
+    /* The arguments are ours (canonical ABI): release them now that the
+     * handler, which only borrowed them, is done. */
+    aw__arena_reset();
 
     if (reply.failed)
         return write_result(1, (const uint8_t *)OUT_OF_MEMORY, sizeof OUT_OF_MEMORY - 1);
@@ -188,12 +185,9 @@ void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uin
                                    uint32_t a, uint32_t b) {
     aw_response resp = {.id = id, .codec = AW_CODEC_INVALID, .body = (const uint8_t *)"",
                         .payload = (const uint8_t *)""};
-    uint8_t *owned = NULL;
     if (disc == 0) {
-        if (b) {
-            owned = (uint8_t *)(uintptr_t)a;
-            resp.payload = owned;
-        }
+        if (b)
+            resp.payload = (const uint8_t *)(uintptr_t)a;
         resp.payload_len = b;
         split_payload(resp.payload, resp.payload_len, &resp.codec, &resp.body, &resp.body_len);
     } else if (disc == 1 && a <= 5) {
@@ -203,6 +197,5 @@ void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uin
         __builtin_trap();
     }
     handler(&resp);
-    if (owned)
-        aw__host_free(owned);
+    aw__arena_reset();
 }

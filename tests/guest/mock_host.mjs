@@ -328,6 +328,13 @@ scenario('sdk_full: every import and export through the SDK', () => {
   assert.ok(rt.logs.some((l) => /^sdk info: at \d{13}$/.test(l)), rt.logs.join('\n'));
   assert.ok(rt.logs.includes('sdk debug: callback 2: ok'), rt.logs.join('\n'));
   assert.deepEqual(full.health(), { state: 'healthy', reason: undefined });
+  // Steady traffic (a call, a request and its callback, casts, a publish and
+  // log lines per message) leaves the memory of both sides as it was.
+  for (let i = 0; i < 200; i++) rt.ask('sdk', json('{"warm":1}'));
+  const sizes = () => [full, rt.components.get('peer')].map((c) => c.ex.memory.buffer.byteLength);
+  const before = sizes();
+  for (let i = 0; i < 5000; i++) rt.ask('sdk', json('{"steady":1}'));
+  assert.deepEqual(sizes(), before, 'memory grew under steady traffic');
   // A raw message makes it cancel its request: no callback follows.
   const logsBefore = rt.logs.filter((l) => l.includes('callback')).length;
   rt.ask('sdk', prefixed(CODECS.raw, 'x'));
