@@ -9,6 +9,7 @@ packages=(
   libcmocka-dev
   clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc wabt
   libcbor-dev libjansson-dev libmsgpack-dev
+  llvm-19
   "$@"
 )
 

@@ -1,0 +1,201 @@
+/* The lifecycle exports' canonical-ABI side: arguments the host allocated
+ * with cabi_realloc are owned here and released after the handler; results are
+ * written to a static return area pointing into buffers that persist across
+ * calls, so the post-return function only trims them. */
+#include "guest_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The return area of init, handle-message and health: disc u8 @0, then a
+ * {ptr u32 @4, len u32 @8} list or string (docs/component-abi.md). One area
+ * suffices: the host calls the post-return function before the next export. */
+static _Alignas(8) uint8_t ret_area[12];
+
+struct aw_reply {
+    aw__gbuf buf;
+    bool is_error;
+    bool failed; /* out of memory while building: reported as an error */
+};
+
+static aw_reply reply;
+static aw__gbuf text; /* error texts of init and reasons of health */
+
+static uint8_t *write_result(uint8_t disc, const uint8_t *ptr, size_t len) {
+    ret_area[0] = disc;
+    uint32_t p = (uint32_t)(uintptr_t)ptr, l = (uint32_t)len;
+    memcpy(ret_area + 4, &p, 4);
+    memcpy(ret_area + 8, &l, 4);
+    return ret_area;
+}
+
+static const char OUT_OF_MEMORY[] = "component out of memory building its reply";
+
+static void reply_reset(aw_reply *r) {
+    r->buf.len = 0;
+    r->is_error = false;
+    r->failed = false;
+}
+
+static bool reply_failed(aw_reply *r) {
+    r->failed = true;
+    r->buf.len = 0;
+    return false;
+}
+
+bool aw_reply_bytes(aw_reply *r, const void *payload, size_t len) {
+    if (!aw__gbuf_reserve(&r->buf, len))
+        return reply_failed(r);
+    if (len)
+        memcpy(r->buf.data, payload, len);
+    r->buf.len = len;
+    r->buf.data[len] = 0;
+    r->is_error = false;
+    r->failed = false;
+    return true;
+}
+
+bool aw_reply_codec(aw_reply *r, uint64_t codec, const void *body, size_t len) {
+    if (!aw__gbuf_set_prefixed(&r->buf, codec, body, len))
+        return reply_failed(r);
+    r->is_error = false;
+    r->failed = false;
+    return true;
+}
+
+bool aw_reply_json(aw_reply *r, const char *json) {
+    return aw_reply_codec(r, AW_CODEC_JSON, json, strlen(json));
+}
+
+bool aw_reply_jsonf(aw_reply *r, const char *fmt, ...) {
+    uint8_t prefix[AW_UVARINT_MAX];
+    size_t n = aw_uvarint_encode(AW_CODEC_JSON, prefix);
+    va_list args;
+    va_start(args, fmt);
+    bool ok = aw__gbuf_vprintf(&r->buf, n, fmt, args);
+    va_end(args);
+    if (!ok)
+        return reply_failed(r);
+    memcpy(r->buf.data, prefix, n);
+    r->is_error = false;
+    r->failed = false;
+    return true;
+}
+
+bool aw_reply_error(aw_reply *r, const char *message) {
+    size_t len = strlen(message);
+    if (!aw_reply_bytes(r, message, len))
+        return false;
+    r->is_error = true;
+    return true;
+}
+
+bool aw_reply_errorf(aw_reply *r, const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    bool ok = aw__gbuf_vprintf(&r->buf, 0, fmt, args);
+    va_end(args);
+    if (!ok)
+        return reply_failed(r);
+    r->is_error = true;
+    r->failed = false;
+    return true;
+}
+
+const char *aw_errorf(const char *fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    bool ok = aw__gbuf_vprintf(&text, 0, fmt, args);
+    va_end(args);
+    return ok ? (const char *)text.data : OUT_OF_MEMORY;
+}
+
+/* Fills the codec/body view of a payload; a malformed prefix leaves the body
+ * empty and the codec AW_CODEC_INVALID for the handler to reject. */
+static void split_payload(const uint8_t *payload, size_t len, uint64_t *codec,
+                          const uint8_t **body, size_t *body_len) {
+    if (!aw_codec_split(payload, len, codec, body, body_len)) {
+        *codec = AW_CODEC_INVALID;
+        *body = (const uint8_t *)"";
+        *body_len = 0;
+    }
+}
+
+uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sender,
+                                      size_t sender_len, uint8_t *payload, size_t payload_len) {
+    /* With len 0 the host may pass any aligned pointer: never read it. */
+    aw_message msg = {
+        .sender = sender_len ? (const char *)sender : "",
+        .sender_len = sender_len,
+        .payload = payload_len ? payload : (const uint8_t *)"",
+        .payload_len = payload_len,
+    };
+    split_payload(msg.payload, payload_len, &msg.codec, &msg.body, &msg.body_len);
+
+    reply_reset(&reply);
+    handler(&msg, &reply);
+
+    /* The arguments are ours (canonical ABI): release them now that the
+     * handler, which only borrowed them, is done. */
+    aw__arena_reset();
+
+    if (reply.failed)
+        return write_result(1, (const uint8_t *)OUT_OF_MEMORY, sizeof OUT_OF_MEMORY - 1);
+    return write_result(reply.is_error ? 1 : 0, reply.buf.data, reply.buf.len);
+}
+
+uint8_t *aw__lifecycle_init(aw_init_handler handler) {
+    const char *error = handler();
+    if (!error)
+        return write_result(0, NULL, 0);
+    size_t len = strlen(error);
+    /* error may already point into text (aw_errorf). */
+    if ((const uint8_t *)error != text.data) {
+        if (!aw__gbuf_reserve(&text, len))
+            return write_result(1, (const uint8_t *)OUT_OF_MEMORY, sizeof OUT_OF_MEMORY - 1);
+        memmove(text.data, error, len + 1);
+        text.len = len;
+    }
+    return write_result(1, text.data, len);
+}
+
+uint8_t *aw__lifecycle_health(aw_health_handler handler) {
+    aw_health h = handler();
+    if (h.state == AW_HEALTHY)
+        return write_result(0, NULL, 0);
+    uint8_t disc = h.state == AW_DEGRADED ? 1 : 2;
+    const char *reason = h.reason ? h.reason : "";
+    size_t len = strlen(reason);
+    if ((const uint8_t *)reason != text.data) {
+        if (!aw__gbuf_reserve(&text, len))
+            return write_result(2, (const uint8_t *)OUT_OF_MEMORY, sizeof OUT_OF_MEMORY - 1);
+        memmove(text.data, reason, len + 1);
+        text.len = len;
+    }
+    return write_result(disc, text.data, len);
+}
+
+void aw__lifecycle_post_return(uint8_t *ret) {
+    (void)ret; /* always ret_area */
+    aw__gbuf_trim(&reply.buf);
+    aw__gbuf_trim(&text);
+}
+
+void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uint32_t disc,
+                                   uint32_t a, uint32_t b) {
+    aw_response resp = {.id = id, .codec = AW_CODEC_INVALID, .body = (const uint8_t *)"",
+                        .payload = (const uint8_t *)""};
+    if (disc == 0) {
+        if (b)
+            resp.payload = (const uint8_t *)(uintptr_t)a;
+        resp.payload_len = b;
+        split_payload(resp.payload, resp.payload_len, &resp.codec, &resp.body, &resp.body_len);
+    } else if (disc == 1 && a <= 5) {
+        resp.error = (aw_request_error)(a + 1);
+    } else {
+        /* The canonical ABI traps on a discriminant or enum case out of range. */
+        __builtin_trap();
+    }
+    handler(&resp);
+    aw__arena_reset();
+}
