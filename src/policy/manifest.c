@@ -8,37 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct {
-    const char *name;
-    uint32_t bit;
-    uint64_t multicodec;
-} codecs[] = {
-    {"raw", AW__CODEC_RAW, 0x55},
-    {"cbor", AW__CODEC_CBOR, 0x51},
-    {"json", AW__CODEC_JSON, 0x0200},
-    {"messagepack", AW__CODEC_MESSAGEPACK, 0x0201},
-    {"protobuf", AW__CODEC_PROTOBUF, 0x50},
-};
-#define CODEC_COUNT (sizeof codecs / sizeof codecs[0])
-
-uint32_t aw__codec_from_name(const char *name) {
-    for (size_t i = 0; i < CODEC_COUNT; i++)
-        if (strcmp(codecs[i].name, name) == 0) return codecs[i].bit;
-    return 0;
-}
-
-const char *aw__codec_name(uint32_t bit) {
-    for (size_t i = 0; i < CODEC_COUNT; i++)
-        if (codecs[i].bit == bit) return codecs[i].name;
-    return "?";
-}
-
-uint64_t aw__codec_multicodec(uint32_t bit) {
-    for (size_t i = 0; i < CODEC_COUNT; i++)
-        if (codecs[i].bit == bit) return codecs[i].multicodec;
-    return 0;
-}
-
 static bool is_word_char(char ch) {
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
            ch == '_' || ch == '-';
@@ -102,15 +71,16 @@ static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__m
     if (s != AW_OK) return s;
     m->accepts = 0;
     for (size_t i = 0; i < names.len && s == AW_OK; i++) {
-        uint32_t bit = aw__codec_from_name(names.items[i]);
-        if (!bit)
+        aw__codec codec;
+        if (aw__codec_from_name(names.items[i], strlen(names.items[i]), &codec) != AW_OK)
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "unknown codec '%.40s' (known: raw, cbor, json, messagepack, "
                                 "protobuf)", names.items[i]);
-        else if (m->accepts & bit)
+        else if (aw__codec_set_has(m->accepts, codec))
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "codec '%s' is listed twice", names.items[i]);
-        m->accepts |= bit;
+        else
+            m->accepts = aw__codec_set_with(m->accepts, codec);
     }
     aw__config_list_free(&names);
     return s;
@@ -303,7 +273,7 @@ static aw_status manifest_from(const char *path, const char *text, size_t len, a
         s = aw__error_set(err, AW_NO_MEMORY, "out of memory");
         goto fail;
     }
-    m->accepts = AW__CODEC_RAW;
+    m->accepts = aw__codec_set_with(AW__CODEC_SET_EMPTY, AW__CODEC_RAW);
     m->limits = (aw__manifest_limits){
         .memory_pages = AW__MANIFEST_DEFAULT_MEMORY_PAGES,
         .fuel_per_message = AW__MANIFEST_DEFAULT_FUEL,

@@ -4,22 +4,7 @@
 #define AW_POLICY_MANIFEST_H
 
 #include "config.h"
-
-/* Payload codecs a component may accept (ARCHITECTURE.md section 4), as bits. */
-typedef enum aw__codec {
-    AW__CODEC_RAW = 1u << 0,         /* multicodec 0x55 */
-    AW__CODEC_CBOR = 1u << 1,        /* 0x51 */
-    AW__CODEC_JSON = 1u << 2,        /* 0x0200 */
-    AW__CODEC_MESSAGEPACK = 1u << 3, /* 0x0201 */
-    AW__CODEC_PROTOBUF = 1u << 4,    /* 0x50 */
-} aw__codec;
-
-/* "raw", "cbor", "json", "messagepack", "protobuf" -> bit; 0 when unknown. */
-uint32_t aw__codec_from_name(const char *name);
-/* The bit's name, "?" for anything else. */
-const char *aw__codec_name(uint32_t bit);
-/* The bit's multicodec code (0x55, 0x51, 0x0200, 0x0201, 0x50); 0 for others. */
-uint64_t aw__codec_multicodec(uint32_t bit);
+#include "msg/multicodec.h"
 
 /* Defaults and bounds of [limits] (documented in docs/manifest.md). */
 #define AW__MANIFEST_DEFAULT_MEMORY_PAGES 256u /* 16 MiB */
@@ -57,7 +42,7 @@ typedef struct aw__manifest {
     char *name;    /* component id (aw__config_valid_id) */
     char *module;  /* .wasm path resolved against the manifest's directory */
     char *version; /* NULL when absent */
-    uint32_t accepts;    /* aw__codec bits; default AW__CODEC_RAW */
+    aw__codec_set accepts; /* msg/multicodec.h set; default {raw} */
     bool check_payloads; /* check cbor/json/messagepack bodies are well formed */
     aw__manifest_limits limits;
     /* [capabilities]: glob patterns; empty = deny everything. */
