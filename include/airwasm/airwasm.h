@@ -1,0 +1,144 @@
+/* airwasm's embedding API: the umbrella header for hosts written in C.
+ *
+ * A runtime owns an actor system (worker threads, timers) and the
+ * components running in it. Components are loaded from their manifests
+ * (Component.toml, docs/manifest.md) and started under one supervisor, either
+ * from a system file (docs/manifest.md, "System file") or from C. The host
+ * then talks to them with the same messages components use among themselves:
+ * casts, requests with a callback, synchronous calls, and topics. */
+#ifndef AIRWASM_AIRWASM_H
+#define AIRWASM_AIRWASM_H
+
+#include "airwasm/actor.h"
+#include "airwasm/alloc.h"
+#include "airwasm/common.h"
+#include "airwasm/error.h"
+#include "airwasm/log.h"
+#include "airwasm/status.h"
+#include "airwasm/wasm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct aw_runtime aw_runtime;
+
+typedef struct aw_runtime_config {
+    uint32_t workers;    /* worker threads; 0: one per core */
+    uint64_t slice_fuel; /* fuel a component may burn before it yields its
+                            worker to others; 0: 20000 */
+} aw_runtime_config;
+
+/* Creates a runtime and starts its workers. config may be NULL (defaults).
+ * *out is NULL on failure. */
+AW_API aw_status aw_runtime_create(const aw_runtime_config *config, aw_runtime **out,
+                                   aw_error *err);
+/* Stops every component (shutdown exports are called), the workers and
+ * timers, and frees the runtime. Accepts NULL. */
+AW_API void aw_runtime_destroy(aw_runtime *rt);
+
+/* One component of a system: a manifest and how it is supervised. */
+typedef struct aw_component_spec {
+    const char *id;            /* component id; NULL: the manifest's name */
+    const char *manifest_path; /* Component.toml (borrowed for the call) */
+    aw_restart restart;        /* AW_PERMANENT, AW_TRANSIENT or AW_TEMPORARY */
+} aw_component_spec;
+
+typedef struct aw_system_spec {
+    aw_strategy strategy; /* AW_ONE_FOR_ONE, AW_ONE_FOR_ALL, AW_REST_FOR_ONE */
+    uint32_t intensity;   /* at most this many restarts ... (0: 3) */
+    uint32_t period_ms;   /* ... within this period (0: 5000) */
+    const aw_component_spec *components; /* borrowed for the call */
+    size_t component_count;
+} aw_system_spec;
+
+/* Loads every component's manifest and module, checks each module against
+ * the component world, then starts them in order under one supervisor
+ * (each init runs before the next component starts). On failure nothing is
+ * left running and err names the component and what was wrong. A runtime
+ * runs one system. */
+AW_API aw_status aw_runtime_start(aw_runtime *rt, const aw_system_spec *spec, aw_error *err);
+
+/* Reads a system file (TOML, docs/manifest.md), starts its components as
+ * aw_runtime_start does, and schedules the file's [[message]] entries. */
+AW_API aw_status aw_runtime_start_file(aw_runtime *rt, const char *path, aw_error *err);
+
+/* ---- messaging from the host (sender id "host") ------------------------ */
+
+/* Casts payload (a multicodec-prefixed body; copied) to component target.
+ * AW_NOT_FOUND (unknown target), AW_BAD_CODEC, AW_TOO_LARGE,
+ * AW_MAILBOX_FULL, AW_SHUTTING_DOWN; err says which and why. */
+AW_API aw_status aw_runtime_send(aw_runtime *rt, const char *target, const void *payload,
+                                 size_t len, aw_error *err);
+
+/* How a request ended, for aw_runtime_request's callback and aw_runtime_call. */
+typedef enum aw_request_outcome {
+    AW_REQUEST_OK = -1,           /* the response is in the bytes */
+    AW_REQUEST_TIMEOUT = 0,       /* the WIT request-error values follow */
+    AW_REQUEST_CANCELLED = 1,
+    AW_REQUEST_TARGET_CRASHED = 2,
+    AW_REQUEST_TARGET_ERROR = 3,  /* the bytes hold the component's error text */
+    AW_REQUEST_UNKNOWN_TARGET = 4,
+    AW_REQUEST_DENIED = 5
+} aw_request_outcome;
+
+/* Called once per request, on a worker or timer thread; bytes are borrowed
+ * for the call. */
+typedef void (*aw_response_fn)(void *ctx, uint64_t request_id, aw_request_outcome outcome,
+                               const uint8_t *bytes, size_t len);
+
+/* Sends a request; fn(ctx, ...) is called exactly once with its outcome,
+ * unless aw_runtime_cancel cancels it first. timeout_ms 0: the target's
+ * manifest timeout. Returns the send status as aw_runtime_send does. */
+AW_API aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *payload,
+                                    size_t len, uint32_t timeout_ms, aw_response_fn fn,
+                                    void *ctx, uint64_t *request_id, aw_error *err);
+/* True when the request was pending: its callback will not run. */
+AW_API bool aw_runtime_cancel(aw_runtime *rt, uint64_t request_id);
+
+/* A synchronous request from a host thread (never from a component or a
+ * callback). On AW_OK, *outcome says how it ended and, for AW_REQUEST_OK and
+ * AW_REQUEST_TARGET_ERROR, *bytes / *len hold a copy the caller frees with
+ * aw_runtime_free_bytes. */
+AW_API aw_status aw_runtime_call(aw_runtime *rt, const char *target, const void *payload,
+                                 size_t len, uint32_t timeout_ms, aw_request_outcome *outcome,
+                                 uint8_t **bytes, size_t *bytes_len, aw_error *err);
+AW_API void aw_runtime_free_bytes(uint8_t *bytes, size_t len);
+
+/* Publishes payload on topic to every component subscribed to a matching
+ * pattern; *delivered (optional) gets how many received it. */
+AW_API aw_status aw_runtime_publish(aw_runtime *rt, const char *topic, const void *payload,
+                                    size_t len, uint32_t *delivered, aw_error *err);
+
+/* ---- running, statistics, stopping ------------------------------------- */
+
+/* Waits until no component has work left (mailboxes empty, no request
+ * pending) or timeout_ns passed (AW_TIMEOUT). */
+AW_API aw_status aw_runtime_wait_idle(aw_runtime *rt, uint64_t timeout_ns);
+
+typedef struct aw_runtime_stats {
+    uint64_t messages;       /* deliveries to handle-message (casts, requests, topics) */
+    uint64_t requests;       /* requests sent */
+    uint64_t responses;      /* requests answered with a response */
+    uint64_t request_errors; /* requests ended by an error, timeout or crash */
+    uint64_t timeouts;       /* requests that timed out */
+    uint64_t late_responses; /* responses that came after a timeout or cancel */
+    uint64_t send_failures;  /* sends refused (unknown target, codec, full, ...) */
+    uint64_t guest_errors;   /* handle-message results that were err(...) */
+    uint64_t crashes;        /* component traps, fuel exhaustion, proc_exit */
+    uint64_t restarts;       /* restarts done by the supervisor */
+    uint64_t dead_letters;   /* messages that went to the dead-letter log */
+    uint32_t components;     /* components running now */
+} aw_runtime_stats;
+
+AW_API void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out);
+
+/* Stops the system: waits up to drain_ns for the mailboxes to empty, calls
+ * each component's shutdown export in reverse start order, stops them. */
+AW_API aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
