@@ -33,8 +33,11 @@ aw_status aw__config_fail(aw__config *c, aw_status status, uint32_t line, const 
     va_end(ap);
     char where[24] = "";
     if (line) snprintf(where, sizeof where, ":%u", line);
-    aw__error_at_line(c->err, status, line, 0, "%s%s: %s%s%s: %s", c->path, where,
-                      section ? section : "", section && key ? " " : "", key ? key : "", problem);
+    char label[160] = "";
+    if (section || key)
+        snprintf(label, sizeof label, "%s%s%s: ", section ? section : "", section && key ? " " : "",
+                 key ? key : "");
+    aw__error_at_line(c->err, status, line, 0, "%s%s: %s%s", c->path, where, label, problem);
     return status;
 }
 

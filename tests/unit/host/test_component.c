@@ -221,13 +221,17 @@ static void abort_leaves_a_failed_component(void **state) {
     aw__component_destroy(c);
 }
 
-static void call_waits_and_is_completed(void **state) {
+static aw__component *spawn_caller(recorder *rec) {
+    rec->call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("caller", rec);
+    cfg.slice_fuel = 5000;
+    return spawn("host_commands", &cfg);
+}
+
+static void call_waits_and_is_completed_with_an_error(void **state) {
     (void)state;
     recorder rec = {0};
-    rec.call_start = AW__CALL_PENDING;
-    aw__component_config cfg = config_for("caller", &rec);
-    cfg.slice_fuel = 5000;
-    aw__component *c = spawn("host_commands", &cfg);
+    aw__component *c = spawn_caller(&rec);
     aw__reply reply;
     aw_error err;
     assert_int_equal(send_text(c, "Cping", &reply, &err), AW_SUSPENDED);
@@ -241,23 +245,39 @@ static void call_waits_and_is_completed(void **state) {
     assert_int_equal(rec.timeout_ms, 100);
     /* Only complete_call continues it. */
     assert_int_equal(aw__component_resume(c, &reply, &err), AW_INVALID_ARGUMENT);
+    assert_int_equal(send_text(c, "e", &reply, &err), AW_INVALID_ARGUMENT);
 
-    const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong!", 5};
-    assert_int_equal(aw__component_complete_call(c, &pong, &reply, &err), AW_OK);
-    assert_int_equal(reply.len, 12 + 5);
-    assert_int_equal(reply.bytes[0], 0);
-    assert_int_equal(le32(reply.bytes + 8), 5);
-    assert_memory_equal(reply.bytes + 12, "pong!", 5);
-    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
-
-    /* A failed call: err(request-error) at offset 4. */
-    assert_int_equal(send_text(c, "Cagain", &reply, &err), AW_SUSPENDED);
+    /* err(request-error) at offset 4. */
     const aw__call_result crashed = {AW__REQUEST_TARGET_CRASHED, NULL, 0};
     assert_int_equal(aw__component_complete_call(c, &crashed, &reply, &err), AW_OK);
     assert_int_equal(reply.len, 12);
     assert_int_equal(reply.bytes[0], 1);
     assert_int_equal(reply.bytes[4], AW__REQUEST_TARGET_CRASHED);
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
     assert_int_equal(aw__component_complete_call(c, &crashed, &reply, &err), AW_INVALID_ARGUMENT);
+    aw__component_destroy(c);
+}
+
+/* An ok response is a list<u8>: lowering it runs the guest's cabi_realloc
+ * on the suspended instance, nested above the suspended call. */
+static void call_waits_and_is_completed_with_a_response(void **state) {
+    (void)state;
+    recorder rec = {0};
+    aw__component *c = spawn_caller(&rec);
+    aw__reply reply;
+    aw_error err;
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(send_text(c, "Cping", &reply, &err), AW_SUSPENDED);
+        assert_int_equal(aw__component_state_of(c), AW__COMPONENT_WAITING_CALL);
+        const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong!", 5};
+        aw_status s = aw__component_complete_call(c, &pong, &reply, &err);
+        if (s != AW_OK) fail_msg("complete_call: %s: %s", aw_status_name(s), err.message);
+        assert_int_equal(reply.len, 12 + 5);
+        assert_int_equal(reply.bytes[0], 0);
+        assert_int_equal(le32(reply.bytes + 8), 5);
+        assert_memory_equal(reply.bytes + 12, "pong!", 5);
+        assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    }
     aw__component_destroy(c);
 }
 
@@ -321,7 +341,8 @@ int main(void) {
         cmocka_unit_test(fuel_per_message_bounds_a_loop),
         cmocka_unit_test(fuel_slices_suspend_and_resume),
         cmocka_unit_test(abort_leaves_a_failed_component),
-        cmocka_unit_test(call_waits_and_is_completed),
+        cmocka_unit_test(call_waits_and_is_completed_with_an_error),
+        cmocka_unit_test(call_waits_and_is_completed_with_a_response),
         cmocka_unit_test(hostile_result_records_trap),
         cmocka_unit_test(hostile_realloc_traps),
     };
