@@ -270,8 +270,7 @@ static aw_status read_message(aw__config *c, const aw__toml_value *t, const aw__
     s = aw__config_string(c, t, sec, "codec", false, &codec);
     if (s != AW_OK) return s;
     if (codec) {
-        msg->codec = aw__codec_from_name(codec);
-        if (!msg->codec)
+        if (aw__codec_from_name(codec, strlen(codec), &msg->codec) != AW_OK)
             s = aw__config_fail(c, AW_MALFORMED, aw__config_entry(t, "codec")->line, sec, "codec",
                                 "unknown codec '%.40s' (known: raw, cbor, json, messagepack, "
                                 "protobuf)", codec);

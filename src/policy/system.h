@@ -36,7 +36,7 @@ typedef struct aw__system_component {
 
 typedef struct aw__system_message {
     char *to;        /* an actor id (an instance id when instances > 1) */
-    uint32_t codec;  /* one aw__codec bit, default AW__CODEC_RAW */
+    aw__codec codec; /* msg/multicodec.h; default AW__CODEC_RAW */
     uint8_t *body;   /* the payload body without multicodec prefix (body_len + 1 bytes, NUL after) */
     size_t body_len; /* may be 0 */
     uint32_t after_ms; /* delay after the system is up, 0..86400000 */
