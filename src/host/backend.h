@@ -22,7 +22,7 @@ typedef enum aw__send_error {
 #define AW__SEND_ERROR_COUNT 7
 
 /* WIT enum request-error. */
-typedef enum aw__request_error {
+typedef enum aw__host_request_error {
     AW__REQUEST_OK = -1,
     AW__REQUEST_TIMEOUT = 0,
     AW__REQUEST_CANCELLED = 1,
@@ -30,13 +30,13 @@ typedef enum aw__request_error {
     AW__REQUEST_TARGET_ERROR = 3,
     AW__REQUEST_UNKNOWN_TARGET = 4,
     AW__REQUEST_DENIED = 5
-} aw__request_error;
+} aw__host_request_error;
 #define AW__REQUEST_ERROR_COUNT 6
 
 /* The outcome of a request: a response payload or a request-error. Used for
  * `call` results and for handle-callback. */
 typedef struct aw__call_result {
-    int error;              /* AW__REQUEST_OK or an aw__request_error */
+    int error;              /* AW__REQUEST_OK or an aw__host_request_error */
     const uint8_t *payload; /* the response when error is AW__REQUEST_OK; borrowed
                                for the call that receives this struct */
     size_t len;
