@@ -351,8 +351,10 @@ void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
     aw__links_notify(a, reason, 0);
     aw__links_free(a);
     atomic_fetch_sub_explicit(&sys->live, 1, memory_order_release);
-    if (on_worker) aw__scheduler_idle(sys);
+    /* Bury first: whoever waits for idleness then finds the actor gone. The
+     * actor may be finalised and reused at once, so only sys is used after. */
     aw__actor_bury(a);
+    if (on_worker) aw__scheduler_idle(sys);
 }
 
 void aw__actor_await_restart(aw_actor *a, aw_reason reason) {
