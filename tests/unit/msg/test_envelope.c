@@ -334,6 +334,65 @@ static void decode_limits(void **state) {
     aw__names_destroy(f.names);
 }
 
+/* In-process form: an envelope becomes a fixed-size aw_msg and back. */
+static void mailbox_message_mapping(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f);
+    aw__envelope e = request(&f);
+    e.kind = AW__MSG_ERROR;
+    e.error = AW__REQERR_DENIED;
+    aw_payload *payload = e.payload;
+    aw__trace trace = e.trace;
+    aw_msg msg;
+    aw__envelope_to_msg(&e, 42, &msg);
+    assert_null(e.payload);
+    assert_ptr_equal(msg.payload, payload);
+    assert_true(aw__envelope_in_msg(&msg));
+    assert_int_equal(msg.sender, 42);
+    assert_int_equal(msg.corr, 0x1234567);
+    assert_true(msg.kind < AW_MSG_SYSTEM); /* never taken for a runtime message */
+    aw__envelope view;
+    assert_int_equal(aw__envelope_view_msg(&msg, &view), AW_OK);
+    assert_int_equal(view.kind, AW__MSG_ERROR);
+    assert_int_equal(view.error, AW__REQERR_DENIED);
+    assert_int_equal(view.request_id, 0x1234567);
+    assert_ptr_equal(view.from, f.billing);
+    assert_null(view.to);
+    assert_int_equal(view.deadline_ns, 0);
+    assert_memory_equal(&view.trace.trace_hi, &trace.trace_hi, 3 * sizeof(uint64_t));
+    assert_int_equal(view.trace.flags, trace.flags);
+    assert_ptr_equal(view.payload, payload);
+    /* Messages that are not envelopes, or carry bad kind bits, are refused. */
+    aw_msg other = msg;
+    other.kind = 7;
+    assert_false(aw__envelope_in_msg(&other));
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW_MSG_SYSTEM | 1u;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | 9u;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | AW__MSG_REQUEST;
+    other.corr = 0;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | (UINT64_C(1) << 30) | AW__MSG_CAST;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    /* A publish's topic is released by the mapping (it is not delivered). */
+    aw__envelope pub;
+    memset(&pub, 0, sizeof pub);
+    pub.kind = AW__MSG_PUBLISH;
+    pub.to = f.ledger;
+    pub.topic = aw_payload_copy("a.b", 3);
+    aw_msg pub_msg;
+    aw__envelope_to_msg(&pub, 0, &pub_msg);
+    assert_null(pub.topic);
+    assert_null(pub_msg.payload);
+    assert_int_equal(aw__envelope_view_msg(&pub_msg, &view), AW_OK);
+    assert_int_equal(view.kind, AW__MSG_PUBLISH);
+    aw_payload_release(msg.payload);
+    aw__names_destroy(f.names);
+}
+
 typedef struct sharer {
     aw_payload *p;
     aw__names *names;
@@ -378,6 +437,7 @@ int main(void) {
         cmocka_unit_test(wire_bytes_are_as_documented),
         cmocka_unit_test(decode_rejects_malformed_input),
         cmocka_unit_test(decode_limits),
+        cmocka_unit_test(mailbox_message_mapping),
         cmocka_unit_test(shared_across_threads),
     };
     return AW_TEST_RUN(tests);
