@@ -23,29 +23,6 @@
 #define FLAGS_KNOWN (FLAG_TRACE | FLAG_DEADLINE)
 #define TRACE_BYTES 25
 
-aw__payload *aw__payload_alloc(size_t len) {
-    if (len > UINT32_MAX) return NULL;
-    aw__payload *p = aw__malloc(sizeof(aw__payload) + len);
-    if (!p) return NULL;
-    atomic_init(&p->refs, 1);
-    p->len = (uint32_t)len;
-    return p;
-}
-
-aw__payload *aw__payload_create(const void *bytes, size_t len) {
-    aw__payload *p = aw__payload_alloc(len);
-    if (p && len) memcpy(p->bytes, bytes, len);
-    return p;
-}
-
-void aw__payload_release(aw__payload *p) {
-    if (!p) return;
-    /* acq_rel: the last releaser must see every other holder's reads of the
-     * bytes finished (release on their side, acquire on ours) before freeing. */
-    if (atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) == 1)
-        aw__free(p, sizeof(aw__payload) + p->len);
-}
-
 static const char *const kind_names[] = {
 #define AW__MSG_KIND_NAME_(name, value, text) [value] = text,
     AW__MSG_KIND_LIST(AW__MSG_KIND_NAME_)
@@ -71,8 +48,8 @@ const char *aw__request_error_name(aw__request_error error) {
 }
 
 void aw__envelope_release(aw__envelope *env) {
-    aw__payload_release(env->payload);
-    aw__payload_release(env->topic);
+    aw_payload_release(env->payload);
+    aw_payload_release(env->topic);
     env->payload = NULL;
     env->topic = NULL;
 }
@@ -101,6 +78,41 @@ aw_status aw__envelope_check(const aw__envelope *env, aw_error *err) {
     if (!env->to && env->kind != AW__MSG_PUBLISH)
         return aw__error_set(err, AW_MALFORMED, "a %s needs a target",
                              aw__msg_kind_name(env->kind));
+    return AW_OK;
+}
+
+void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, aw_msg *msg) {
+    msg->kind = AW__ENVELOPE_MSG_TAG | (uint64_t)env->trace.flags << 16 |
+                (uint64_t)env->error << 8 | env->kind;
+    msg->corr = env->request_id;
+    msg->sender = sender;
+    msg->word[0] = (uint64_t)(uintptr_t)env->from;
+    msg->word[1] = env->trace.trace_hi;
+    msg->word[2] = env->trace.trace_lo;
+    msg->word[3] = env->trace.span_id;
+    msg->payload = env->payload;
+    env->payload = NULL;
+    aw_payload_release(env->topic);
+    env->topic = NULL;
+}
+
+aw_status aw__envelope_view_msg(const aw_msg *msg, aw__envelope *view) {
+    if (!aw__envelope_in_msg(msg) || (msg->kind & UINT64_C(0x0000ffffff000000)) != 0)
+        return AW_MALFORMED;
+    memset(view, 0, sizeof *view);
+    view->kind = (uint8_t)msg->kind;
+    view->error = (uint8_t)(msg->kind >> 8);
+    view->trace.flags = (uint8_t)(msg->kind >> 16);
+    view->request_id = msg->corr;
+    view->from = (const aw__name *)(uintptr_t)msg->word[0];
+    view->trace.trace_hi = msg->word[1];
+    view->trace.trace_lo = msg->word[2];
+    view->trace.span_id = msg->word[3];
+    view->payload = msg->payload;
+    if (!kind_known(view->kind)) return AW_MALFORMED;
+    if (kind_has_request_id(view->kind) != (view->request_id != 0)) return AW_MALFORMED;
+    if (view->kind == AW__MSG_ERROR ? view->error >= AW__REQERR_COUNT : view->error != 0)
+        return AW_MALFORMED;
     return AW_OK;
 }
 
@@ -313,11 +325,11 @@ aw_status aw__envelope_decode(const uint8_t *bytes, size_t len, aw__names *names
     if (r.pos != len)
         return aw__error_at(err, AW_MALFORMED, r.pos, "%zu bytes follow the payload", len - r.pos);
     if (topic) {
-        env.topic = aw__payload_create(topic, topic_len);
+        env.topic = aw_payload_copy(topic, topic_len);
         if (!env.topic) goto no_memory;
     }
     if (payload_len) {
-        env.payload = aw__payload_create(payload, payload_len);
+        env.payload = aw_payload_copy(payload, payload_len);
         if (!env.payload) goto no_memory;
     }
     *out = env;

@@ -2,36 +2,15 @@
 #ifndef AW_MSG_ENVELOPE_H
 #define AW_MSG_ENVELOPE_H
 
+#include "airwasm/actor.h"
 #include "base/buf.h"
 #include "msg/name.h"
 #include "msg/trace.h"
 
-#include <stdatomic.h>
-
-/* Message bytes shared by every envelope that carries them (a publish fanned
- * out to many subscribers, a retried delivery): one allocation holding the
- * count and the bytes inline. Immutable once shared. */
-typedef struct aw__payload {
-    _Atomic uint32_t refs;
-    uint32_t len;
-    uint8_t bytes[];
-} aw__payload;
-
-/* A payload of len bytes with one reference; the bytes are not initialised
- * (fill them before sharing). NULL when out of memory or len > UINT32_MAX. */
-aw__payload *aw__payload_alloc(size_t len);
-/* As aw__payload_alloc, filled with a copy of bytes. */
-aw__payload *aw__payload_create(const void *bytes, size_t len);
-
-static inline aw__payload *aw__payload_retain(aw__payload *p) {
-    /* relaxed: a new reference is made from an existing one, which already
-     * orders the bytes for this thread. */
-    if (p) atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
-    return p;
-}
-
-/* Drops one reference and frees the payload with the last; accepts NULL. */
-void aw__payload_release(aw__payload *p);
+/* Payloads are the actor layer's aw_payload: one allocation with the count
+ * and the bytes inline, pooled when small, shared by every envelope and
+ * mailbox message that carries them (a publish fanned out to many
+ * subscribers), immutable once shared. */
 
 /* What a message is. The values are the wire encoding; never renumber. */
 #define AW__MSG_KIND_LIST(X)                                                                 \
@@ -81,8 +60,8 @@ typedef struct aw__envelope {
     uint64_t request_id;  /* non-zero for REQUEST, RESPONSE, ERROR; 0 otherwise */
     uint64_t deadline_ns; /* aw__clock_ns time; 0: none */
     aw__trace trace;
-    aw__payload *payload; /* may be NULL (empty); for ERROR, the message text */
-    aw__payload *topic;   /* PUBLISH only: the topic name */
+    aw_payload *payload; /* may be NULL (empty); for ERROR, the message text */
+    aw_payload *topic;   /* PUBLISH only: the topic name */
 } aw__envelope;
 
 /* Releases the payload and topic references; the struct may be reused. */
@@ -97,6 +76,30 @@ aw_status aw__envelope_check(const aw__envelope *env, aw_error *err);
  * hosts. AW_MALFORMED when env fails aw__envelope_check; AW_NO_MEMORY. */
 aw_status aw__envelope_encode(const aw__envelope *env, uint64_t now_ns, aw__buf *out,
                               aw_error *err);
+
+/* In-process, an envelope travels through an actor mailbox as an aw_msg:
+ *   kind    = AW__ENVELOPE_MSG_TAG | trace.flags << 16 | error << 8 | kind
+ *   corr    = request_id,   sender = the sending actor (or AW_ACTOR_NONE)
+ *   word[0] = from (the aw__name pointer), word[1..2] = trace id, word[3] = span id
+ *   payload = payload (the reference moves)
+ * The target is the receiving actor itself, the topic is not delivered (the
+ * handle-message world has no place for it) and a request's deadline lives
+ * in the request table (aw__correlate_deadline), so the message stays the
+ * actor layer's fixed size and sending allocates nothing. */
+#define AW__ENVELOPE_MSG_TAG UINT64_C(0x4157000000000000)
+#define AW__ENVELOPE_MSG_MASK UINT64_C(0xffff000000000000)
+
+static inline bool aw__envelope_in_msg(const aw_msg *msg) {
+    return (msg->kind & AW__ENVELOPE_MSG_MASK) == AW__ENVELOPE_MSG_TAG;
+}
+
+/* Fills *msg from env, moving env's payload reference into it (env->payload
+ * becomes NULL; env->topic is released). */
+void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, aw_msg *msg);
+/* A view of msg as an envelope: view->payload is msg's reference, borrowed
+ * (do not release it), view->to is NULL, view->deadline_ns is 0.
+ * AW_MALFORMED when msg is not an envelope or its kind bits are invalid. */
+aw_status aw__envelope_view_msg(const aw_msg *msg, aw__envelope *view);
 
 /* Limits applied while decoding untrusted bytes. */
 typedef struct aw__envelope_limits {

@@ -44,18 +44,18 @@ static void names_are_interned(void **state) {
 
 static void payload_references(void **state) {
     (void)state;
-    aw__payload *p = aw__payload_create("hello", 5);
+    aw_payload *p = aw_payload_copy("hello", 5);
     assert_non_null(p);
     assert_int_equal(p->len, 5);
     assert_memory_equal(p->bytes, "hello", 5);
-    assert_ptr_equal(aw__payload_retain(p), p);
-    aw__payload_release(p);
-    aw__payload_release(p); /* the last reference frees (leak check at the end) */
-    aw__payload_release(NULL);
-    aw__payload *empty = aw__payload_create(NULL, 0);
+    assert_ptr_equal(aw_payload_retain(p), p);
+    aw_payload_release(p);
+    aw_payload_release(p); /* the last reference frees (leak check at the end) */
+    aw_payload_release(NULL);
+    aw_payload *empty = aw_payload_copy(NULL, 0);
     assert_non_null(empty);
-    aw__payload_release(empty);
-    assert_null(aw__payload_alloc((size_t)UINT32_MAX + 1));
+    aw_payload_release(empty);
+    assert_null(aw_payload_new((size_t)UINT32_MAX + 1));
 }
 
 typedef struct fixture {
@@ -78,7 +78,7 @@ static aw__envelope request(const fixture *f) {
     e.request_id = 0x1234567;
     e.deadline_ns = 5000000;
     aw__trace_new_root(&e.trace, AW__TRACE_SAMPLED);
-    e.payload = aw__payload_create("\x51\xa1\x61\x61\x01", 5); /* cbor {"a": 1} */
+    e.payload = aw_payload_copy("\x51\xa1\x61\x61\x01", 5); /* cbor {"a": 1} */
     return e;
 }
 
@@ -109,11 +109,11 @@ static void check_invariants(void **state) {
     e.kind = AW__MSG_PUBLISH;
     e.request_id = 0;
     assert_int_equal(aw__envelope_check(&e, &err), AW_MALFORMED); /* no topic */
-    e.topic = aw__payload_create("a..b", 4);
+    e.topic = aw_payload_copy("a..b", 4);
     assert_int_equal(aw__envelope_check(&e, &err), AW_MALFORMED);
     assert_non_null(strstr(err.message, "topic"));
-    aw__payload_release(e.topic);
-    e.topic = aw__payload_create("orders.new", 10);
+    aw_payload_release(e.topic);
+    e.topic = aw_payload_copy("orders.new", 10);
     assert_int_equal(aw__envelope_check(&e, &err), AW_OK);
     e.kind = 9;
     assert_int_equal(aw__envelope_check(&e, &err), AW_MALFORMED);
@@ -177,13 +177,13 @@ static void wire_round_trips(void **state) {
     e.deadline_ns = 0;
     memset(&e.trace, 0, sizeof e.trace);
     e.from = NULL; /* from the embedding host */
-    aw__payload_release(e.payload);
+    aw_payload_release(e.payload);
     e.payload = NULL;
     round_trip(&f, &e, 0);
     e.kind = AW__MSG_PUBLISH;
     e.to = NULL;
-    e.topic = aw__payload_create("orders.new", 10);
-    e.payload = aw__payload_create("\x55xyz", 4);
+    e.topic = aw_payload_copy("orders.new", 10);
+    e.payload = aw_payload_copy("\x55xyz", 4);
     round_trip(&f, &e, 0);
     aw__envelope_release(&e);
     aw__names_destroy(f.names);
@@ -217,7 +217,7 @@ static void wire_bytes_are_as_documented(void **state) {
     e.kind = AW__MSG_CAST;
     e.from = f.billing;
     e.to = f.ledger;
-    e.payload = aw__payload_create("\x55hi", 3);
+    e.payload = aw_payload_copy("\x55hi", 3);
     aw__buf wire = AW__BUF_INIT;
     assert_int_equal(aw__envelope_encode(&e, 0, &wire, NULL), AW_OK);
     const uint8_t expect[] = {0x01, 0x01, 0x00, 7,   'b', 'i', 'l', 'l', 'i', 'n', 'g', 6,
@@ -317,7 +317,7 @@ static void decode_limits(void **state) {
     aw__envelope r = request(&g);
     r.kind = AW__MSG_PUBLISH;
     r.request_id = 0;
-    r.topic = aw__payload_create("t.x", 3);
+    r.topic = aw_payload_copy("t.x", 3);
     r.to = NULL;
     aw__buf wire = AW__BUF_INIT;
     assert_int_equal(aw__envelope_encode(&r, 0, &wire, NULL), AW_OK);
@@ -334,8 +334,67 @@ static void decode_limits(void **state) {
     aw__names_destroy(f.names);
 }
 
+/* In-process form: an envelope becomes a fixed-size aw_msg and back. */
+static void mailbox_message_mapping(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f);
+    aw__envelope e = request(&f);
+    e.kind = AW__MSG_ERROR;
+    e.error = AW__REQERR_DENIED;
+    aw_payload *payload = e.payload;
+    aw__trace trace = e.trace;
+    aw_msg msg;
+    aw__envelope_to_msg(&e, 42, &msg);
+    assert_null(e.payload);
+    assert_ptr_equal(msg.payload, payload);
+    assert_true(aw__envelope_in_msg(&msg));
+    assert_int_equal(msg.sender, 42);
+    assert_int_equal(msg.corr, 0x1234567);
+    assert_true(msg.kind < AW_MSG_SYSTEM); /* never taken for a runtime message */
+    aw__envelope view;
+    assert_int_equal(aw__envelope_view_msg(&msg, &view), AW_OK);
+    assert_int_equal(view.kind, AW__MSG_ERROR);
+    assert_int_equal(view.error, AW__REQERR_DENIED);
+    assert_int_equal(view.request_id, 0x1234567);
+    assert_ptr_equal(view.from, f.billing);
+    assert_null(view.to);
+    assert_int_equal(view.deadline_ns, 0);
+    assert_memory_equal(&view.trace.trace_hi, &trace.trace_hi, 3 * sizeof(uint64_t));
+    assert_int_equal(view.trace.flags, trace.flags);
+    assert_ptr_equal(view.payload, payload);
+    /* Messages that are not envelopes, or carry bad kind bits, are refused. */
+    aw_msg other = msg;
+    other.kind = 7;
+    assert_false(aw__envelope_in_msg(&other));
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW_MSG_SYSTEM | 1u;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | 9u;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | AW__MSG_REQUEST;
+    other.corr = 0;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    other.kind = AW__ENVELOPE_MSG_TAG | (UINT64_C(1) << 30) | AW__MSG_CAST;
+    assert_int_equal(aw__envelope_view_msg(&other, &view), AW_MALFORMED);
+    /* A publish's topic is released by the mapping (it is not delivered). */
+    aw__envelope pub;
+    memset(&pub, 0, sizeof pub);
+    pub.kind = AW__MSG_PUBLISH;
+    pub.to = f.ledger;
+    pub.topic = aw_payload_copy("a.b", 3);
+    aw_msg pub_msg;
+    aw__envelope_to_msg(&pub, 0, &pub_msg);
+    assert_null(pub.topic);
+    assert_null(pub_msg.payload);
+    assert_int_equal(aw__envelope_view_msg(&pub_msg, &view), AW_OK);
+    assert_int_equal(view.kind, AW__MSG_PUBLISH);
+    aw_payload_release(msg.payload);
+    aw__names_destroy(f.names);
+}
+
 typedef struct sharer {
-    aw__payload *p;
+    aw_payload *p;
     aw__names *names;
 } sharer;
 
@@ -344,9 +403,9 @@ static void *share(void *arg) {
     sharer *s = arg;
     char name[16];
     for (int i = 0; i < 2000; i++) {
-        aw__payload *mine = aw__payload_retain(s->p);
+        aw_payload *mine = aw_payload_retain(s->p);
         if (mine->bytes[0] != 0x55) abort();
-        aw__payload_release(mine);
+        aw_payload_release(mine);
         int n = snprintf(name, sizeof name, "c%d", i % 50);
         const aw__name *interned;
         if (aw__names_intern(s->names, name, (size_t)n, &interned, NULL) != AW_OK) abort();
@@ -358,13 +417,13 @@ static void *share(void *arg) {
 static void shared_across_threads(void **state) {
     (void)state;
     sharer s;
-    s.p = aw__payload_create("\x55" "shared", 7);
+    s.p = aw_payload_copy("\x55" "shared", 7);
     assert_int_equal(aw__names_create(100, &s.names), AW_OK);
     aw__thread t[4];
     for (int i = 0; i < 4; i++) assert_int_equal(aw__thread_create(&t[i], share, &s, NULL), AW_OK);
     for (int i = 0; i < 4; i++) aw__thread_join(t[i], NULL);
     assert_int_equal(aw__names_count(s.names), 50);
-    aw__payload_release(s.p);
+    aw_payload_release(s.p);
     aw__names_destroy(s.names);
 }
 
@@ -378,6 +437,7 @@ int main(void) {
         cmocka_unit_test(wire_bytes_are_as_documented),
         cmocka_unit_test(decode_rejects_malformed_input),
         cmocka_unit_test(decode_limits),
+        cmocka_unit_test(mailbox_message_mapping),
         cmocka_unit_test(shared_across_threads),
     };
     return AW_TEST_RUN(tests);
