@@ -106,17 +106,27 @@ bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint
     return true;
 }
 
+/* Fuel a glue function may burn at most, even when the call is unmetered:
+ * glue is not sliced, so this is what bounds a hostile cabi_realloc's hold
+ * on the worker thread. An honest allocator needs a tiny fraction of it. */
+#define GLUE_FUEL_MAX UINT64_C(10000000)
+
 bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const char *what) {
     aw_error e;
     aw_error_clear(&e);
     bool saved_may_leave = c->may_leave;
     c->may_leave = false;
-    /* Part of the host's own step: it runs to its end (bounded by the call's
-     * fuel) rather than stopping at a slice edge, where nobody could resume
-     * it. */
+    /* Part of the host's own step: it runs to its end rather than stopping
+     * at a slice edge, where nobody could resume it. It is charged to the
+     * call's fuel, under a cap of its own. */
+    uint64_t fuel = aw_instance_fuel(c->instance);
+    uint64_t cap = fuel < GLUE_FUEL_MAX ? fuel : GLUE_FUEL_MAX;
+    aw_instance_set_fuel(c->instance, cap);
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, 0);
     aw_status s = aw_instance_call_index(c->instance, func, slots, &e);
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, c->slice_fuel);
+    uint64_t used = cap - aw_instance_fuel(c->instance);
+    aw_instance_set_fuel(c->instance, fuel == UINT64_MAX ? UINT64_MAX : fuel - used);
     c->may_leave = saved_may_leave;
     if (s == AW_TRAP)
         return aw__canon_fail(c, e.trap, "%s trapped: %s", what,

@@ -19,7 +19,8 @@ typedef struct vent {
 
 typedef struct ctl {
     uint8_t kind;
-    bool unreachable;
+    bool unreachable; /* validation: the stack is polymorphic */
+    bool dead;        /* emission: an enclosing frame is unreachable */
     bool merged; /* something branches to the end label */
     uint32_t height;
     uint32_t nparams, nresults;
@@ -52,7 +53,7 @@ typedef struct cc {
 
 /* ---- code emission ----------------------------------------------------- */
 
-static bool dead(const cc *c) { return c->cs[c->ch - 1].unreachable; }
+static bool dead(const cc *c) { return c->cs[c->ch - 1].unreachable || c->cs[c->ch - 1].dead; }
 
 static aw_status grow_code(cc *c, uint32_t extra) {
     aw_module *m = c->m;
@@ -191,8 +192,12 @@ static aw_status check_top(cc *c, uint32_t n, const aw__vt *types) {
         }
     }
     if (avail < n) {
-        c->vh = t->height;
-        for (uint32_t i = 0; i < n; i++) TRY(push(c, types[i]));
+        /* missing values of a polymorphic stack are unknown (bottom) */
+        uint32_t keep = avail;
+        for (uint32_t i = 0; i < n - keep; i++) TRY(push(c, 0));
+        memmove(c->vs + t->height + (n - keep), c->vs + t->height, keep * sizeof(vent));
+        for (uint32_t i = 0; i < n - keep; i++) c->vs[t->height + i].t = 0;
+        for (uint32_t i = 0; i < n; i++) c->vs[t->height + i].slot = canon(c, t->height + i);
     }
     return AW_OK;
 }
@@ -218,7 +223,8 @@ static aw_status push_ctl(cc *c, uint8_t kind, const aw__vt *params, uint32_t np
     t->nresults = nr;
     t->fixups = NONE32;
     t->else_fix = NONE32;
-    t->unreachable = c->ch > 1 ? c->cs[c->ch - 2].unreachable : false;
+    t->unreachable = false;
+    t->dead = c->ch > 1 ? (c->cs[c->ch - 2].unreachable || c->cs[c->ch - 2].dead) : false;
     return AW_OK;
 }
 
@@ -562,6 +568,7 @@ static aw_status compile_body(cc *c) {
             if (c->vh < c->cs[c->ch - 1].height + bt.nparams) return FAIL(c, "type mismatch: missing block parameters");
             TRY(settle_from(c, 0));
             TRY(push_ctl(c, b == 0x02 ? CTL_BLOCK : CTL_LOOP, bt.params, bt.nparams, bt.results, bt.nresults));
+            for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
             c->last_dst = NONE32;
             if (b == 0x03) {
                 TRY(fuel_begin(c));
@@ -579,6 +586,7 @@ static aw_status compile_body(cc *c) {
             {
                 uint32_t word = dead(c) ? NONE32 : here(c) - 1;
                 TRY(push_ctl(c, CTL_IF, bt.params, bt.nparams, bt.results, bt.nresults));
+                for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
                 ctl *t = &c->cs[c->ch - 1];
                 t->else_fix = word;
             }
@@ -592,7 +600,7 @@ static aw_status compile_body(cc *c) {
             TRY(settle_from(c, t->height));
             TRY(emit_jump(c, t));
             t->kind = CTL_ELSE;
-            t->unreachable = c->ch > 1 ? c->cs[c->ch - 2].unreachable : false;
+            t->unreachable = false;
             if (t->else_fix != NONE32) patch(c, t->else_fix, here(c));
             t->else_fix = NONE32;
             c->vh = t->height;

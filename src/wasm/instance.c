@@ -176,6 +176,7 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
             return aw__error_set(err, AW_LIMIT_EXCEEDED, "table %u: %llu entries exceed the limit of %u", i,
                                  (unsigned long long)tt->limits.min, MAX_TABLE_ENTRIES);
         t->type = tt->elem;
+        t->owner = inst;
         t->has_max = tt->limits.has_max;
         t->max = (uint32_t)tt->limits.max;
         t->size = (uint32_t)tt->limits.min;
@@ -213,7 +214,9 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         const aw__elem *e = &m->elems[i];
         if (e->mode == AW__SEG_ACTIVE) {
             uint32_t off = (uint32_t)aw__const_value(inst, &e->offset);
+            aw__table *tab = inst->tables[e->table];
             aw_trap t = aw__table_init(inst, e->table, i, off, 0, e->count);
+            if (!t && tab->owner != inst && e->count) inst->wrote_into = tab->owner;
             if (t) return trap_at_init(err, t, "element segment");
         }
         if (e->mode != AW__SEG_PASSIVE) inst->dropped[i] = 1;
@@ -266,15 +269,27 @@ aw_status aw_instance_create(aw_module *module, const aw_instance_config *config
         }
     }
     if (st != AW_OK) {
-        aw_instance_destroy(inst);
+        if (inst->wrote_into && st == AW_TRAP) {
+            /* our functions may now sit in another instance's table */
+            inst->next_zombie = inst->wrote_into->zombies;
+            inst->wrote_into->zombies = inst;
+        } else {
+            aw_instance_destroy(inst);
+        }
         return st;
     }
+    inst->wrote_into = NULL;
     *out = inst;
     return AW_OK;
 }
 
 void aw_instance_destroy(aw_instance *inst) {
     if (!inst) return;
+    while (inst->zombies) {
+        aw_instance *z = inst->zombies;
+        inst->zombies = z->next_zombie;
+        aw_instance_destroy(z);
+    }
     aw_module *m = inst->m;
     for (uint32_t i = m->table_import_count; i < m->table_count; i++) {
         aw__table *t = &inst->own_tables[i];

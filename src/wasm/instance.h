@@ -29,6 +29,7 @@ typedef struct aw__table {
     uint32_t max;
     bool has_max;
     aw__vt type;
+    aw_instance *owner;
 } aw__table;
 
 /* One activation record on the instance's frame stack. It keeps what the
@@ -54,6 +55,10 @@ struct aw_instance {
     aw__funcinst *own_funcs;
     uint8_t *dropped; /* elem_count + data_count flags */
     void *user_data;
+    /* Instances whose instantiation failed after storing their functions in
+     * a table of ours: kept alive (as the spec requires) until we go. */
+    aw_instance *zombies, *next_zombie;
+    aw_instance *wrote_into; /* set while instantiating: owner of a shared table we wrote */
 
     /* execution */
     uint64_t *stack, *stack_end;   /* value slots */

@@ -54,6 +54,10 @@ static inline double f64_max(double a, double b) {
     return a > b ? a : b;
 }
 
+/* Rounding keeps a signalling NaN signalling on some libms: quiet it. */
+static inline float f32_round(float a, float (*fn)(float)) { return a != a ? a + a : fn(a); }
+static inline double f64_round(double a, double (*fn)(double)) { return a != a ? a + a : fn(a); }
+
 static inline uint32_t rotl32(uint32_t x, uint32_t n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
 static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >> n) | (x << (32 - n)) : x; }
 static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
@@ -601,10 +605,10 @@ dispatch:
     BIN(F32_GE, F32, SET32, a >= b)
     UN(F32_ABS, U32, SET32, a & 0x7FFFFFFFu)
     UN(F32_NEG, U32, SET32, a ^ 0x80000000u)
-    UN(F32_CEIL, F32, SETF32, ceilf(a))
-    UN(F32_FLOOR, F32, SETF32, floorf(a))
-    UN(F32_TRUNC, F32, SETF32, truncf(a))
-    UN(F32_NEAREST, F32, SETF32, nearbyintf(a))
+    UN(F32_CEIL, F32, SETF32, f32_round(a, ceilf))
+    UN(F32_FLOOR, F32, SETF32, f32_round(a, floorf))
+    UN(F32_TRUNC, F32, SETF32, f32_round(a, truncf))
+    UN(F32_NEAREST, F32, SETF32, f32_round(a, nearbyintf))
     UN(F32_SQRT, F32, SETF32, sqrtf(a))
     BIN(F32_ADD, F32, SETF32, a + b)
     BIN(F32_SUB, F32, SETF32, a - b)
@@ -623,10 +627,10 @@ dispatch:
     BIN(F64_GE, F64, SET32, a >= b)
     UN(F64_ABS, U64, SET64, a & 0x7FFFFFFFFFFFFFFFull)
     UN(F64_NEG, U64, SET64, a ^ 0x8000000000000000ull)
-    UN(F64_CEIL, F64, SETF64, ceil(a))
-    UN(F64_FLOOR, F64, SETF64, floor(a))
-    UN(F64_TRUNC, F64, SETF64, trunc(a))
-    UN(F64_NEAREST, F64, SETF64, nearbyint(a))
+    UN(F64_CEIL, F64, SETF64, f64_round(a, ceil))
+    UN(F64_FLOOR, F64, SETF64, f64_round(a, floor))
+    UN(F64_TRUNC, F64, SETF64, f64_round(a, trunc))
+    UN(F64_NEAREST, F64, SETF64, f64_round(a, nearbyint))
     UN(F64_SQRT, F64, SETF64, sqrt(a))
     BIN(F64_ADD, F64, SETF64, a + b)
     BIN(F64_SUB, F64, SETF64, a - b)

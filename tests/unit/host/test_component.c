@@ -319,6 +319,14 @@ static void hostile_realloc_traps(void **state) {
     assert_non_null(strstr(err.message, "cabi_realloc result"));
     aw__component_destroy(c);
 
+    /* A cabi_realloc that spins forever, with unmetered calls. */
+    cfg = config_for("spinning-alloc", NULL);
+    c = spawn("host_spin_realloc", &cfg);
+    assert_int_equal(send_text(c, "hello", &reply, &err), AW_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_FUEL_EXHAUSTED);
+    assert_non_null(strstr(err.message, "cabi_realloc trapped"));
+    aw__component_destroy(c);
+
     recorder rec = {0};
     cfg = config_for("sneaky", &rec);
     c = spawn("host_realloc_import", &cfg);
