@@ -326,7 +326,7 @@ static aw_status load_manifests(aw__config *c, aw__system_config *sys, const aw_
         const aw__system_message *msg = &sys->messages[i];
         const aw__system_component *comp = aw__strmap_get(ids, msg->to, strlen(msg->to));
         const aw__manifest *m = comp->manifest;
-        if (!(m->accepts & msg->codec))
+        if (!aw__codec_set_has(m->accepts, msg->codec))
             return aw__config_fail(c, AW_MALFORMED, msg->line, "[[message]]", "codec",
                                    "'%s' does not accept %s (see %s [component] accepts)", msg->to,
                                    aw__codec_name(msg->codec), m->path);

@@ -9,6 +9,7 @@
 #include "platform/os.h"
 #include "policy/system.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define DEFAULT_SLICE_FUEL 20000u
@@ -57,8 +58,8 @@ static aw_status load_module(aw__rt_def *def, aw_error *err) {
     s = aw_module_create(bytes, len, &def->module, err);
     aw__free(bytes, len + 1);
     if (s != AW_OK) {
-        char detail[AW_ERROR_MESSAGE_MAX];
-        memcpy(detail, err ? err->message : "", sizeof detail);
+        char detail[AW_ERROR_MESSAGE_MAX] = "";
+        if (err) memcpy(detail, err->message, sizeof detail);
         return aw__error_set(err, s, "%s: %s", path, detail);
     }
     return AW_OK;
@@ -165,8 +166,10 @@ static void send_scheduled(aw_actor_system *sys, void *arg) {
     aw_error_clear(&err);
     if (aw_runtime_send(m->rt, m->to, m->payload, m->len, &err) != AW_OK)
         aw__log(AW_LOG_WARN, "system", "message to %s not sent: %s", m->to, err.message);
+    aw_runtime *rt = m->rt;
     aw__free(m->payload, m->len);
     AW__DELETE(m);
+    atomic_fetch_sub(&rt->scheduled, 1);
 }
 
 static aw_status schedule_messages(aw_runtime *rt, const aw__system_config *sys, aw_error *err) {
@@ -185,9 +188,11 @@ static aw_status schedule_messages(aw_runtime *rt, const aw__system_config *sys,
         memcpy(m->payload, prefix, plen);
         if (sm->body_len) memcpy(m->payload + plen, sm->body, sm->body_len);
         m->len = plen + sm->body_len;
+        atomic_fetch_add(&rt->scheduled, 1);
         aw_status s = aw_timer_call_after(rt->sys, (uint64_t)sm->after_ms * 1000000u,
                                           send_scheduled, m, NULL);
         if (s != AW_OK) {
+            atomic_fetch_sub(&rt->scheduled, 1);
             aw__free(m->payload, m->len);
             AW__DELETE(m);
             return aw__error_set(err, s, "cannot schedule message %zu", i + 1);
@@ -239,10 +244,11 @@ aw_status aw_runtime_wait_idle(aw_runtime *rt, uint64_t timeout_ns) {
         if (s != AW_OK) return s;
         aw__correlate_stats cs;
         aw__correlate_get_stats(rt->correlate, &cs);
-        if (cs.pending == 0 && aw_timer_pending(rt->sys) == 0) {
+        if (cs.pending == 0 && atomic_load(&rt->scheduled) == 0) {
             /* Settled twice in a row: nothing was in flight between the checks. */
+            aw__correlate_get_stats(rt->correlate, &cs);
             if (aw_actor_system_wait_idle(rt->sys, deadline - aw__clock_ns()) == AW_OK &&
-                aw_timer_pending(rt->sys) == 0)
+                cs.pending == 0)
                 return AW_OK;
         }
         aw__sleep_ns(1000000);
@@ -257,13 +263,14 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     out->send_failures = atomic_load_explicit(&c->send_failures, memory_order_relaxed);
     out->guest_errors = atomic_load_explicit(&c->guest_errors, memory_order_relaxed);
     out->crashes = atomic_load_explicit(&c->crashes, memory_order_relaxed);
-    aw__correlate_stats cs;
-    aw__correlate_get_stats(rt->correlate, &cs);
+    aw__correlate_stats cs = rt->final_requests;
+    if (rt->correlate) aw__correlate_get_stats(rt->correlate, &cs);
     out->responses = cs.answered;
     out->request_errors = atomic_load_explicit(&c->request_errors, memory_order_relaxed);
     out->timeouts = cs.timed_out;
     out->late_responses = cs.late;
-    if (rt->supervisor != AW_ACTOR_NONE)
+    out->restarts = rt->final_restarts;
+    if (rt->supervisor != AW_ACTOR_NONE && !rt->stopped)
         aw_supervisor_restarts(rt->sys, rt->supervisor, &out->restarts);
     out->dead_letters = aw_dead_letters_total(rt->sys);
     for (size_t i = 0; i < rt->def_count; i++)
@@ -272,9 +279,10 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
 
 aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns) {
     if (rt->stopped) return AW_OK;
-    rt->stopped = true;
     if (rt->supervisor != AW_ACTOR_NONE) {
         if (drain_ns) aw_runtime_wait_idle(rt, drain_ns);
+        aw_supervisor_restarts(rt->sys, rt->supervisor, &rt->final_restarts);
+        rt->stopped = true;
         /* The supervisor stops its children in reverse start order; each
          * component's shutdown export runs in its terminate. */
         aw_actor_exit(rt->sys, AW_ACTOR_NONE, rt->supervisor,
@@ -283,6 +291,8 @@ aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns) {
         while (aw_actor_alive(rt->sys, rt->supervisor) && aw__clock_ns() < deadline)
             aw__sleep_ns(1000000);
     }
+    rt->stopped = true;
+    aw__correlate_get_stats(rt->correlate, &rt->final_requests);
     aw__correlate_destroy(rt->correlate);
     rt->correlate = NULL;
     return aw_actor_system_shutdown(rt->sys, 0, NULL);

@@ -59,6 +59,10 @@ struct aw_runtime {
     aw__rt_host_request *host_requests;
 
     aw__rt_counters counters;
+    atomic_uint_fast32_t scheduled; /* system-file messages not yet sent */
+    /* Taken when the system stops, so statistics stay readable after. */
+    aw__correlate_stats final_requests;
+    uint64_t final_restarts;
     bool started;
     bool stopped;
 };

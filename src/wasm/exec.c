@@ -48,11 +48,13 @@ static aw_status call_host_direct(aw_instance *inst, const aw__funcinst *fi, uin
 aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
     if (!inst) return aw__error_set(err, AW_INVALID_ARGUMENT, "null instance");
     aw_instance_state state = inst->state;
-    if (state == AW_INSTANCE_SUSPENDED_FUEL || state == AW_INSTANCE_SUSPENDED_HOST)
+    if (state == AW_INSTANCE_SUSPENDED_FUEL)
         return aw__error_set(err, AW_INVALID_ARGUMENT, "the instance is suspended: resume or abort it first");
     if (func_index >= inst->m->func_count) return aw__error_set(err, AW_NOT_FOUND, "no function %u", func_index);
     const aw__funcinst *fi = inst->funcs[func_index];
-    bool nested = state == AW_INSTANCE_RUNNING;
+    /* Suspended in a host function, the instance may be re-entered as from
+     * inside that host function (a nested call above the suspended frames). */
+    bool nested = state == AW_INSTANCE_RUNNING || state == AW_INSTANCE_SUSPENDED_HOST;
     if (!inst->stack) {
         aw_status st = aw__stack_ensure(inst, err);
         if (st != AW_OK) return st;

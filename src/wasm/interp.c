@@ -761,6 +761,10 @@ call_fi:
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
+            /* keep nested calls above the suspended frames: the embedder may
+             * call into the instance (cabi_realloc) before resuming it */
+            root->free_sp = nfp + (np > nr ? np : nr);
+            root->free_fr = fr + 1;
             root->s_pc = npc;
             root->s_fp = fp;
             root->s_fr = fr;
