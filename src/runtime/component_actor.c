@@ -29,6 +29,19 @@ static void log_component(const aw__rt_def *def, aw_log_level level, const char 
     aw__log(level, source, "%s: %s", what, err->message);
 }
 
+/* A component was restarted: remember the supervisor's count, which is lost
+ * with the supervisor if it later gives up. */
+static void note_restarts(aw_runtime *rt) {
+    aw_actor_ref sup = atomic_load(&rt->supervisor_seen);
+    uint64_t now = 0;
+    if (sup == AW_ACTOR_NONE || aw_supervisor_restarts(rt->sys, sup, &now) != AW_OK) return;
+    uint_fast64_t seen = atomic_load_explicit(&rt->counters.restarts_seen, memory_order_relaxed);
+    while (now > seen && !atomic_compare_exchange_weak_explicit(&rt->counters.restarts_seen, &seen,
+                                                                now, memory_order_relaxed,
+                                                                memory_order_relaxed)) {
+    }
+}
+
 static aw_status comp_init(aw_actor *self, void *arg, void **state) {
     aw__rt_def *def = arg;
     aw_runtime *rt = def->rt;
@@ -73,6 +86,7 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         aw__router_add_instance(rt->router, def->name, s->self);
     else if (old != s->self)
         aw__router_replace_instance(rt->router, def->name, old, s->self);
+    if (old != AW_ACTOR_NONE) note_restarts(rt);
     *state = s;
     return AW_OK;
 }

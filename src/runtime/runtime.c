@@ -117,6 +117,7 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
                               "the log above", aw_status_text(s));
         goto fail;
     }
+    atomic_store(&rt->supervisor_seen, rt->supervisor);
     aw__free(children, count * sizeof *children);
     rt->started = true;
     return AW_OK;
@@ -272,6 +273,8 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     out->restarts = rt->final_restarts;
     if (rt->supervisor != AW_ACTOR_NONE && !rt->stopped)
         aw_supervisor_restarts(rt->sys, rt->supervisor, &out->restarts);
+    uint64_t seen = atomic_load_explicit(&c->restarts_seen, memory_order_relaxed);
+    if (seen > out->restarts) out->restarts = seen;
     out->dead_letters = aw_dead_letters_total(rt->sys);
     for (size_t i = 0; i < rt->def_count; i++)
         if (aw_actor_alive(rt->sys, atomic_load(&rt->defs[i].ref))) out->components++;

@@ -31,6 +31,10 @@ typedef struct aw__rt_def {
 typedef struct aw__rt_counters {
     atomic_uint_fast64_t messages, requests, request_errors;
     atomic_uint_fast64_t send_failures, guest_errors, crashes;
+    /* The supervisor's restart count as last seen by a restarted component:
+     * it outlives the supervisor, which takes its own count with it when it
+     * gives up (intensity exceeded). */
+    atomic_uint_fast64_t restarts_seen;
 } aw__rt_counters;
 
 /* A pending host request (aw_runtime_request / aw_runtime_call). */
@@ -57,6 +61,8 @@ struct aw_runtime {
 
     aw__mutex host_lock; /* guards host_requests */
     aw__rt_host_request *host_requests;
+    /* rt->supervisor for component actors (set once the system is up). */
+    _Atomic aw_actor_ref supervisor_seen;
 
     aw__rt_counters counters;
     atomic_uint_fast32_t scheduled; /* system-file messages not yet sent */
