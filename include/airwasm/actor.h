@@ -38,7 +38,8 @@ typedef struct aw_payload {
 } aw_payload;
 
 /* A payload of len bytes (uninitialised; fill before sending) with one
- * reference. Small payloads come from a pool. NULL on failure. */
+ * reference: one allocation, shared by every message that carries it.
+ * NULL on failure. */
 AW_API aw_payload *aw_payload_new(size_t len);
 /* A payload holding a copy of bytes[0..len). */
 AW_API aw_payload *aw_payload_copy(const void *bytes, size_t len);
@@ -64,8 +65,14 @@ typedef struct aw_msg {
 /* Kinds with this bit set are produced by the runtime; user kinds stay below. */
 #define AW_MSG_SYSTEM (UINT64_C(1) << 63)
 /* A linked actor exited and this actor traps exits: sender = the actor that
- * exited (or sent the exit signal), word[0] = aw_exit_kind, word[1] = code. */
+ * exited (or sent the exit signal), word[0] = aw_exit_kind, word[1] = code,
+ * word[2] = AW_EXIT_FLAG_* bits. */
 #define AW_MSG_EXIT (AW_MSG_SYSTEM | 1u)
+/* The signal came over a link (not from aw_actor_exit). */
+#define AW_EXIT_FLAG_LINK 1u
+/* The sender crashed and waits for a restart in place: its reference and
+ * mailbox stay valid. */
+#define AW_EXIT_FLAG_IN_PLACE 2u
 /* A monitored actor is gone: sender = it, corr = the monitor id,
  * word[0] = aw_exit_kind, word[1] = code (AW_EXIT_NOPROC if it never was). */
 #define AW_MSG_DOWN (AW_MSG_SYSTEM | 2u)

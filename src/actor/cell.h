@@ -33,9 +33,9 @@ typedef enum aw__sig {
     AW__SIG_TIMEOUT    /* receive timeout, corr = token */
 } aw__sig;
 
-/* word[2] flags of AW__SIG_EXIT. */
-#define AW__EXIT_VIA_LINK 1u
-#define AW__EXIT_IN_PLACE 2u /* the sender crashed and waits for a restart in place */
+/* word[2] flags of AW__SIG_EXIT: the public AW_EXIT_FLAG_* values. */
+#define AW__EXIT_VIA_LINK AW_EXIT_FLAG_LINK
+#define AW__EXIT_IN_PLACE AW_EXIT_FLAG_IN_PLACE
 
 typedef struct aw__cell {
     _Atomic(struct aw__cell *) next; /* mailbox link */

@@ -103,7 +103,7 @@ static bool handle_exit(aw_actor *a, const aw_msg *msg) {
         return false;
     }
     if (a->trap_exit) {
-        aw_msg m = exit_msg(msg->sender, reason, flags & AW__EXIT_IN_PLACE);
+        aw_msg m = exit_msg(msg->sender, reason, flags);
         aw__actor_accept(a, &m);
         return true;
     }
