@@ -130,25 +130,34 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 3;                                                                             \
         NEXT();                                                                              \
     }
-#define LOAD(name, T, SET, conv)                                                             \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(2) + pc[3];                                              \
+/* A load or store in its three address forms: [addr], [x + y], [x + imm]. */
+#define LOAD1(label, T, SET, conv, addr, len)                                                \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
         if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
         T v;                                                                                 \
         memcpy(&v, mb + ea, sizeof v);                                                       \
         SET(1, conv(v));                                                                     \
-        pc += 4;                                                                             \
+        pc += len;                                                                           \
+        NEXT();                                                                              \
+    }
+#define LOAD(name, T, SET, conv)                                                             \
+    LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
+    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)
+#define STORE1(label, T, GET, addr, vi, len)                                                 \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v = (T)GET(vi);                                                                    \
+        memcpy(mb + ea, &v, sizeof v);                                                       \
+        pc += len;                                                                           \
         NEXT();                                                                              \
     }
 #define STORE(name, T, GET)                                                                  \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(1) + pc[3];                                              \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
-        T v = (T)GET(2);                                                                     \
-        memcpy(mb + ea, &v, sizeof v);                                                       \
-        pc += 4;                                                                             \
-        NEXT();                                                                              \
-    }
+    STORE1(name, T, GET, U32(1), 2, 4)                                                       \
+    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
@@ -190,7 +199,9 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #define AW_IOP(n, d) &&L_##n,
 #define AW_BINIMM(n) &&L_##n##_I,
 #define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
+#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -537,8 +548,8 @@ dispatch:
     BIN2(I32_SHL, U32, SET32, a << (b & 31))
     BIN2(I32_SHR_S, I32, SET32, a >> (b & 31))
     BIN2(I32_SHR_U, U32, SET32, a >> (b & 31))
-    BIN(I32_ROTL, U32, SET32, rotl32(a, b))
-    BIN(I32_ROTR, U32, SET32, rotr32(a, b))
+    BIN2(I32_ROTL, U32, SET32, rotl32(a, b))
+    BIN2(I32_ROTR, U32, SET32, rotr32(a, b))
 
     /* i64 */
     UN(I64_EQZ, U64, SET32, a == 0)
@@ -593,8 +604,8 @@ dispatch:
     BIN2(I64_SHL, U64, SET64, a << (b & 63))
     BIN2(I64_SHR_S, I64, SET64, a >> (b & 63))
     BIN2(I64_SHR_U, U64, SET64, a >> (b & 63))
-    BIN(I64_ROTL, U64, SET64, rotl64(a, b))
-    BIN(I64_ROTR, U64, SET64, rotr64(a, b))
+    BIN2(I64_ROTL, U64, SET64, rotl64(a, b))
+    BIN2(I64_ROTR, U64, SET64, rotr64(a, b))
 
     /* f32 */
     BIN(F32_EQ, F32, SET32, a == b)
