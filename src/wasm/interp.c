@@ -191,6 +191,8 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
     err->func_index = func;
 }
 
+static aw__memory no_memory; /* stands in for a missing memory: size 0 */
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
@@ -210,8 +212,10 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
-    uint8_t *mb = inst->mem ? inst->mem->base : NULL;
-    uint64_t ms = inst->mem ? inst->mem->size : 0;
+    /* linear memory, cached: reloaded after anything that may grow it */
+    aw__memory *mem = inst->mem ? inst->mem : &no_memory;
+    uint8_t *mb = mem->base;
+    uint64_t ms = mem->size;
     uint64_t *const stack_end = root->stack_end;
     aw__frame *const frames_end = root->frames_end;
     /* fuel for this run: the total, capped by the slice */
@@ -292,6 +296,12 @@ dispatch:
         fr->func = pc[1];
         fp = nfp;
         pc = code + f->code_start;
+        /* charge the callee's entry block here (its FUEL op handles the
+         * slow path when the fuel does not cover it) */
+        if (LIKELY(fuel >= (int64_t)pc[1])) {
+            fuel -= (int64_t)pc[1];
+            pc += 2;
+        }
         NEXT();
     }
     OP(CALL_IMPORT) {
@@ -344,10 +354,11 @@ dispatch:
             inst = fr->inst;
             code = inst->m->code;
             funcs = inst->m->funcs;
+            mem = inst->mem ? inst->mem : &no_memory;
         }
         fr--;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mb = mem->base;
+        ms = mem->size;
         NEXT();
     }
     OP(SELECT) {
@@ -420,9 +431,9 @@ dispatch:
         NEXT();
     }
     OP(MEMORY_GROW) {
-        SET32(1, aw__mem_grow(inst->mem, U32(2)));
-        mb = inst->mem->base;
-        ms = inst->mem->size;
+        SET32(1, aw__mem_grow(mem, U32(2)));
+        mb = mem->base;
+        ms = mem->size;
         pc += 3;
         NEXT();
     }
@@ -767,8 +778,8 @@ call_fi:
         }
         if (hr == AW_HOST_RETURN) {
             pc = npc;
-            mb = inst->mem ? inst->mem->base : NULL;
-            ms = inst->mem ? inst->mem->size : 0;
+            mb = mem->base;
+            ms = mem->size;
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
@@ -799,8 +810,9 @@ call_fi:
         inst = fi->inst;
         code = inst->m->code;
         funcs = inst->m->funcs;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mem = inst->mem ? inst->mem : &no_memory;
+        mb = mem->base;
+        ms = mem->size;
         pc = code + f->code_start;
         NEXT();
     }
