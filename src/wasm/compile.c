@@ -48,9 +48,11 @@ typedef struct cc {
     uint32_t last_end; /* code length right after it */
     uint32_t last_h;   /* stack index of its result */
     uint32_t last_start; /* its first word */
+    uint64_t op_at;      /* byte offset of the instruction being compiled */
 } cc;
 
-#define FAIL(c, ...) RD_INVALID((c)->r, __VA_ARGS__)
+/* Validation errors point at the instruction being checked. */
+#define FAIL(c, ...) aw__error_at((c)->r->err, AW_INVALID_MODULE, (c)->op_at, __VA_ARGS__)
 #define TRY RD_TRY
 #define OOM(c) RD_FAIL((c)->r, AW_NO_MEMORY, "out of memory")
 
@@ -645,6 +647,7 @@ static aw_status compile_body(cc *c) {
     for (;;) {
         if (r->p >= r->end) return RD_MALFORMED(r, "unexpected end of function body (missing end)");
         uint64_t at = rd_off(r);
+        c->op_at = at;
         uint8_t b = *r->p++;
         uint32_t key = b;
         if (b == 0xFC) {
