@@ -150,6 +150,19 @@ static void init_error_fails_creation(void **state) {
     aw_module_release(module);
 }
 
+static void call_during_init_is_denied(void **state) {
+    (void)state;
+    recorder rec = {0};
+    rec.call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("early-caller", &rec);
+    aw__component *c = spawn("host_init_call", &cfg);
+    assert_int_equal(rec.calls, 0);
+    aw__reply reply;
+    assert_int_equal(send_text(c, "x", &reply, NULL), AW_OK);
+    assert_reply_bytes(&reply, "peer", 4);
+    aw__component_destroy(c);
+}
+
 static void trap_poisons_the_component(void **state) {
     (void)state;
     aw__component_config cfg = config_for("crashy", NULL);
@@ -355,6 +368,7 @@ int main(void) {
         cmocka_unit_test(lifecycle_exports_run),
         cmocka_unit_test(missing_optional_exports_say_not_found),
         cmocka_unit_test(init_error_fails_creation),
+        cmocka_unit_test(call_during_init_is_denied),
         cmocka_unit_test(trap_poisons_the_component),
         cmocka_unit_test(fuel_per_message_bounds_a_loop),
         cmocka_unit_test(fuel_slices_suspend_and_resume),
