@@ -42,12 +42,16 @@ bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
             n = 2;
         } else if (b >= 0xE0 && b <= 0xEF) {
             n = 3;
-            if (b == 0xE0) lo = 0xA0;      /* overlong */
-            else if (b == 0xED) hi = 0x9F; /* surrogates */
+            if (b == 0xE0)
+                lo = 0xA0; /* overlong */
+            else if (b == 0xED)
+                hi = 0x9F; /* surrogates */
         } else if (b >= 0xF0 && b <= 0xF4) {
             n = 4;
-            if (b == 0xF0) lo = 0x90;      /* overlong */
-            else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+            if (b == 0xF0)
+                lo = 0x90; /* overlong */
+            else if (b == 0xF4)
+                hi = 0x8F; /* above U+10FFFF */
         } else {
             return false;
         }

@@ -28,23 +28,34 @@ typedef struct binding_types {
 
 static const char *op_name(aw__component_op op) {
     switch (op) {
-    case AW__OP_INIT: return "init";
-    case AW__OP_HANDLE_MESSAGE: return "handle-message";
-    case AW__OP_HANDLE_CALLBACK: return "handle-callback";
-    case AW__OP_HEALTH: return "health";
-    case AW__OP_SHUTDOWN: return "shutdown";
-    case AW__OP_NONE: break;
+        case AW__OP_INIT:
+            return "init";
+        case AW__OP_HANDLE_MESSAGE:
+            return "handle-message";
+        case AW__OP_HANDLE_CALLBACK:
+            return "handle-callback";
+        case AW__OP_HEALTH:
+            return "health";
+        case AW__OP_SHUTDOWN:
+            return "shutdown";
+        case AW__OP_NONE:
+            break;
     }
     return "call";
 }
 
 static aw__export_id op_export(aw__component_op op) {
     switch (op) {
-    case AW__OP_INIT: return AW__EXPORT_INIT;
-    case AW__OP_HANDLE_CALLBACK: return AW__EXPORT_HANDLE_CALLBACK;
-    case AW__OP_HEALTH: return AW__EXPORT_HEALTH;
-    case AW__OP_SHUTDOWN: return AW__EXPORT_SHUTDOWN;
-    default: return AW__EXPORT_HANDLE_MESSAGE;
+        case AW__OP_INIT:
+            return AW__EXPORT_INIT;
+        case AW__OP_HANDLE_CALLBACK:
+            return AW__EXPORT_HANDLE_CALLBACK;
+        case AW__OP_HEALTH:
+            return AW__EXPORT_HEALTH;
+        case AW__OP_SHUTDOWN:
+            return AW__EXPORT_SHUTDOWN;
+        default:
+            return AW__EXPORT_HANDLE_MESSAGE;
     }
 }
 
@@ -174,8 +185,9 @@ static bool post_return(aw__component *c, aw__export_id id, uint32_t ret) {
 }
 
 /* Reads the record {disc u8 @0, ptr u32 @4, len u32 @8} at the returned
- * pointer and copies its bytes. is_string: which cases carry a string
- * (bit per case); cases: number of cases. */
+ * pointer and copies its bytes. cases: how many cases the type has;
+ * string_cases / payload_cases: bit per case carrying a string / a list<u8>
+ * (other cases carry nothing). */
 static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string_cases,
                                uint32_t payload_cases, uint8_t *disc_out) {
     const char *what = op_name(c->op);
@@ -184,8 +196,8 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     if (!aw__canon_result_ptr(c, what, ret, 12, 4, &rec)) return false;
     uint8_t disc = rec[0];
     if (disc >= cases)
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s: result discriminant %u is past the %u cases",
-                              what, disc, cases);
+        return aw__canon_fail(c, AW_TRAP_HOST_ERROR,
+                              "%s: result discriminant %u is past the %u cases", what, disc, cases);
     uint32_t ptr = aw__canon_load_u32(rec + 4), len = aw__canon_load_u32(rec + 8);
     const uint8_t *bytes = NULL;
     if (string_cases & (1u << disc)) {
@@ -212,24 +224,24 @@ static bool finish(aw__component *c, aw__reply *reply) {
     memset(reply, 0, sizeof *reply);
     reply->op = c->op;
     switch (c->op) {
-    case AW__OP_INIT: /* result<_, string> */
-        if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
-        reply->is_error = disc == 1;
-        break;
-    case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
-        if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
-        reply->is_error = disc == 1;
-        break;
-    case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
-        if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
-        reply->is_error = disc != 0;
-        reply->health = disc;
-        break;
-    case AW__OP_HANDLE_CALLBACK:
-    case AW__OP_SHUTDOWN:
-    case AW__OP_NONE:
-        c->reply.len = 0;
-        return post_return(c, id, 0);
+        case AW__OP_INIT: /* result<_, string> */
+            if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
+            reply->is_error = disc == 1;
+            break;
+        case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
+            if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
+            reply->is_error = disc == 1;
+            break;
+        case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
+            if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
+            reply->is_error = disc != 0;
+            reply->health = disc;
+            break;
+        case AW__OP_HANDLE_CALLBACK:
+        case AW__OP_SHUTDOWN:
+        case AW__OP_NONE:
+            c->reply.len = 0;
+            return post_return(c, id, 0);
     }
     reply->bytes = c->reply.data;
     reply->len = c->reply.len;
@@ -302,9 +314,8 @@ static aw_status run_init(aw__component *c, aw_error *err) {
             aw_instance_abort(c->instance);
             s = aw__error_set(err, AW_INTERNAL, "component '%s': init suspended", c->id);
         } else if (s == AW_OK && reply.is_error) {
-            s = aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': init failed: %.*s",
-                              c->id, reply.len > 160 ? 160 : (int)reply.len,
-                              (const char *)reply.bytes);
+            s = aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': init failed: %.*s", c->id,
+                              reply.len > 160 ? 160 : (int)reply.len, (const char *)reply.bytes);
         }
     }
     c->in_init = false;
@@ -379,8 +390,8 @@ void aw__component_destroy(aw__component *c) {
 /* ---- the calls ---------------------------------------------------------- */
 
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len,
-                                       aw__reply *reply, aw_error *err) {
+                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
+                                       aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
     begin(c, AW__OP_HANDLE_MESSAGE);

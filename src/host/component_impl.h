@@ -34,9 +34,9 @@ struct aw__component {
      * the canonical ABI forbids calling imports from them (a `call` there
      * would suspend in the middle of the host's own lowering). */
     bool may_leave;
-    bool in_init; /* create is running init: a `call` cannot wait */
+    bool in_init;      /* create is running init: a `call` cannot wait */
     uint32_t call_ret; /* out pointer of the `call` being waited on */
-    aw__buf reply; /* reused copy of the last reply's bytes */
+    aw__buf reply;     /* reused copy of the last reply's bytes */
     /* Why the host made the guest trap, for the caller's aw_error. */
     aw_trap pending_trap;
     char trap_detail[AW__TRAP_DETAIL_MAX];

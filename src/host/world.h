@@ -43,8 +43,8 @@ extern const aw__import_def aw__wasi_imports[];
 extern const size_t aw__wasi_import_count;
 
 /* The definition for (module, name), or NULL when the world has none. */
-const aw__import_def *aw__world_find_import(const char *module, size_t module_len,
-                                            const char *name, size_t name_len);
+const aw__import_def *aw__world_find_import(const char *module, size_t module_len, const char *name,
+                                            size_t name_len);
 
 /* Checks every import and export of module against the world. On a mismatch
  * returns AW_ABI_MISMATCH with err->message naming the import or export and
@@ -61,7 +61,6 @@ uint32_t aw__world_sig_params(const char *sig);
 uint32_t aw__world_sig_results(const char *sig);
 /* Expands sig into params/results (arrays of at least the counts above) and
  * points *out at them. */
-void aw__world_functype(const char *sig, aw_valtype *params, aw_valtype *results,
-                        aw_functype *out);
+void aw__world_functype(const char *sig, aw_valtype *params, aw_valtype *results, aw_functype *out);
 
 #endif

@@ -11,9 +11,8 @@ static void round_trip_exact_bytes(void **state) {
     const uint8_t payload[] = {'e', 0x00, 0x01, 0xff, 0x80, 'z', 0x00};
     aw__reply reply;
     aw_error err;
-    assert_int_equal(aw__component_handle_message(c, "tester", 6, payload, sizeof payload, &reply,
-                                                  &err),
-                     AW_OK);
+    assert_int_equal(
+        aw__component_handle_message(c, "tester", 6, payload, sizeof payload, &reply, &err), AW_OK);
     assert_int_equal(reply.op, AW__OP_HANDLE_MESSAGE);
     assert_false(reply.is_error);
     assert_reply_bytes(&reply, payload + 1, sizeof payload - 1);
@@ -26,8 +25,7 @@ static void round_trip_exact_bytes(void **state) {
     static uint8_t big[200000];
     big[0] = 'e';
     for (size_t i = 1; i < sizeof big; i++) big[i] = (uint8_t)(i * 7);
-    assert_int_equal(aw__component_handle_message(c, "t", 1, big, sizeof big, &reply, &err),
-                     AW_OK);
+    assert_int_equal(aw__component_handle_message(c, "t", 1, big, sizeof big, &reply, &err), AW_OK);
     assert_reply_bytes(&reply, big + 1, sizeof big - 1);
     aw__component_destroy(c);
 }
@@ -74,9 +72,8 @@ static void lifecycle_exports_run(void **state) {
     assert_int_equal(le32(reply.bytes + 4), 0);
 
     const aw__call_result ok = {AW__REQUEST_OK, (const uint8_t *)"resp\x00\x01", 6};
-    assert_int_equal(aw__component_handle_callback(c, UINT64_C(0x0102030405060708), &ok, &reply,
-                                                   &err),
-                     AW_OK);
+    assert_int_equal(
+        aw__component_handle_callback(c, UINT64_C(0x0102030405060708), &ok, &reply, &err), AW_OK);
     assert_int_equal(reply.op, AW__OP_HANDLE_CALLBACK);
     assert_int_equal(send_text(c, "", &reply, &err), AW_OK);
     assert_int_equal(reply.len, 28 + 6);
@@ -200,7 +197,10 @@ static void fuel_slices_suspend_and_resume(void **state) {
     aw__reply reply;
     aw_error err;
     /* 'y' spins 5 x 10000 times, then echoes "done". */
-    aw_status s = send_text(c, "y\x05" "done", &reply, &err);
+    aw_status s = send_text(c,
+                            "y\x05"
+                            "done",
+                            &reply, &err);
     int suspensions = 0;
     while (s == AW_SUSPENDED) {
         assert_int_equal(aw__component_state_of(c), AW__COMPONENT_SUSPENDED);
@@ -289,8 +289,10 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
              * suspended by a host function (wasm.h leaves it open): until it
              * does, a `call` cannot receive a response. Reported to the
              * engine owner; this test asserts as soon as the engine can. */
-            fprintf(stderr, "SKIPPED: engine refuses cabi_realloc on a host-suspended "
-                            "instance: %s\n", err.message);
+            fprintf(stderr,
+                    "SKIPPED: engine refuses cabi_realloc on a host-suspended "
+                    "instance: %s\n",
+                    err.message);
             aw__component_destroy(c);
             skip();
         }
