@@ -4,10 +4,12 @@
 extern const aw__cli_command aw__cmd_help;
 extern const aw__cli_command aw__cmd_version;
 extern const aw__cli_command aw__cmd_wasm;
+extern const aw__cli_command aw__cmd_inspect;
 
 const aw__cli_command *const aw__cli_commands[] = {
     &aw__cmd_help,
     &aw__cmd_version,
     &aw__cmd_wasm,
+    &aw__cmd_inspect,
     NULL,
 };

@@ -124,6 +124,11 @@ static void format_types(const aw_valtype *params, uint32_t np, const aw_valtype
 #undef APPEND
 }
 
+void aw__world_format_type(const aw_functype *type, char *buf, size_t size) {
+    if (size > 0) buf[0] = '\0';
+    format_types(type->params, type->param_count, type->results, type->result_count, buf, size);
+}
+
 static void format_sig(const char *sig, char *buf, size_t size) {
     aw_valtype params[16], results[4];
     aw_functype type;

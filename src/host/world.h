@@ -56,6 +56,10 @@ aw_status aw__world_check(const aw_module *module, aw__world *out, aw_error *err
 const char *aw__world_export_name(aw__export_id id);
 const char *aw__world_post_name(aw__export_id id);
 
+/* Writes a function type as "(i32, i64) -> i32" into buf (truncated to
+ * size, always NUL-terminated). */
+void aw__world_format_type(const aw_functype *type, char *buf, size_t size);
+
 /* Number of parameters and results a sig spells. */
 uint32_t aw__world_sig_params(const char *sig);
 uint32_t aw__world_sig_results(const char *sig);
