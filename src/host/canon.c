@@ -135,9 +135,14 @@ bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const
     if (s == AW_TRAP)
         return aw__canon_fail(c, e.trap, "%s trapped: %s", what,
                               e.message[0] ? e.message : aw_trap_text(e.trap));
-    if (s != AW_OK)
+    if (s != AW_OK) {
+        /* Out of host memory (the engine's first call allocates its stack):
+         * the guest did not run, so a caller outside the guest may report
+         * it without failing the component. */
+        if (s == AW_NO_MEMORY) c->host_out_of_memory = true;
         return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s could not run: %s", what,
                               e.message[0] ? e.message : aw_status_text(s));
+    }
     return true;
 }
 

@@ -152,6 +152,7 @@ static void begin(aw__component *c, aw__component_op op) {
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
+    c->host_out_of_memory = false;
     aw_instance_set_fuel(c->instance, c->fuel_per_message ? c->fuel_per_message : UINT64_MAX);
 }
 
@@ -173,9 +174,24 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
     return s;
 }
 
-static bool copy_reply(aw__component *c, const uint8_t *bytes, size_t len) {
+/* Copies the result's bytes into the reused reply buffer. Out of host memory
+ * is not the guest's fault: the call still completes (post-return runs) and
+ * then reports AW_NO_MEMORY, leaving the component usable. */
+/* Lowering the arguments failed before the export ran. For lack of host
+ * memory the component is still sound and stays usable; anything else is
+ * the guest's doing (a bad cabi_realloc) and fails it. */
+static aw_status lowering_failed(aw__component *c, aw_error *err) {
+    if (!c->host_out_of_memory) return fail_trap(c, NULL, err);
+    c->state = AW__COMPONENT_IDLE;
+    aw__component_op op = c->op;
+    c->op = AW__OP_NONE;
+    return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory to start %s", c->id,
+                         op_name(op));
+}
+
+static void copy_reply(aw__component *c, const uint8_t *bytes, size_t len) {
     c->reply.len = 0;
-    return aw__buf_append(&c->reply, bytes, len) == AW_OK;
+    if (len > 0 && aw__buf_append(&c->reply, bytes, len) != AW_OK) c->reply_lost = true;
 }
 
 static bool post_return(aw__component *c, aw__export_id id, uint32_t ret) {
@@ -209,9 +225,7 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     } else {
         len = 0;
     }
-    if (!copy_reply(c, bytes, len))
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s: no host memory for a %u-byte result",
-                              what, len);
+    copy_reply(c, bytes, len);
     *disc_out = disc;
     return true;
 }
@@ -265,7 +279,14 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
     }
     if (!finish(c, reply)) return fail_trap(c, NULL, err);
     c->state = AW__COMPONENT_IDLE;
+    aw__component_op op = c->op;
     c->op = AW__OP_NONE;
+    if (c->reply_lost) {
+        c->reply_lost = false;
+        memset(reply, 0, sizeof *reply);
+        return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory for the %s result",
+                             c->id, op_name(op));
+    }
     return AW_OK;
 }
 
@@ -301,10 +322,12 @@ static aw_status run_init(aw__component *c, aw_error *err) {
         if (s == AW_OK) s = aw_instance_call_index(c->instance, fn, c->slots, &e);
         if (s == AW_TRAP) {
             s = fail_trap(c, &e, err);
+        } else if (s == AW_SUSPENDED) {
+            aw_instance_abort(c->instance);
+            s = aw__error_set(err, AW_INTERNAL, "component '%s': _initialize suspended", c->id);
         } else if (s != AW_OK) {
-            if (s == AW_SUSPENDED) aw_instance_abort(c->instance);
-            s = aw__error_set(err, AW_INTERNAL, "component '%s': _initialize did not finish: %s",
-                              c->id, aw_status_text(s));
+            s = aw__error_set(err, s, "component '%s': _initialize did not run: %s", c->id,
+                              e.message[0] ? e.message : aw_status_text(s));
         }
     }
     if (s == AW_OK && c->world.has_export[AW__EXPORT_INIT]) {
@@ -398,7 +421,7 @@ aw_status aw__component_handle_message(aw__component *c, const char *sender, siz
     uint32_t sender_ptr, payload_ptr;
     if (!aw__canon_lower_bytes(c, sender, sender_len, &sender_ptr) ||
         !aw__canon_lower_bytes(c, payload, payload_len, &payload_ptr))
-        return fail_trap(c, NULL, err);
+        return lowering_failed(c, err);
     c->slots[0] = sender_ptr;
     c->slots[1] = sender_len;
     c->slots[2] = payload_ptr;
@@ -418,7 +441,7 @@ aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
     if (response->error == AW__REQUEST_OK) {
         uint32_t ptr;
         if (!aw__canon_lower_bytes(c, response->payload, response->len, &ptr))
-            return fail_trap(c, NULL, err);
+            return lowering_failed(c, err);
         c->slots[1] = 0;
         c->slots[2] = ptr;
         c->slots[3] = response->len;

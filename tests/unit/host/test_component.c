@@ -30,6 +30,35 @@ static void round_trip_exact_bytes(void **state) {
     aw__component_destroy(c);
 }
 
+/* In steady state a message allocates nothing on the host side: the reply
+ * buffer is reused (the checking allocator counts live blocks). */
+static void steady_messages_allocate_nothing(void **state) {
+    (void)state;
+    aw__component_config cfg = config_for("steady", NULL);
+    cfg.fuel_per_message = 100000;
+    cfg.slice_fuel = 50000;
+    aw__component *c = spawn("host_echo", &cfg);
+    aw__reply reply;
+    uint8_t payload[64];
+    for (size_t i = 0; i < sizeof payload; i++) payload[i] = (uint8_t)i;
+    assert_int_equal(aw__component_handle_message(c, "s", 1, payload, sizeof payload, &reply, NULL),
+                     AW_OK);
+    size_t memory = 0;
+    (void)aw_instance_memory(aw__component_instance(c), &memory);
+    aw_test_allocator_fail_at(0); /* restarts the allocation count */
+    for (int i = 0; i < 1000; i++) {
+        payload[0] = (uint8_t)i;
+        assert_int_equal(
+            aw__component_handle_message(c, "s", 1, payload, sizeof payload, &reply, NULL), AW_OK);
+        assert_reply_bytes(&reply, payload, sizeof payload);
+    }
+    assert_int_equal(aw_test_allocator_count(), 0);
+    size_t memory_after = 0;
+    (void)aw_instance_memory(aw__component_instance(c), &memory_after);
+    assert_int_equal(memory_after, memory);
+    aw__component_destroy(c);
+}
+
 static void err_result_is_lifted_as_a_string(void **state) {
     (void)state;
     aw__component_config cfg = config_for("e", NULL);
@@ -132,6 +161,66 @@ static void missing_optional_exports_say_not_found(void **state) {
     assert_int_equal(aw__component_shutdown(c, &reply, NULL), AW_NOT_FOUND);
     assert_int_equal(send_text(c, "still fine", &reply, NULL), AW_OK);
     assert_reply_bytes(&reply, "still fine", 10);
+    aw__component_destroy(c);
+}
+
+/* Every allocation creation makes may fail: each failure is reported and
+ * leaks nothing (the group teardown checks the blocks). */
+static void creation_survives_every_allocation_failure(void **state) {
+    (void)state;
+    aw_module *module = load_module("host_lifecycle");
+    static const char *const args[] = {"a", "b"};
+    aw__component_config cfg = config_for("fragile", NULL);
+    cfg.args = args;
+    cfg.arg_count = 2;
+    aw_status s = AW_NO_MEMORY;
+    uint64_t nth = 1;
+    for (; s != AW_OK && nth < 200; nth++) {
+        aw__component *c = NULL;
+        aw_error err;
+        aw_test_allocator_fail_at(nth);
+        s = aw__component_create(module, &cfg, &c, &err);
+        aw_test_allocator_fail_at(0);
+        if (s != AW_OK) {
+            assert_null(c);
+            if (s != AW_NO_MEMORY)
+                fail_msg("failure %llu: %s: %s", (unsigned long long)nth, aw_status_name(s),
+                         err.message);
+        } else {
+            aw__reply reply;
+            assert_int_equal(send_text(c, "", &reply, NULL), AW_OK);
+            aw__component_destroy(c);
+        }
+    }
+    assert_int_equal(s, AW_OK);
+    assert_true(nth > 3);
+    aw_module_release(module);
+}
+
+/* Running out of host memory on the message path is reported as
+ * AW_NO_MEMORY and leaves the component usable: it is not the guest's fault. */
+static void out_of_host_memory_keeps_the_component(void **state) {
+    (void)state;
+    aw__component_config cfg = config_for("oom", NULL);
+    aw__component *c = spawn("host_echo", &cfg);
+    aw__reply reply;
+    aw_error err;
+    /* The first message needs the engine's stack: its allocation fails. */
+    aw_test_allocator_fail_at(1);
+    assert_int_equal(send_text(c, "first", &reply, &err), AW_NO_MEMORY);
+    aw_test_allocator_fail_at(0);
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    assert_int_equal(send_text(c, "x", &reply, &err), AW_OK);
+    /* A longer reply needs a bigger reply buffer: that allocation fails. */
+    static char longer[5000];
+    memset(longer, 'z', sizeof longer - 1);
+    aw_test_allocator_fail_at(1);
+    assert_int_equal(send_text(c, longer, &reply, &err), AW_NO_MEMORY);
+    aw_test_allocator_fail_at(0);
+    assert_non_null(strstr(err.message, "no host memory for the handle-message result"));
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    assert_int_equal(send_text(c, longer, &reply, &err), AW_OK);
+    assert_reply_bytes(&reply, longer, sizeof longer - 1);
     aw__component_destroy(c);
 }
 
@@ -365,10 +454,13 @@ static void hostile_realloc_traps(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_exact_bytes),
+        cmocka_unit_test(steady_messages_allocate_nothing),
         cmocka_unit_test(err_result_is_lifted_as_a_string),
         cmocka_unit_test(state_persists_and_post_return_runs),
         cmocka_unit_test(lifecycle_exports_run),
         cmocka_unit_test(missing_optional_exports_say_not_found),
+        cmocka_unit_test(creation_survives_every_allocation_failure),
+        cmocka_unit_test(out_of_host_memory_keeps_the_component),
         cmocka_unit_test(init_error_fails_creation),
         cmocka_unit_test(call_during_init_is_denied),
         cmocka_unit_test(trap_poisons_the_component),
