@@ -199,3 +199,41 @@ void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uin
     handler(&resp);
     aw__arena_reset();
 }
+
+/* Defaults for the optional lifecycle functions. Every SDK component exports
+ * the whole lifecycle interface, as the Component Model requires of a
+ * component that exports it (so `wasm-tools component new` accepts the
+ * module); an AW_ON_* macro replaces the weak default with a strong
+ * definition of the same symbol. */
+__attribute__((weak, export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);
+uint8_t *aw__export_init(void) {
+    return write_result(0, NULL, 0);
+}
+
+__attribute__((weak, export_name(AW__POST("init")))) void aw__export_post_init(uint8_t *ret);
+void aw__export_post_init(uint8_t *ret) {
+    aw__lifecycle_post_return(ret);
+}
+
+__attribute__((weak, export_name(AW__EXPORT("handle-callback")))) void
+aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b);
+void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {
+    (void)id, (void)a, (void)b;
+    if (disc > 1)
+        __builtin_trap();
+    aw__arena_reset(); /* the response, if any, is dropped */
+}
+
+__attribute__((weak, export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);
+uint8_t *aw__export_health(void) {
+    return write_result(0, NULL, 0);
+}
+
+__attribute__((weak, export_name(AW__POST("health")))) void aw__export_post_health(uint8_t *ret);
+void aw__export_post_health(uint8_t *ret) {
+    aw__lifecycle_post_return(ret);
+}
+
+__attribute__((weak, export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);
+void aw__export_shutdown(void) {
+}

@@ -184,6 +184,9 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
  * Each macro defines, in the author's file, the core export of one lifecycle
  * function (and its post-return function) forwarding to the handler. Use
  * each at most once per component, at file scope. AW_ON_MESSAGE is required.
+ * The library exports the others with defaults (init ok, callbacks dropped,
+ * health healthy, shutdown nothing), so every component exports the whole
+ * lifecycle interface and is a valid Component Model core module.
  */
 #define AW__EXPORT(func) "airwasm:component/lifecycle@0.1.0#" func
 #define AW__POST(func) "cabi_post_airwasm:component/lifecycle@0.1.0#" func

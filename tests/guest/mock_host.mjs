@@ -313,6 +313,12 @@ scenario('echo: bytes round trip, empty and 1 MiB payloads, no leak', () => {
   // 20,000 leaked 4 KiB arguments would need more than 1,000 pages.
   assert.equal(echo.ex.memory.buffer.byteLength, before, 'memory grew: arguments leak');
   assert.deepEqual(echo.handleMessage('', big).ok, big);
+  // The lifecycle functions it does not define answer with the defaults.
+  assert.deepEqual(echo.health(), { state: 'healthy', reason: undefined });
+  echo.handleCallback(5n, { ok: json('{"late":true}') });
+  echo.handleCallback(6n, { err: REQ_ERR.targetCrashed });
+  echo.ex[LIFE + 'shutdown']();
+  assert.throws(() => echo.ex[LIFE + 'handle-callback'](7n, 2, 0, 0), WebAssembly.RuntimeError);
 });
 
 scenario('sdk_full: every import and export through the SDK', () => {
