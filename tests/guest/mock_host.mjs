@@ -397,6 +397,19 @@ scenario('order-pipeline: the system file run end to end', () => {
   assert.ok(rt.logs.includes('inventory info: final: widget stock 8, reserved 2'), rt.logs.join('\n'));
 });
 
+scenario('a stack overflow traps and the component restarts fresh', () => {
+  const rt = new Runtime();
+  const c = rt.add('deep', path.join(wasmDir, 'guest/sdk_stack.wasm'));
+  const raw = (t) => prefixed(CODECS.raw, t);
+  // 16 levels of 1 KiB fit the 32 KiB stack; the data below is intact.
+  assert.equal(bodyText(rt.ask('deep', raw('16')).ok), '{"sum":136,"canary":12648430}');
+  // 64 levels do not: the stack, placed first, runs out below address 0.
+  assert.deepEqual(rt.ask('deep', raw('64')), { err: REQ_ERR.targetCrashed });
+  assert.equal(c.restarts, 1);
+  assert.match(rt.deadLetters[0].reason, /out of bounds/);
+  assert.equal(bodyText(rt.ask('deep', raw('16')).ok), '{"sum":136,"canary":12648430}');
+});
+
 scenario('the mock itself traps bad guest pointers', () => {
   const rt = new Runtime();
   const echo = rt.add('echo', path.join(wasmDir, 'guest/sdk_minimal.wasm'));
