@@ -200,6 +200,15 @@ void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uin
     aw__arena_reset();
 }
 
+/* AW_ON_MESSAGE is required: this reference turns its absence into a link
+ * error naming aw__export_handle_message, instead of a module that the runtime
+ * refuses at load time. */
+uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,
+                                   size_t payload_len);
+__attribute__((used)) static uint8_t *(*const require_on_message)(uint8_t *, size_t, uint8_t *,
+                                                                  size_t) =
+    aw__export_handle_message;
+
 /* Defaults for the optional lifecycle functions. Every SDK component exports
  * the whole lifecycle interface, as the Component Model requires of a
  * component that exports it (so `wasm-tools component new` accepts the
