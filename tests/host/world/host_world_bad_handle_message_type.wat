@@ -1,0 +1,6 @@
+;; World check fixture. Refused: handle-message with the wrong core type.
+(module
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+  (func (export "airwasm:component/lifecycle@0.1.0#handle-message") (param i32 i32) (result i32) (i32.const 16))
+)

@@ -1,0 +1,6 @@
+;; World check fixture. Refused: cabi_realloc with three parameters.
+(module
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32) (result i32) (i32.const 0))
+  (func (export "airwasm:component/lifecycle@0.1.0#handle-message") (param i32 i32 i32 i32) (result i32) (i32.const 16))
+)

@@ -1,0 +1,7 @@
+;; World check fixture. Refused: "memory" exported as a function.
+(module
+  (memory 1)
+  (func (export "memory"))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 1024))
+  (func (export "airwasm:component/lifecycle@0.1.0#handle-message") (param i32 i32 i32 i32) (result i32) (i32.const 16))
+)
