@@ -162,11 +162,20 @@ aw_send_error aw_subscribe(const char *topic) {
     return send_result(ret_area);
 }
 
+/* AW_LOG_OFF (and anything past it) is no WIT level: the host would trap. */
+static bool loggable(aw_log_level level) {
+    return (unsigned)level <= (unsigned)AW_LOG_ERROR;
+}
+
 void aw_log(aw_log_level level, const char *message) {
+    if (!loggable(level))
+        return;
     host_log((uint32_t)level, message, strlen(message));
 }
 
 void aw_vlogf(aw_log_level level, const char *fmt, va_list args) {
+    if (!loggable(level))
+        return;
     if (aw__gbuf_vprintf(&line, 0, fmt, args))
         host_log((uint32_t)level, (const char *)line.data, line.len);
     else

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "airwasm/log.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -73,14 +75,13 @@ typedef enum aw_request_error {
     AW_REQUEST_NO_MEMORY = 100,
 } aw_request_error;
 
-/* WIT log-level, same numbering as the WIT enum. */
-typedef enum aw_log_level {
-    AW_LOG_TRACE = 0,
-    AW_LOG_DEBUG = 1,
-    AW_LOG_INFO = 2,
-    AW_LOG_WARN = 3,
-    AW_LOG_ERROR = 4,
-} aw_log_level;
+/* WIT log-level is the project's aw_log_level (airwasm/log.h, shared with
+ * hosts so the two headers can meet in one file): AW_LOG_TRACE 0, AW_LOG_DEBUG
+ * 1, AW_LOG_INFO 2, AW_LOG_WARN 3, AW_LOG_ERROR 4, as in the WIT enum
+ * (AW_LOG_OFF is not a level a component can log at). */
+_Static_assert(AW_LOG_TRACE == 0 && AW_LOG_DEBUG == 1 && AW_LOG_INFO == 2 && AW_LOG_WARN == 3 &&
+                   AW_LOG_ERROR == 4,
+               "aw_log_level must number the levels as WIT log-level does");
 
 /* WIT variant health's discriminant. */
 typedef enum aw_health_state {
@@ -280,6 +281,7 @@ aw_send_error aw_publish_json(const char *topic, const char *json);
 /* Topic patterns: '*' matches one dot-separated segment, '>' the rest. */
 aw_send_error aw_subscribe(const char *topic);
 
+/* AW_LOG_OFF logs nothing. */
 void aw_log(aw_log_level level, const char *message);
 void aw_logf(aw_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aw_vlogf(aw_log_level level, const char *fmt, va_list args);
