@@ -20,6 +20,18 @@ size_t aw_uvarint_encode(uint64_t v, uint8_t out[AW_UVARINT_MAX]) {
 }
 
 size_t aw_uvarint_decode(const uint8_t *data, size_t len, uint64_t *value) {
+    /* Every codec of the table takes one or two bytes: decode those without
+     * the loop, since this runs for each message. */
+    if (len >= 1 && data[0] < 0x80) {
+        *value = data[0];
+        return 1;
+    }
+    if (len >= 2 && data[1] < 0x80) {
+        if (data[1] == 0)
+            return 0; /* not minimal */
+        *value = (uint64_t)(data[0] & 0x7f) | (uint64_t)data[1] << 7;
+        return 2;
+    }
     uint64_t v = 0;
     for (size_t i = 0; i < len && i < AW_UVARINT_MAX; i++) {
         uint8_t byte = data[i];

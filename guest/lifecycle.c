@@ -1,7 +1,9 @@
 /* The lifecycle exports' canonical-ABI side: arguments the host allocated
  * with cabi_realloc are owned here and released after the handler; results are
  * written to a static return area pointing into buffers that persist across
- * calls, so the post-return function only trims them. */
+ * calls. Nothing needs freeing after the host has read a result, so there are
+ * no post-return functions (one call into the instance fewer per message):
+ * the next call trims the buffers instead. */
 #include "guest_internal.h"
 
 #include <stdio.h>
@@ -9,7 +11,7 @@
 
 /* The return area of init, handle-message and health: disc u8 @0, then a
  * {ptr u32 @4, len u32 @8} list or string (docs/component-abi.md). One area
- * suffices: the host calls the post-return function before the next export. */
+ * suffices: the host reads a result before it makes the next call. */
 static _Alignas(8) uint8_t ret_area[12];
 
 struct aw_reply {
@@ -132,6 +134,7 @@ uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sende
     };
     split_payload(msg.payload, payload_len, &msg.codec, &msg.body, &msg.body_len);
 
+    aw__gbuf_trim(&reply.buf);
     reply_reset(&reply);
     handler(&msg, &reply);
 
@@ -145,6 +148,7 @@ uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sende
 }
 
 uint8_t *aw__lifecycle_init(aw_init_handler handler) {
+    aw__gbuf_trim(&text);
     const char *error = handler();
     if (!error)
         return write_result(0, NULL, 0);
@@ -160,6 +164,7 @@ uint8_t *aw__lifecycle_init(aw_init_handler handler) {
 }
 
 uint8_t *aw__lifecycle_health(aw_health_handler handler) {
+    aw__gbuf_trim(&text);
     aw_health h = handler();
     if (h.state == AW_HEALTHY)
         return write_result(0, NULL, 0);
@@ -173,12 +178,6 @@ uint8_t *aw__lifecycle_health(aw_health_handler handler) {
         text.len = len;
     }
     return write_result(disc, text.data, len);
-}
-
-void aw__lifecycle_post_return(uint8_t *ret) {
-    (void)ret; /* always ret_area */
-    aw__gbuf_trim(&reply.buf);
-    aw__gbuf_trim(&text);
 }
 
 void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uint32_t disc,
@@ -219,11 +218,6 @@ uint8_t *aw__export_init(void) {
     return write_result(0, NULL, 0);
 }
 
-__attribute__((weak, export_name(AW__POST("init")))) void aw__export_post_init(uint8_t *ret);
-void aw__export_post_init(uint8_t *ret) {
-    aw__lifecycle_post_return(ret);
-}
-
 __attribute__((weak, export_name(AW__EXPORT("handle-callback")))) void
 aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b);
 void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {
@@ -236,11 +230,6 @@ void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t
 __attribute__((weak, export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);
 uint8_t *aw__export_health(void) {
     return write_result(0, NULL, 0);
-}
-
-__attribute__((weak, export_name(AW__POST("health")))) void aw__export_post_health(uint8_t *ret);
-void aw__export_post_health(uint8_t *ret) {
-    aw__lifecycle_post_return(ret);
 }
 
 __attribute__((weak, export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);

@@ -3,8 +3,8 @@
  * A component is a wasi-libc reactor module that implements the world in
  * wit/airwasm.wit. With this header the author writes handler functions and
  * names them once with the AW_ON_* macros; libairwasm_guest.a does the
- * canonical-ABI work (cabi_realloc, result areas, post-return functions,
- * freeing arguments) and wraps the host imports as ordinary C functions.
+ * canonical-ABI work (cabi_realloc, result areas, releasing arguments) and
+ * wraps the host imports as ordinary C functions.
  *
  *     #include <airwasm/guest.h>
  *
@@ -183,14 +183,14 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 
 /* ---- Exports --------------------------------------------------------------
  * Each macro defines, in the author's file, the core export of one lifecycle
- * function (and its post-return function) forwarding to the handler. Use
+ * function forwarding to the handler. No post-return functions: results live
+ * in static buffers that the next call reuses, so there is nothing to free. Use
  * each at most once per component, at file scope. AW_ON_MESSAGE is required.
  * The library exports the others with defaults (init ok, callbacks dropped,
  * health healthy, shutdown nothing), so every component exports the whole
  * lifecycle interface and is a valid Component Model core module.
  */
 #define AW__EXPORT(func) "airwasm:component/lifecycle@0.1.0#" func
-#define AW__POST(func) "cabi_post_airwasm:component/lifecycle@0.1.0#" func
 
 #define AW_ON_MESSAGE(handler)                                                             \
     __attribute__((export_name(AW__EXPORT("handle-message")))) uint8_t *                  \
@@ -200,16 +200,11 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
                                        size_t payload_len) {                               \
         return aw__lifecycle_handle_message((handler), sender, sender_len, payload,        \
                                             payload_len);                                  \
-    }                                                                                      \
-    __attribute__((export_name(AW__POST("handle-message")))) void                         \
-    aw__export_post_handle_message(uint8_t *ret);                                          \
-    void aw__export_post_handle_message(uint8_t *ret) { aw__lifecycle_post_return(ret); }
+    }
 
 #define AW_ON_INIT(handler)                                                                \
     __attribute__((export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);      \
-    uint8_t *aw__export_init(void) { return aw__lifecycle_init((handler)); }               \
-    __attribute__((export_name(AW__POST("init")))) void aw__export_post_init(uint8_t *ret); \
-    void aw__export_post_init(uint8_t *ret) { aw__lifecycle_post_return(ret); }
+    uint8_t *aw__export_init(void) { return aw__lifecycle_init((handler)); }
 
 #define AW_ON_CALLBACK(handler)                                                            \
     __attribute__((export_name(AW__EXPORT("handle-callback")))) void                      \
@@ -220,9 +215,7 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 
 #define AW_ON_HEALTH(handler)                                                              \
     __attribute__((export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);  \
-    uint8_t *aw__export_health(void) { return aw__lifecycle_health((handler)); }           \
-    __attribute__((export_name(AW__POST("health")))) void aw__export_post_health(uint8_t *ret); \
-    void aw__export_post_health(uint8_t *ret) { aw__lifecycle_post_return(ret); }
+    uint8_t *aw__export_health(void) { return aw__lifecycle_health((handler)); }
 
 #define AW_ON_SHUTDOWN(handler)                                                            \
     __attribute__((export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);  \
@@ -235,7 +228,6 @@ uint8_t *aw__lifecycle_init(aw_init_handler handler);
 void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uint32_t disc,
                                    uint32_t a, uint32_t b);
 uint8_t *aw__lifecycle_health(aw_health_handler handler);
-void aw__lifecycle_post_return(uint8_t *ret);
 
 /* ---- Host functions ------------------------------------------------------ */
 
