@@ -141,7 +141,7 @@ typedef struct aw_message {
     size_t sender_len;
     const uint8_t *payload; /* whole payload, prefix included */
     size_t payload_len;
-    uint64_t codec; /* AW_CODEC_* or AW_CODEC_INVALID */
+    uint64_t codec;      /* AW_CODEC_* or AW_CODEC_INVALID */
     const uint8_t *body; /* payload after the prefix (NUL follows it) */
     size_t body_len;
 } aw_message;
@@ -192,34 +192,38 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
  */
 #define AW__EXPORT(func) "airwasm:component/lifecycle@0.1.0#" func
 
-#define AW_ON_MESSAGE(handler)                                                             \
-    __attribute__((export_name(AW__EXPORT("handle-message")))) uint8_t *                  \
-    aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,        \
-                              size_t payload_len);                                         \
-    uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload, \
-                                       size_t payload_len) {                               \
-        return aw__lifecycle_handle_message((handler), sender, sender_len, payload,        \
-                                            payload_len);                                  \
+#define AW_ON_MESSAGE(handler)                                                                     \
+    __attribute__((export_name(AW__EXPORT("handle-message")))) uint8_t *aw__export_handle_message( \
+        uint8_t *sender, size_t sender_len, uint8_t *payload, size_t payload_len);                 \
+    uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,       \
+                                       size_t payload_len) {                                       \
+        return aw__lifecycle_handle_message((handler), sender, sender_len, payload, payload_len);  \
     }
 
-#define AW_ON_INIT(handler)                                                                \
-    __attribute__((export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);      \
-    uint8_t *aw__export_init(void) { return aw__lifecycle_init((handler)); }
-
-#define AW_ON_CALLBACK(handler)                                                            \
-    __attribute__((export_name(AW__EXPORT("handle-callback")))) void                      \
-    aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b);        \
-    void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {  \
-        aw__lifecycle_handle_callback((handler), id, disc, a, b);                          \
+#define AW_ON_INIT(handler)                                                                        \
+    __attribute__((export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);               \
+    uint8_t *aw__export_init(void) {                                                               \
+        return aw__lifecycle_init((handler));                                                      \
     }
 
-#define AW_ON_HEALTH(handler)                                                              \
-    __attribute__((export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);  \
-    uint8_t *aw__export_health(void) { return aw__lifecycle_health((handler)); }
+#define AW_ON_CALLBACK(handler)                                                                    \
+    __attribute__((export_name(AW__EXPORT("handle-callback")))) void aw__export_handle_callback(   \
+        uint64_t id, uint32_t disc, uint32_t a, uint32_t b);                                       \
+    void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {          \
+        aw__lifecycle_handle_callback((handler), id, disc, a, b);                                  \
+    }
 
-#define AW_ON_SHUTDOWN(handler)                                                            \
-    __attribute__((export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);  \
-    void aw__export_shutdown(void) { (handler)(); }
+#define AW_ON_HEALTH(handler)                                                                      \
+    __attribute__((export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);           \
+    uint8_t *aw__export_health(void) {                                                             \
+        return aw__lifecycle_health((handler));                                                    \
+    }
+
+#define AW_ON_SHUTDOWN(handler)                                                                    \
+    __attribute__((export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);           \
+    void aw__export_shutdown(void) {                                                               \
+        (handler)();                                                                               \
+    }
 
 /* Called by the macros above; not for direct use. */
 uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sender,
@@ -244,8 +248,8 @@ aw_send_error aw_send_raw(const char *target, const void *body, size_t len);
 
 /* Asynchronous request: on AW_SEND_OK *id is set and the response arrives
  * later at the AW_ON_CALLBACK handler with that id. */
-aw_send_error aw_request(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_request_id *id);
+aw_send_error aw_request(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_request_id *id);
 aw_send_error aw_request_json(const char *target, const char *json, uint32_t timeout_ms,
                               aw_request_id *id);
 
@@ -263,8 +267,8 @@ void aw_buffer_free(aw_buffer *buffer);
 /* Synchronous request: blocks this component (only) until the response, an
  * error or timeout_ms. On AW_REQUEST_OK *response holds the response payload
  * (caller frees with aw_buffer_free); otherwise *response is empty. */
-aw_request_error aw_call(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_buffer *response);
+aw_request_error aw_call(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_buffer *response);
 aw_request_error aw_call_json(const char *target, const char *json, uint32_t timeout_ms,
                               aw_buffer *response);
 

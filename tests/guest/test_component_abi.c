@@ -20,8 +20,7 @@ static void load(const char *path, scan_module *m) {
     char err[128];
     int rc = scan_module_parse(bytes, len, m, err, sizeof err);
     aw_test_free_file(bytes, len);
-    if (rc != 0)
-        fail_msg("%s: %s", path, err);
+    if (rc != 0) fail_msg("%s: %s", path, err);
 }
 
 static int check_file(const char *path) {
@@ -62,18 +61,16 @@ static void every_built_component_fits_the_world(void **state) {
     list[n] = 0;
     /* The list must hold what the build is meant to produce, so the test
      * cannot pass on an empty set. */
-    const char *expected[] = {"sdk_full.wasm", "sdk_minimal.wasm", "gateway.wasm",
-                              "inventory.wasm", "billing.wasm", "audit_log.wasm",
+    const char *expected[] = {"sdk_full.wasm",    "sdk_minimal.wasm", "gateway.wasm",
+                              "inventory.wasm",   "billing.wasm",     "audit_log.wasm",
                               "audit_stats.wasm", "flaky.wasm"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         if (!list_has(list, expected[i]))
             fail_msg("%s is not among the built components:\n%s", expected[i], list);
     int checked = 0;
     for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
-        if (!*line)
-            continue;
-        if (check_file(line) != 0)
-            fail_msg("%s does not fit the world:\n%s", line, report);
+        if (!*line) continue;
+        if (check_file(line) != 0) fail_msg("%s does not fit the world:\n%s", line, report);
         checked++;
     }
     assert_true(checked >= 8);
@@ -85,10 +82,9 @@ static void sdk_full_has_every_lifecycle_export_and_host_import(void **state) {
     load(aw_test_wasm_path("guest/sdk_full.wasm"), &m);
     const char *funcs[] = {"init", "handle-message", "handle-callback", "health", "shutdown"};
     for (size_t i = 0; i < 5; i++)
-        if (!component_exports(&m, funcs[i]))
-            fail_msg("sdk_full does not export %s", funcs[i]);
+        if (!component_exports(&m, funcs[i])) fail_msg("sdk_full does not export %s", funcs[i]);
     const char *host[] = {"self-id", "send-message", "send-request", "cancel-request", "call",
-                          "publish", "subscribe", "log", "now-millis"};
+                          "publish", "subscribe",    "log",          "now-millis"};
     for (size_t i = 0; i < 9; i++)
         if (!has_import(&m, "airwasm:component/host@0.1.0", host[i]))
             fail_msg("sdk_full does not import %s", host[i]);
@@ -106,8 +102,7 @@ static void sdk_minimal_exports_the_whole_interface_with_defaults(void **state) 
      * the SDK supplies the ones the author did not name. */
     const char *funcs[] = {"init", "handle-message", "handle-callback", "health", "shutdown"};
     for (size_t i = 0; i < 5; i++)
-        if (!component_exports(&m, funcs[i]))
-            fail_msg("sdk_minimal does not export %s", funcs[i]);
+        if (!component_exports(&m, funcs[i])) fail_msg("sdk_minimal does not export %s", funcs[i]);
     /* Host functions it never calls are not imported. */
     assert_int_equal(host_import_count(&m), 0);
     assert_int_equal(component_world_check(&m, report, sizeof report), 0);
@@ -123,8 +118,8 @@ static void hand_written_module_fits_the_world(void **state) {
 static void expect_problem(const char *fixture, const char *text) {
     int problems = check_file(aw_test_wasm_path(fixture));
     if (problems == 0 || !strstr(report, text))
-        fail_msg("%s: expected a problem containing \"%s\", got %d:\n%s", fixture, text,
-                 problems, report);
+        fail_msg("%s: expected a problem containing \"%s\", got %d:\n%s", fixture, text, problems,
+                 report);
 }
 
 static void wrong_import_signature_is_named(void **state) {

@@ -70,8 +70,7 @@ static char lines[MAX_LINES][200];
 static size_t line_count;
 
 static void add_line(const char *text, size_t len) {
-    if (line_count == MAX_LINES)
-        fail_msg("more than %d log lines", MAX_LINES);
+    if (line_count == MAX_LINES) fail_msg("more than %d log lines", MAX_LINES);
     snprintf(lines[line_count++], sizeof lines[0], "%.*s", (int)len, text);
 }
 
@@ -82,21 +81,18 @@ static void capture_sink(void *ctx, aw_log_level level, const char *line, size_t
 
 static bool has_line(const char *text) {
     for (size_t i = 0; i < line_count; i++)
-        if (strstr(lines[i], text))
-            return true;
+        if (strstr(lines[i], text)) return true;
     return false;
 }
 
 static size_t count_lines(const char *text) {
     size_t n = 0;
-    for (size_t i = 0; i < line_count; i++)
-        n += strstr(lines[i], text) != NULL;
+    for (size_t i = 0; i < line_count; i++) n += strstr(lines[i], text) != NULL;
     return n;
 }
 
 static void dump_lines(void) {
-    for (size_t i = 0; i < line_count; i++)
-        fprintf(stderr, "  %s\n", lines[i]);
+    for (size_t i = 0; i < line_count; i++) fprintf(stderr, "  %s\n", lines[i]);
 }
 
 static int find(mini_runtime *rt, const char *id, size_t len);
@@ -111,8 +107,7 @@ static int index_of(mini_runtime *rt, const aw__component *c) {
 
 static int find(mini_runtime *rt, const char *id, size_t len) {
     for (size_t i = 0; i < rt->count; i++)
-        if (strlen(rt->comps[i].id) == len && memcmp(rt->comps[i].id, id, len) == 0)
-            return (int)i;
+        if (strlen(rt->comps[i].id) == len && memcmp(rt->comps[i].id, id, len) == 0) return (int)i;
     return -1;
 }
 
@@ -121,28 +116,23 @@ static int find(mini_runtime *rt, const char *id, size_t len) {
 static int check_send(mini_runtime *rt, const char *target, size_t target_len,
                       const uint8_t *payload, size_t len, int *to) {
     *to = find(rt, target, target_len);
-    if (*to < 0)
-        return AW__SEND_UNKNOWN_TARGET;
+    if (*to < 0) return AW__SEND_UNKNOWN_TARGET;
     uint64_t codec;
     const uint8_t *body;
     size_t body_len;
-    if (!aw_codec_split(payload, len, &codec, &body, &body_len))
-        return AW__SEND_BAD_CODEC;
+    if (!aw_codec_split(payload, len, &codec, &body, &body_len)) return AW__SEND_BAD_CODEC;
     const mini_component *mc = &rt->comps[*to];
     for (size_t i = 0; i < mc->accept_count; i++)
-        if (mc->accepts[i] == codec)
-            return len <= MAX_PAYLOAD ? AW__SEND_OK : AW__SEND_TOO_LARGE;
+        if (mc->accepts[i] == codec) return len <= MAX_PAYLOAD ? AW__SEND_OK : AW__SEND_TOO_LARGE;
     return AW__SEND_BAD_CODEC;
 }
 
-static void enqueue(mini_runtime *rt, delivery_kind kind, int from, int to, uint64_t id,
-                    int error, const uint8_t *payload, size_t len) {
-    if (rt->tail - rt->head == MAX_QUEUE)
-        fail_msg("queue full");
+static void enqueue(mini_runtime *rt, delivery_kind kind, int from, int to, uint64_t id, int error,
+                    const uint8_t *payload, size_t len) {
+    if (rt->tail - rt->head == MAX_QUEUE) fail_msg("queue full");
     delivery *d = &rt->queue[rt->tail++ % MAX_QUEUE];
     *d = (delivery){.kind = kind, .from = from, .to = to, .id = id, .error = error, .len = len};
-    if (len)
-        memcpy(d->payload, payload, len);
+    if (len) memcpy(d->payload, payload, len);
 }
 
 static const aw__host_backend *backend_of(mini_runtime *rt);
@@ -158,8 +148,7 @@ static void start(mini_runtime *rt, int i) {
     };
     aw_error err;
     aw_status s = aw__component_create(mc->module, &cfg, &mc->c, &err);
-    if (s != AW_OK)
-        fail_msg("start %s: %s: %s", mc->id, aw_status_name(s), err.message);
+    if (s != AW_OK) fail_msg("start %s: %s: %s", mc->id, aw_status_name(s), err.message);
 }
 
 static int spawn(mini_runtime *rt, const char *id, const char *wasm, const char *accepts) {
@@ -175,8 +164,7 @@ static int spawn(mini_runtime *rt, const char *id, const char *wasm, const char 
     aw_error err;
     aw_status s = aw_module_create(bytes, len, &mc->module, &err);
     aw_test_free_file(bytes, len);
-    if (s != AW_OK)
-        fail_msg("%s: %s", wasm, err.message);
+    if (s != AW_OK) fail_msg("%s: %s", wasm, err.message);
     int i = (int)rt->count++;
     start(rt, i);
     return i;
@@ -195,8 +183,7 @@ static void restart(mini_runtime *rt, int i, const char *what, const aw_error *e
     /* A restarted component subscribes again in init. */
     size_t kept = 0;
     for (size_t k = 0; k < rt->sub_count; k++)
-        if (rt->subs[k].comp != i)
-            rt->subs[kept++] = rt->subs[k];
+        if (rt->subs[k].comp != i) rt->subs[kept++] = rt->subs[k];
     rt->sub_count = kept;
     start(rt, i);
 }
@@ -216,7 +203,8 @@ static int run_message(mini_runtime *rt, int to, const char *sender, const uint8
         size_t body_len = 0;
         aw_codec_split(payload, len, &codec, &body, &body_len);
         char what[64];
-        snprintf(what, sizeof what, "%.*s", (int)(body_len < 60 ? body_len : 60), (const char *)body);
+        snprintf(what, sizeof what, "%.*s", (int)(body_len < 60 ? body_len : 60),
+                 (const char *)body);
         restart(rt, to, what, &err);
         return AW__REQUEST_TARGET_CRASHED;
     }
@@ -232,8 +220,7 @@ static int b_send(void *ctx, aw__component *from, const char *target, size_t tar
     mini_runtime *rt = ctx;
     int to;
     int e = check_send(rt, target, target_len, payload, len, &to);
-    if (e == AW__SEND_OK)
-        enqueue(rt, CAST, index_of(rt, from), to, 0, 0, payload, len);
+    if (e == AW__SEND_OK) enqueue(rt, CAST, index_of(rt, from), to, 0, 0, payload, len);
     return e;
 }
 
@@ -243,8 +230,7 @@ static int b_request(void *ctx, aw__component *from, const char *target, size_t 
     mini_runtime *rt = ctx;
     int to;
     int e = check_send(rt, target, target_len, payload, len, &to);
-    if (e != AW__SEND_OK)
-        return e;
+    if (e != AW__SEND_OK) return e;
     *id = ++rt->next_id;
     rt->pending[rt->pending_count].id = *id;
     rt->pending[rt->pending_count++].from = index_of(rt, from);
@@ -270,17 +256,16 @@ static bool b_cancel(void *ctx, aw__component *from, uint64_t id) {
 
 /* The target runs at once, nested in the caller's import (another instance),
  * so the answer is lowered before the import returns. */
-static aw__call_start b_call(void *ctx, aw__component *from, const char *target,
-                             size_t target_len, const uint8_t *payload, size_t len,
-                             uint32_t timeout_ms, aw__call_result *now) {
+static aw__call_start b_call(void *ctx, aw__component *from, const char *target, size_t target_len,
+                             const uint8_t *payload, size_t len, uint32_t timeout_ms,
+                             aw__call_result *now) {
     (void)timeout_ms;
     mini_runtime *rt = ctx;
     int to;
     int e = check_send(rt, target, target_len, payload, len, &to);
     *now = (aw__call_result){.error = e == AW__SEND_UNKNOWN_TARGET ? AW__REQUEST_UNKNOWN_TARGET
-                                                                  : AW__REQUEST_DENIED};
-    if (e != AW__SEND_OK)
-        return AW__CALL_DONE;
+                                                                   : AW__REQUEST_DENIED};
+    if (e != AW__SEND_OK) return AW__CALL_DONE;
     aw__reply reply;
     now->error = run_message(rt, to, rt->comps[index_of(rt, from)].id, payload, len, &reply);
     if (now->error == AW__REQUEST_OK) {
@@ -296,23 +281,18 @@ static aw__call_start b_call(void *ctx, aw__component *from, const char *target,
 static bool topic_matches(const char *pattern, const char *topic, size_t topic_len) {
     const char *t = topic, *end = topic + topic_len;
     for (const char *p = pattern; *p;) {
-        if (*p == '>')
-            return t < end;
-        if (t >= end && t != topic)
-            return false;
+        if (*p == '>') return t < end;
+        if (t >= end && t != topic) return false;
         const char *seg_end = memchr(t, '.', (size_t)(end - t));
-        if (!seg_end)
-            seg_end = end;
+        if (!seg_end) seg_end = end;
         size_t plen = strcspn(p, ".");
-        if (!(plen == 1 && *p == '*') &&
-            (plen != (size_t)(seg_end - t) || memcmp(p, t, plen) != 0))
+        if (!(plen == 1 && *p == '*') && (plen != (size_t)(seg_end - t) || memcmp(p, t, plen) != 0))
             return false;
         p += plen;
         t = seg_end;
         if (*p == '.') {
             p++;
-            if (t == end)
-                return false;
+            if (t == end) return false;
             t++;
         } else {
             return t == end;
@@ -325,8 +305,7 @@ static int b_publish(void *ctx, aw__component *from, const char *topic, size_t t
                      const uint8_t *payload, size_t len) {
     mini_runtime *rt = ctx;
     for (size_t k = 0; k < rt->sub_count; k++) {
-        if (!topic_matches(rt->subs[k].pattern, topic, topic_len))
-            continue;
+        if (!topic_matches(rt->subs[k].pattern, topic, topic_len)) continue;
         int to;
         const char *id = rt->comps[rt->subs[k].comp].id;
         if (check_send(rt, id, strlen(id), payload, len, &to) == AW__SEND_OK)
@@ -349,8 +328,8 @@ static void b_log(void *ctx, aw__component *from, aw_log_level level, const char
     size_t id_len;
     const char *id = aw__component_id(from, &id_len);
     char line[200];
-    int n = snprintf(line, sizeof line, "%.*s %s: %.*s", (int)id_len, id,
-                     aw_log_level_name(level), (int)len, message);
+    int n = snprintf(line, sizeof line, "%.*s %s: %.*s", (int)id_len, id, aw_log_level_name(level),
+                     (int)len, message);
     add_line(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
@@ -388,8 +367,7 @@ static void drain(mini_runtime *rt) {
         const char *sender = d.from < 0 ? "host" : rt->comps[d.from].id;
         int outcome = run_message(rt, d.to, sender, d.payload, d.len, &reply);
         int requester;
-        if (d.kind != REQUEST || !take_pending(rt, d.id, &requester))
-            continue;
+        if (d.kind != REQUEST || !take_pending(rt, d.id, &requester)) continue;
         size_t len = outcome == AW__REQUEST_OK ? reply.len : 0;
         assert_true(len <= MAX_PAYLOAD);
         if (requester >= 0) {
@@ -418,8 +396,7 @@ static int host_send(mini_runtime *rt, const char *to, uint64_t codec, const cha
     uint8_t *p = payload_of(codec, text, &len);
     int i;
     int e = check_send(rt, to, strlen(to), p, len, &i);
-    if (e == AW__SEND_OK)
-        enqueue(rt, CAST, -1, i, 0, 0, p, len);
+    if (e == AW__SEND_OK) enqueue(rt, CAST, -1, i, 0, 0, p, len);
     return e;
 }
 
@@ -438,8 +415,7 @@ static const char *host_ask(mini_runtime *rt, const char *to, uint64_t codec, co
     drain(rt);
     assert_int_equal(rt->host_request, id);
     *error = rt->host_error;
-    if (rt->host_error != AW__REQUEST_OK)
-        return NULL;
+    if (rt->host_error != AW__REQUEST_OK) return NULL;
     static char body[MAX_PAYLOAD + 1];
     uint64_t codec_back;
     const uint8_t *b;
@@ -492,7 +468,8 @@ static void echo_round_trips_without_growing(void **state) {
     static uint8_t big[4000];
     memset(big, 7, sizeof big);
     for (int i = 0; i < 5000; i++)
-        assert_int_equal(run_message(rt, echo, "a-sender", big, sizeof big, &reply), AW__REQUEST_OK);
+        assert_int_equal(run_message(rt, echo, "a-sender", big, sizeof big, &reply),
+                         AW__REQUEST_OK);
     assert_int_equal(memory_size(rt->comps[echo].c), before);
     /* Defaults of the lifecycle functions it does not name. */
     aw_error err;
@@ -541,7 +518,7 @@ static void order_pipeline_runs(void **state) {
     /* The components and messages of examples/order-pipeline/system.toml. */
     const char *dir = "examples/order-pipeline/";
     char path[128];
-#define SPAWN(id, file, accepts)                                                 \
+#define SPAWN(id, file, accepts)                                                                   \
     (snprintf(path, sizeof path, "%s%s/%s", dir, id, file), spawn(rt, id, path, accepts))
     SPAWN("audit-log", "audit_log.wasm", "json,cbor,raw");
     SPAWN("audit-stats", "audit_stats.wasm", "json");
@@ -550,14 +527,26 @@ static void order_pipeline_runs(void **state) {
     int flaky = SPAWN("flaky", "flaky.wasm", "json");
     int gateway = SPAWN("gateway", "gateway.wasm", "json");
 #undef SPAWN
-    assert_int_equal(host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":1,\"item\":\"widget\",\"qty\":2}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":2,\"item\":\"gadget\",\"qty\":1}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":3,\"item\":\"gizmo\",\"qty\":1}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "inventory", AW_CODEC_JSON, "{\"op\":\"restock\",\"item\":\"gadget\",\"qty\":2}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "flaky", AW_CODEC_JSON, "{\"order\":0,\"poison\":true}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":4,\"item\":\"widget\",\"qty\":20}"), AW__SEND_OK);
+    assert_int_equal(
+        host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":1,\"item\":\"widget\",\"qty\":2}"),
+        AW__SEND_OK);
+    assert_int_equal(
+        host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":2,\"item\":\"gadget\",\"qty\":1}"),
+        AW__SEND_OK);
+    assert_int_equal(
+        host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":3,\"item\":\"gizmo\",\"qty\":1}"),
+        AW__SEND_OK);
+    assert_int_equal(host_send(rt, "inventory", AW_CODEC_JSON,
+                               "{\"op\":\"restock\",\"item\":\"gadget\",\"qty\":2}"),
+                     AW__SEND_OK);
+    assert_int_equal(host_send(rt, "flaky", AW_CODEC_JSON, "{\"order\":0,\"poison\":true}"),
+                     AW__SEND_OK);
+    assert_int_equal(
+        host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":4,\"item\":\"widget\",\"qty\":20}"),
+        AW__SEND_OK);
     assert_int_equal(host_send(rt, "gateway", AW_CODEC_JSON, "{\"order\":5}"), AW__SEND_OK);
-    assert_int_equal(host_send(rt, "gateway", AW_CODEC_CBOR, "not cbor at all"), AW__SEND_BAD_CODEC);
+    assert_int_equal(host_send(rt, "gateway", AW_CODEC_CBOR, "not cbor at all"),
+                     AW__SEND_BAD_CODEC);
     drain(rt);
 
     int e;
@@ -567,10 +556,12 @@ static void order_pipeline_runs(void **state) {
         dump_lines();
         fail_msg("stats: %s (error %d)", stats ? stats : "-", e);
     }
-    assert_string_equal(host_ask(rt, "inventory", AW_CODEC_JSON, "{\"op\":\"check\",\"item\":\"widget\"}", &e),
-                        "{\"ok\":true,\"item\":\"widget\",\"stock\":8}");
-    assert_string_equal(host_ask(rt, "inventory", AW_CODEC_JSON, "{\"op\":\"check\",\"item\":\"gadget\"}", &e),
-                        "{\"ok\":true,\"item\":\"gadget\",\"stock\":5}");
+    assert_string_equal(
+        host_ask(rt, "inventory", AW_CODEC_JSON, "{\"op\":\"check\",\"item\":\"widget\"}", &e),
+        "{\"ok\":true,\"item\":\"widget\",\"stock\":8}");
+    assert_string_equal(
+        host_ask(rt, "inventory", AW_CODEC_JSON, "{\"op\":\"check\",\"item\":\"gadget\"}", &e),
+        "{\"ok\":true,\"item\":\"gadget\",\"stock\":5}");
     /* flaky trapped on the poison, was restarted and printed both labels. */
     assert_int_equal(rt->comps[flaky].restarts, 1);
     assert_int_equal(rt->dead_count, 1);
@@ -579,7 +570,8 @@ static void order_pipeline_runs(void **state) {
     assert_true(has_line("[component:flaky] label 1: order 1"));
     assert_true(has_line("[component:flaky] label 2: order 2"));
     assert_int_equal(count_lines("[component:audit-log] audit #"), 9);
-    assert_true(has_line("[component:audit-log] audit #6 from gateway: {\"order\":1,\"stage\":\"billed\",\"amount\":500}"));
+    assert_true(has_line("[component:audit-log] audit #6 from gateway: "
+                         "{\"order\":1,\"stage\":\"billed\",\"amount\":500}"));
     assert_true(has_line("billing info: order 2 billed 12.00 (revenue 17.00 over 2 orders)"));
     /* A malformed order gets an error reply, not a trap. */
     assert_null(host_ask(rt, "gateway", AW_CODEC_JSON, "{\"order\":9}", &e));
@@ -601,12 +593,14 @@ static void stack_overflow_traps(void **state) {
     mini_runtime *rt = fresh_runtime();
     int deep = spawn(rt, "deep", "guest/sdk_stack.wasm", "raw");
     int e;
-    assert_string_equal(host_ask(rt, "deep", AW_CODEC_RAW, "16", &e), "{\"sum\":136,\"canary\":12648430}");
+    assert_string_equal(host_ask(rt, "deep", AW_CODEC_RAW, "16", &e),
+                        "{\"sum\":136,\"canary\":12648430}");
     assert_null(host_ask(rt, "deep", AW_CODEC_RAW, "64", &e));
     assert_int_equal(e, AW__REQUEST_TARGET_CRASHED);
     assert_int_equal(rt->comps[deep].restarts, 1);
     assert_non_null(strstr(rt->dead[0], "OUT_OF_BOUNDS"));
-    assert_string_equal(host_ask(rt, "deep", AW_CODEC_RAW, "16", &e), "{\"sum\":136,\"canary\":12648430}");
+    assert_string_equal(host_ask(rt, "deep", AW_CODEC_RAW, "16", &e),
+                        "{\"sum\":136,\"canary\":12648430}");
     stop_all(rt);
 }
 

@@ -12,12 +12,18 @@
 
 static const char *valtype_name(aw_valtype t) {
     switch (t) {
-    case AW_VAL_I32: return "i32";
-    case AW_VAL_I64: return "i64";
-    case AW_VAL_F32: return "f32";
-    case AW_VAL_F64: return "f64";
-    case AW_VAL_FUNCREF: return "funcref";
-    case AW_VAL_EXTERNREF: return "externref";
+        case AW_VAL_I32:
+            return "i32";
+        case AW_VAL_I64:
+            return "i64";
+        case AW_VAL_F32:
+            return "f32";
+        case AW_VAL_F64:
+            return "f64";
+        case AW_VAL_FUNCREF:
+            return "funcref";
+        case AW_VAL_EXTERNREF:
+            return "externref";
     }
     return "?";
 }
@@ -25,21 +31,19 @@ static const char *valtype_name(aw_valtype t) {
 static void write_vals(char *out, size_t cap, const aw_valtype *vals, uint32_t n) {
     size_t used = (size_t)snprintf(out, cap, "(");
     for (uint32_t i = 0; i < n && used < cap; i++)
-        used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", valtype_name(vals[i]));
-    if (used < cap)
-        snprintf(out + used, cap - used, ")");
+        used +=
+            (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", valtype_name(vals[i]));
+    if (used < cap) snprintf(out + used, cap - used, ")");
 }
 
 static void copy_name(char *dst, const char *src, size_t len) {
-    if (len >= SCAN_MAX_NAME)
-        len = SCAN_MAX_NAME - 1;
+    if (len >= SCAN_MAX_NAME) len = SCAN_MAX_NAME - 1;
     memcpy(dst, src, len);
     dst[len] = 0;
 }
 
 static void fill(scan_entry *e, const aw_extern_info *info) {
-    if (info->module)
-        copy_name(e->module, info->module, info->module_len);
+    if (info->module) copy_name(e->module, info->module, info->module_len);
     copy_name(e->name, info->name, info->name_len);
     e->kind = (scan_kind)info->kind;
     if (info->kind == AW_EXTERN_FUNC) {

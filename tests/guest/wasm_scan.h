@@ -8,7 +8,12 @@
 
 enum { SCAN_MAX_NAME = 128, SCAN_MAX_VALS = 16 };
 
-typedef enum scan_kind { SCAN_FUNC = 0, SCAN_TABLE = 1, SCAN_MEMORY = 2, SCAN_GLOBAL = 3 } scan_kind;
+typedef enum scan_kind {
+    SCAN_FUNC = 0,
+    SCAN_TABLE = 1,
+    SCAN_MEMORY = 2,
+    SCAN_GLOBAL = 3
+} scan_kind;
 
 /* A function type written as "(i32,i64)->i32" with "()" for none. */
 typedef struct scan_sig {

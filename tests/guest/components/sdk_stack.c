@@ -10,8 +10,7 @@ static unsigned canary = 0xC0FFEEu;
 /* Opaque to the optimiser: the whole frame must exist. */
 __attribute__((noinline)) static void fill(volatile unsigned char *frame, size_t len,
                                            unsigned depth) {
-    for (size_t i = 0; i < len; i++)
-        frame[i] = (unsigned char)depth;
+    for (size_t i = 0; i < len; i++) frame[i] = (unsigned char)depth;
 }
 
 static unsigned descend(unsigned depth) {
