@@ -1,0 +1,90 @@
+/* Component.toml: a component's name, module, accepted codecs, limits,
+ * capabilities, rate limit and WASI settings (docs/manifest.md). */
+#ifndef AW_POLICY_MANIFEST_H
+#define AW_POLICY_MANIFEST_H
+
+#include "config.h"
+
+/* Payload codecs a component may accept (ARCHITECTURE.md section 4), as bits. */
+typedef enum aw__codec {
+    AW__CODEC_RAW = 1u << 0,         /* multicodec 0x55 */
+    AW__CODEC_CBOR = 1u << 1,        /* 0x51 */
+    AW__CODEC_JSON = 1u << 2,        /* 0x0200 */
+    AW__CODEC_MESSAGEPACK = 1u << 3, /* 0x0201 */
+    AW__CODEC_PROTOBUF = 1u << 4,    /* 0x50 */
+} aw__codec;
+
+/* "raw", "cbor", "json", "messagepack", "protobuf" -> bit; 0 when unknown. */
+uint32_t aw__codec_from_name(const char *name);
+/* The bit's name, "?" for anything else. */
+const char *aw__codec_name(uint32_t bit);
+/* The bit's multicodec code (0x55, 0x51, 0x0200, 0x0201, 0x50); 0 for others. */
+uint64_t aw__codec_multicodec(uint32_t bit);
+
+/* Defaults and bounds of [limits] (documented in docs/manifest.md). */
+#define AW__MANIFEST_DEFAULT_MEMORY_PAGES 256u /* 16 MiB */
+#define AW__MANIFEST_MAX_MEMORY_PAGES 65536u   /* 4 GiB, the wasm32 maximum */
+#define AW__MANIFEST_DEFAULT_FUEL 100000000u
+#define AW__MANIFEST_DEFAULT_TIMEOUT_MS 5000u
+#define AW__MANIFEST_MAX_TIMEOUT_MS 3600000u /* one hour */
+#define AW__MANIFEST_DEFAULT_MAILBOX 1024u
+#define AW__MANIFEST_MAX_MAILBOX 16777216u
+#define AW__MANIFEST_DEFAULT_MAX_PAYLOAD (1u << 20) /* 1 MiB */
+#define AW__MANIFEST_MAX_MAX_PAYLOAD (1u << 30)     /* 1 GiB */
+#define AW__MANIFEST_MAX_RATE 1000000000u
+
+typedef struct aw__manifest_limits {
+    uint32_t memory_pages;     /* 64 KiB pages, 1..65536 */
+    uint64_t fuel_per_message; /* 1..2^63-1 */
+    uint32_t timeout_ms;       /* wall clock per message, 1..3600000 */
+    uint32_t mailbox;          /* queued messages, 1..16777216 */
+    uint64_t max_payload;      /* bytes, 1..1 GiB */
+} aw__manifest_limits;
+
+typedef struct aw__manifest_env {
+    char *name; /* no '=' */
+    char *value;
+} aw__manifest_env;
+
+typedef struct aw__manifest_preopen {
+    char *guest_path; /* as the guest sees it, e.g. "/data" */
+    char *host_path;  /* resolved against the manifest's directory */
+    bool writable;    /* the value had the "rw:" prefix */
+} aw__manifest_preopen;
+
+typedef struct aw__manifest {
+    char *path;    /* the manifest file as given */
+    char *name;    /* component id (aw__config_valid_id) */
+    char *module;  /* .wasm path resolved against the manifest's directory */
+    char *version; /* NULL when absent */
+    uint32_t accepts;    /* aw__codec bits; default AW__CODEC_RAW */
+    bool check_payloads; /* check cbor/json/messagepack bodies are well formed */
+    aw__manifest_limits limits;
+    /* [capabilities]: glob patterns; empty = deny everything. */
+    aw__config_list send, receive_from, publish, subscribe;
+    /* [rate-limit]: absent section = no limit (rate_limited false). */
+    bool rate_limited;
+    uint32_t messages_per_second; /* 1..1e9 */
+    uint32_t burst;               /* 1..1e9, default messages_per_second */
+    /* [wasi] */
+    aw__config_list args;
+    aw__manifest_env *env;
+    size_t env_len;
+    aw__manifest_preopen *preopens;
+    size_t preopens_len;
+} aw__manifest;
+
+/* Reads and checks the manifest at path. On failure *out is NULL and err
+ * names the file, line and key: AW_PARSE_ERROR for TOML syntax, AW_MALFORMED
+ * for a setting that is unknown, of the wrong type or out of range,
+ * AW_NOT_FOUND / AW_IO_ERROR when the file cannot be read. Caller frees
+ * with aw__manifest_free. */
+aw_status aw__manifest_load(const char *path, aw__manifest **out, aw_error *err);
+/* As aw__manifest_load for text already in memory; path (borrowed) names
+ * the file in messages and anchors relative paths. */
+aw_status aw__manifest_parse(const char *path, const char *text, size_t len, aw__manifest **out,
+                             aw_error *err);
+/* NULL is accepted. */
+void aw__manifest_free(aw__manifest *m);
+
+#endif
