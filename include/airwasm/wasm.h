@@ -114,6 +114,15 @@ typedef struct aw_import_binding {
     aw_functype type;
     aw_host_fn fn;
     void *env;
+    /* Instead of a host function, the import may be bound to an export of
+     * another instance (any kind: function, table, memory, global): set
+     * source (fn and type are then ignored) and optionally source_name (the
+     * export's name; NULL: the same as name). Types and limits are checked as
+     * the spec's import matching says; a mismatch is AW_LINK_ERROR. Tables,
+     * memories and mutable globals are shared, not copied, so the source
+     * instance must outlive this one. */
+    aw_instance *source;
+    const char *source_name;
 } aw_import_binding;
 
 /* ---- instances -------------------------------------------------------- */
@@ -202,6 +211,11 @@ AW_API void aw_instance_abort(aw_instance *instance);
 
 /* Called by a host function before returning AW_HOST_TRAP. */
 AW_API void aw_instance_set_trap(aw_instance *instance, aw_trap trap);
+
+/* Reads an exported global's current value. AW_NOT_FOUND if there is no
+ * global export of that name. */
+AW_API aw_status aw_instance_global_get(const aw_instance *instance, const char *name,
+                                        aw_value *out);
 
 /* ---- memory ------------------------------------------------------------ */
 

@@ -3,9 +3,11 @@
 
 extern const aw__cli_command aw__cmd_help;
 extern const aw__cli_command aw__cmd_version;
+extern const aw__cli_command aw__cmd_wasm;
 
 const aw__cli_command *const aw__cli_commands[] = {
     &aw__cmd_help,
     &aw__cmd_version,
+    &aw__cmd_wasm,
     NULL,
 };

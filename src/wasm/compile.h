@@ -1,0 +1,22 @@
+/* The opcode table generated from opcodes.def, shared by the compiler and
+ * diagnostic code. */
+#ifndef AW_WASM_COMPILE_H
+#define AW_WASM_COMPILE_H
+
+#include "wasm/module.h"
+
+enum { AW__K_NONE, AW__K_G, AW__K_M1, AW__K_M2, AW__K_M4, AW__K_M8, AW__K_S, AW__K_R };
+
+typedef struct aw__opinfo {
+    const char *name;
+    uint8_t kind; /* AW__K_*; AW__K_NONE: not an opcode */
+    aw__vt p1, p2, r;
+    uint16_t op; /* internal opcode for G and M kinds */
+} aw__opinfo;
+
+/* Indexed by byte (one-byte opcodes) or 256 + code (0xFC prefix). */
+extern const aw__opinfo aw__opinfo_table[512];
+/* Names of the internal opcodes (for dumps and tests). */
+extern const char *const aw__op_names[AW__OP_COUNT_];
+
+#endif

@@ -1,0 +1,109 @@
+/* Internal layout of instances and the interpreter's entry points. */
+#ifndef AW_WASM_INSTANCE_H
+#define AW_WASM_INSTANCE_H
+
+#include "wasm/module.h"
+
+/* A function as a value: what funcref points to and what calls go through. */
+typedef struct aw__funcinst {
+    aw_instance *inst;      /* the instance whose code runs (NULL for host) */
+    const aw__func *func;   /* wasm function, or NULL for host */
+    const aw__type *type;
+    aw_host_fn host;
+    void *env;
+    uint32_t index;         /* function index in inst */
+} aw__funcinst;
+
+typedef struct aw__memory {
+    uint8_t *base;
+    uint64_t size;      /* bytes */
+    uint32_t pages;
+    uint32_t max_pages; /* growth limit */
+    bool has_max;       /* the declared limits have a maximum */
+    uint32_t declared_max;
+} aw__memory;
+
+typedef struct aw__table {
+    void **elems;
+    uint32_t size;
+    uint32_t max;
+    bool has_max;
+    aw__vt type;
+    aw_instance *owner;
+} aw__table;
+
+/* One activation record on the instance's frame stack. It keeps what the
+ * callee needs to return to its caller. */
+typedef struct aw__frame {
+    const uint32_t *ret_pc; /* NULL: return to the host */
+    uint64_t *fp;           /* caller's frame */
+    aw_instance *inst;      /* caller's instance */
+    uint32_t func;          /* index of the function running in this frame */
+    uint32_t nresults;      /* for the host entry: results to hand back */
+} aw__frame;
+
+struct aw_instance {
+    aw_module *m;
+    aw__memory *mem; /* memory 0 (own or imported), NULL without */
+    uint64_t **globals;
+    aw__table **tables;
+    aw__funcinst **funcs;
+    /* owned storage */
+    aw__memory own_mem;
+    uint64_t *own_globals;
+    aw__table *own_tables;
+    aw__funcinst *own_funcs;
+    uint8_t *dropped; /* elem_count + data_count flags */
+    void *user_data;
+    /* Instances whose instantiation failed after storing their functions in
+     * a table of ours: kept alive (as the spec requires) until we go. */
+    aw_instance *zombies, *next_zombie;
+    aw_instance *wrote_into; /* set while instantiating: owner of a shared table we wrote */
+
+    /* execution */
+    uint64_t *stack, *stack_end;   /* value slots */
+    aw__frame *frames, *frames_end;
+    size_t stack_alloc;            /* bytes allocated for both */
+    uint32_t stack_bytes;          /* configured */
+    uint64_t *free_sp;             /* first slot a new host entry may use */
+    aw__frame *free_fr;            /* frame record a new host entry uses */
+    aw_instance_state state;
+    uint32_t depth;                /* nested host entries */
+    uint64_t fuel;                 /* total remaining, UINT64_MAX unmetered */
+    uint64_t slice;                /* 0: no slices */
+    aw_trap host_trap;
+
+    /* a suspended call */
+    const uint32_t *s_pc;
+    uint64_t *s_fp;
+    aw__frame *s_fr;
+    aw_instance *s_inst;
+    uint64_t *s_results;  /* host suspend: where the host results go */
+    uint32_t s_nresults;
+    uint64_t *call_slots; /* the slots array of the outermost call */
+    uint32_t call_nresults;
+};
+
+/* Runs until the frame stack returns to the host, a trap, or a suspension.
+ * pc/fp/fr describe where to continue. */
+aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,
+                         aw__frame *fr, aw_error *err);
+
+/* Out-of-line slow paths used by the interpreter (runtime.c). Each returns
+ * a trap kind, AW_TRAP_NONE on success. */
+int32_t aw__mem_grow(aw__memory *mem, uint32_t delta);
+aw_trap aw__mem_init(aw_instance *inst, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
+aw_trap aw__mem_copy(aw__memory *mem, uint32_t d, uint32_t s, uint32_t n);
+aw_trap aw__mem_fill(aw__memory *mem, uint32_t d, uint8_t v, uint32_t n);
+aw_trap aw__table_init(aw_instance *inst, uint32_t tab, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
+aw_trap aw__table_copy(aw_instance *inst, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n);
+aw_trap aw__table_fill(aw__table *t, uint32_t i, void *v, uint32_t n);
+int32_t aw__table_grow(aw__table *t, void *init, uint32_t n);
+void *aw__const_ref(aw_instance *inst, const aw__const *k);
+uint64_t aw__const_value(aw_instance *inst, const aw__const *k);
+bool aw__funcinst_type_matches(const aw__funcinst *fi, const aw_module *m, uint32_t type);
+
+/* Allocates the execution stack on first use. */
+aw_status aw__stack_ensure(aw_instance *inst, aw_error *err);
+
+#endif

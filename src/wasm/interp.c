@@ -1,0 +1,853 @@
+/* The interpreter: one loop over the compiled code (CONVENTIONS rule 13).
+ * OP()/NEXT() dispatch with computed goto, or a switch when
+ * AW_DISPATCH_SWITCH is defined. Slow paths live in runtime.c. */
+#include "wasm/instance.h"
+
+#include "base/error.h"
+
+#include <math.h>
+#include <string.h>
+
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static inline float as_f32(uint64_t v) {
+    uint32_t b = (uint32_t)v;
+    float f;
+    memcpy(&f, &b, 4);
+    return f;
+}
+static inline double as_f64(uint64_t v) {
+    double d;
+    memcpy(&d, &v, 8);
+    return d;
+}
+static inline uint64_t from_f32(float f) {
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return b;
+}
+static inline uint64_t from_f64(double d) {
+    uint64_t b;
+    memcpy(&b, &d, 8);
+    return b;
+}
+
+static inline float f32_min(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline float f32_max(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+static inline double f64_min(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline double f64_max(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == 0 && b == 0) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+/* Rounding keeps a signalling NaN signalling on some libms: quiet it. */
+static inline float f32_round(float a, float (*fn)(float)) { return a != a ? a + a : fn(a); }
+static inline double f64_round(double a, double (*fn)(double)) { return a != a ? a + a : fn(a); }
+
+static inline uint32_t rotl32(uint32_t x, uint32_t n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
+static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >> n) | (x << (32 - n)) : x; }
+static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
+static inline uint64_t rotr64(uint64_t x, uint64_t n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
+
+/* Saturating conversions (non-trapping float-to-int). */
+static inline int32_t sat_i32_f64(double x) {
+    if (x != x) return 0;
+    if (x <= -2147483649.0) return INT32_MIN;
+    if (x >= 2147483648.0) return INT32_MAX;
+    return (int32_t)x;
+}
+static inline uint32_t sat_u32_f64(double x) {
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 4294967296.0) return UINT32_MAX;
+    return (uint32_t)x;
+}
+static inline int64_t sat_i64_f64(double x) {
+    if (x != x) return 0;
+    if (x < -9223372036854775808.0) return INT64_MIN;
+    if (x >= 9223372036854775808.0) return INT64_MAX;
+    return (int64_t)x;
+}
+static inline uint64_t sat_u64_f64(double x) {
+    if (x != x || x <= -1.0) return 0;
+    if (x >= 18446744073709551616.0) return UINT64_MAX;
+    return (uint64_t)x;
+}
+
+/* Trapping conversion range checks: NaN -> invalid conversion, else overflow. */
+#define TRUNC_CHECK(x, lo_ok, hi_ok)                                                          \
+    do {                                                                                     \
+        if (UNLIKELY((x) != (x))) { trap = AW_TRAP_INVALID_CONVERSION; goto do_trap; }       \
+        if (UNLIKELY(!(lo_ok) || !(hi_ok))) { trap = AW_TRAP_INTEGER_OVERFLOW; goto do_trap; } \
+    } while (0)
+
+/* Operand access: pc[i] is a frame slot index. */
+#define U32(i) ((uint32_t)fp[pc[i]])
+#define I32(i) ((int32_t)(uint32_t)fp[pc[i]])
+#define U64(i) (fp[pc[i]])
+#define I64(i) ((int64_t)fp[pc[i]])
+#define F32(i) as_f32(fp[pc[i]])
+#define F64(i) as_f64(fp[pc[i]])
+#define SET32(i, v) (fp[pc[i]] = (uint64_t)(uint32_t)(v))
+#define SET64(i, v) (fp[pc[i]] = (uint64_t)(v))
+#define SETF32(i, v) (fp[pc[i]] = from_f32(v))
+#define SETF64(i, v) (fp[pc[i]] = from_f64(v))
+#define REL(i) (pc + (i) + (int32_t)pc[i])
+
+#ifdef AW_DISPATCH_SWITCH
+#define OP(name) case AW__OP_##name:
+#define NEXT() goto dispatch
+#else
+#define OP(name) L_##name:
+#define NEXT() goto *labels[*pc]
+#endif
+
+/* Generic instruction shapes: [op dst a b] and [op dst a]. */
+#define BIN(name, GET, SET, expr)                                                            \
+    OP(name) {                                                                               \
+        __typeof__(GET(2)) a = GET(2), b = GET(3);                                           \
+        SET(1, (expr));                                                                      \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
+#define UN(name, GET, SET, expr)                                                             \
+    OP(name) {                                                                               \
+        __typeof__(GET(2)) a = GET(2);                                                       \
+        SET(1, (expr));                                                                      \
+        pc += 3;                                                                             \
+        NEXT();                                                                              \
+    }
+#define LOAD(name, T, SET, conv)                                                             \
+    OP(name) {                                                                               \
+        uint64_t ea = (uint64_t)U32(2) + pc[3];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v;                                                                                 \
+        memcpy(&v, mb + ea, sizeof v);                                                       \
+        SET(1, conv(v));                                                                     \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
+#define STORE(name, T, GET)                                                                  \
+    OP(name) {                                                                               \
+        uint64_t ea = (uint64_t)U32(1) + pc[3];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v = (T)GET(2);                                                                     \
+        memcpy(mb + ea, &v, sizeof v);                                                       \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
+#define BRCMP(name, GET, cmp)                                                                \
+    OP(name) {                                                                               \
+        if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
+        else pc += 4;                                                                        \
+        NEXT();                                                                              \
+    }
+#define ID(x) (x)
+#define F32BITS(v) as_f32(v)
+#define F64BITS(v) as_f64(v)
+
+static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
+    if (!err) return;
+    aw__error_set(err, AW_TRAP, "trap: %s (in function %u)", aw_trap_text(trap), func);
+    err->trap = trap;
+    err->func_index = func;
+}
+
+aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
+                         aw__frame *fr, aw_error *err) {
+#ifndef AW_DISPATCH_SWITCH
+    static const void *const labels[AW__OP_COUNT_] = {
+#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(&&L_##n)
+#define AW_IOP(n, d) &&L_##n,
+#include "wasm/opcodes.def"
+#undef AW_OP
+#undef AW_IOP
+    };
+#endif
+    const uint32_t *code = inst->m->code;
+    const aw__func *funcs = inst->m->funcs;
+    uint8_t *mb = inst->mem ? inst->mem->base : NULL;
+    uint64_t ms = inst->mem ? inst->mem->size : 0;
+    uint64_t *const stack_end = root->stack_end;
+    aw__frame *const frames_end = root->frames_end;
+    /* fuel for this run: the total, capped by the slice */
+    int64_t budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
+    if (root->slice && root->depth == 0 && (uint64_t)budget > root->slice) budget = (int64_t)root->slice;
+    int64_t fuel = budget;
+    aw_trap trap = AW_TRAP_NONE;
+    aw_status result;
+    const aw__funcinst *fi;
+    uint64_t *nfp;
+    const uint32_t *npc;
+
+#ifdef AW_DISPATCH_SWITCH
+dispatch:
+    switch ((aw__op)*pc) {
+#else
+    NEXT();
+#endif
+
+    OP(TRAP_UNREACHABLE) {
+        trap = AW_TRAP_UNREACHABLE;
+        goto do_trap;
+    }
+    OP(COPY) {
+        fp[pc[1]] = fp[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    OP(COPY_N) {
+        memmove(fp + pc[1], fp + pc[2], pc[3] * sizeof(uint64_t));
+        pc += 4;
+        NEXT();
+    }
+    OP(CONST32) {
+        fp[pc[1]] = pc[2];
+        pc += 3;
+        NEXT();
+    }
+    OP(CONST64) {
+        fp[pc[1]] = (uint64_t)pc[2] | ((uint64_t)pc[3] << 32);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR) {
+        pc = REL(1);
+        NEXT();
+    }
+    OP(BR_IF) {
+        if (U32(1)) pc = REL(2);
+        else pc += 3;
+        NEXT();
+    }
+    OP(BR_UNLESS) {
+        if (!U32(1)) pc = REL(2);
+        else pc += 3;
+        NEXT();
+    }
+    OP(BR_TABLE) {
+        uint32_t i = U32(1), count = pc[2], arity = pc[3], src = pc[4];
+        if (i > count) i = count;
+        const uint32_t *e = pc + 5 + 2 * i;
+        uint32_t dst = e[1];
+        if (dst != src)
+            for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
+        pc = e + (int32_t)e[0];
+        NEXT();
+    }
+    OP(FUEL) {
+        fuel -= (int64_t)pc[1];
+        if (UNLIKELY(fuel < 0)) goto fuel_out;
+        pc += 2;
+        NEXT();
+    }
+    OP(CALL) {
+        const aw__func *f = &funcs[pc[1]];
+        nfp = fp + pc[2];
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        for (uint32_t i = f->nparams; i < f->nlocals; i++) nfp[i] = 0;
+        fr++;
+        fr->ret_pc = pc + 3;
+        fr->fp = fp;
+        fr->inst = inst;
+        fr->func = pc[1];
+        fp = nfp;
+        pc = code + f->code_start;
+        NEXT();
+    }
+    OP(CALL_IMPORT) {
+        fi = inst->funcs[pc[1]];
+        nfp = fp + pc[2];
+        npc = pc + 3;
+        goto call_fi;
+    }
+    OP(CALL_INDIRECT) {
+        const aw__table *t = inst->tables[pc[1]];
+        uint32_t i = U32(4);
+        if (UNLIKELY(i >= t->size)) {
+            trap = AW_TRAP_UNDEFINED_ELEMENT;
+            goto do_trap;
+        }
+        fi = (const aw__funcinst *)t->elems[i];
+        if (UNLIKELY(!fi)) {
+            trap = AW_TRAP_UNINITIALIZED_ELEMENT;
+            goto do_trap;
+        }
+        if (UNLIKELY(!aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
+            trap = AW_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
+            goto do_trap;
+        }
+        nfp = fp + pc[3];
+        npc = pc + 5;
+        if (LIKELY(fi->inst == inst && fi->func)) {
+            const aw__func *f = fi->func;
+            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+            for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+            fr++;
+            fr->ret_pc = npc;
+            fr->fp = fp;
+            fr->inst = inst;
+            fr->func = fi->index;
+            fp = nfp;
+            pc = code + f->code_start;
+            NEXT();
+        }
+        goto call_fi;
+    }
+    OP(RETURN) {
+        uint32_t src = pc[1], n = pc[2];
+        if (src)
+            for (uint32_t k = 0; k < n; k++) fp[k] = fp[src + k];
+        if (UNLIKELY(!fr->ret_pc)) goto done;
+        pc = fr->ret_pc;
+        fp = fr->fp;
+        if (UNLIKELY(fr->inst != inst)) {
+            inst = fr->inst;
+            code = inst->m->code;
+            funcs = inst->m->funcs;
+        }
+        fr--;
+        mb = inst->mem ? inst->mem->base : NULL;
+        ms = inst->mem ? inst->mem->size : 0;
+        NEXT();
+    }
+    OP(SELECT) {
+        fp[pc[1]] = U32(4) ? fp[pc[2]] : fp[pc[3]];
+        pc += 5;
+        NEXT();
+    }
+    OP(GLOBAL_GET) {
+        fp[pc[1]] = *inst->globals[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    OP(GLOBAL_SET) {
+        *inst->globals[pc[1]] = fp[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    OP(TABLE_GET) {
+        const aw__table *t = inst->tables[pc[2]];
+        uint32_t i = U32(3);
+        if (UNLIKELY(i >= t->size)) goto trap_table;
+        fp[pc[1]] = (uint64_t)(uintptr_t)t->elems[i];
+        pc += 4;
+        NEXT();
+    }
+    OP(TABLE_SET) {
+        aw__table *t = inst->tables[pc[1]];
+        uint32_t i = U32(2);
+        if (UNLIKELY(i >= t->size)) goto trap_table;
+        t->elems[i] = (void *)(uintptr_t)fp[pc[3]];
+        pc += 4;
+        NEXT();
+    }
+    OP(TABLE_SIZE) {
+        SET32(1, inst->tables[pc[2]]->size);
+        pc += 3;
+        NEXT();
+    }
+    OP(TABLE_GROW) {
+        SET32(1, aw__table_grow(inst->tables[pc[2]], (void *)(uintptr_t)fp[pc[3]], U32(4)));
+        pc += 5;
+        NEXT();
+    }
+    OP(TABLE_FILL) {
+        trap = aw__table_fill(inst->tables[pc[1]], U32(2), (void *)(uintptr_t)fp[pc[3]], U32(4));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 5;
+        NEXT();
+    }
+    OP(TABLE_COPY) {
+        trap = aw__table_copy(inst, pc[1], pc[2], U32(3), U32(4), U32(5));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 6;
+        NEXT();
+    }
+    OP(TABLE_INIT) {
+        trap = aw__table_init(inst, pc[1], pc[2], U32(3), U32(4), U32(5));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 6;
+        NEXT();
+    }
+    OP(ELEM_DROP) {
+        inst->dropped[pc[1]] = 1;
+        pc += 2;
+        NEXT();
+    }
+    OP(MEMORY_SIZE) {
+        SET32(1, inst->mem->pages);
+        pc += 2;
+        NEXT();
+    }
+    OP(MEMORY_GROW) {
+        SET32(1, aw__mem_grow(inst->mem, U32(2)));
+        mb = inst->mem->base;
+        ms = inst->mem->size;
+        pc += 3;
+        NEXT();
+    }
+    OP(MEMORY_INIT) {
+        trap = aw__mem_init(inst, pc[1], U32(2), U32(3), U32(4));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 5;
+        NEXT();
+    }
+    OP(DATA_DROP) {
+        inst->dropped[inst->m->elem_count + pc[1]] = 1;
+        pc += 2;
+        NEXT();
+    }
+    OP(MEMORY_COPY) {
+        trap = aw__mem_copy(inst->mem, U32(1), U32(2), U32(3));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 4;
+        NEXT();
+    }
+    OP(MEMORY_FILL) {
+        trap = aw__mem_fill(inst->mem, U32(1), (uint8_t)U32(2), U32(3));
+        if (UNLIKELY(trap)) goto do_trap;
+        pc += 4;
+        NEXT();
+    }
+    OP(REF_IS_NULL) {
+        SET32(1, fp[pc[2]] == 0);
+        pc += 3;
+        NEXT();
+    }
+    OP(REF_FUNC) {
+        fp[pc[1]] = (uint64_t)(uintptr_t)inst->funcs[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    OP(I32_ADD_IMM) {
+        SET32(1, U32(2) + pc[3]);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_ADD_IMM) {
+        SET64(1, U64(2) + ((uint64_t)pc[3] | ((uint64_t)pc[4] << 32)));
+        pc += 5;
+        NEXT();
+    }
+    OP(BR_I32_EQZ) {
+        if (!U32(1)) pc = REL(2);
+        else pc += 3;
+        NEXT();
+    }
+    BRCMP(BR_I32_EQ, U32, ==)
+    BRCMP(BR_I32_NE, U32, !=)
+    BRCMP(BR_I32_LT_S, I32, <)
+    BRCMP(BR_I32_LT_U, U32, <)
+    BRCMP(BR_I32_GT_S, I32, >)
+    BRCMP(BR_I32_GT_U, U32, >)
+    BRCMP(BR_I32_LE_S, I32, <=)
+    BRCMP(BR_I32_LE_U, U32, <=)
+    BRCMP(BR_I32_GE_S, I32, >=)
+    BRCMP(BR_I32_GE_U, U32, >=)
+
+    /* memory */
+    LOAD(I32_LOAD, uint32_t, SET32, ID)
+    LOAD(I64_LOAD, uint64_t, SET64, ID)
+    LOAD(F32_LOAD, uint32_t, SET32, ID)
+    LOAD(F64_LOAD, uint64_t, SET64, ID)
+    LOAD(I32_LOAD8_S, int8_t, SET32, (int32_t))
+    LOAD(I32_LOAD8_U, uint8_t, SET32, ID)
+    LOAD(I32_LOAD16_S, int16_t, SET32, (int32_t))
+    LOAD(I32_LOAD16_U, uint16_t, SET32, ID)
+    LOAD(I64_LOAD8_S, int8_t, SET64, (int64_t))
+    LOAD(I64_LOAD8_U, uint8_t, SET64, ID)
+    LOAD(I64_LOAD16_S, int16_t, SET64, (int64_t))
+    LOAD(I64_LOAD16_U, uint16_t, SET64, ID)
+    LOAD(I64_LOAD32_S, int32_t, SET64, (int64_t))
+    LOAD(I64_LOAD32_U, uint32_t, SET64, ID)
+    STORE(I32_STORE, uint32_t, U32)
+    STORE(I64_STORE, uint64_t, U64)
+    STORE(F32_STORE, uint32_t, U32)
+    STORE(F64_STORE, uint64_t, U64)
+    STORE(I32_STORE8, uint8_t, U32)
+    STORE(I32_STORE16, uint16_t, U32)
+    STORE(I64_STORE8, uint8_t, U64)
+    STORE(I64_STORE16, uint16_t, U64)
+    STORE(I64_STORE32, uint32_t, U64)
+
+    /* i32 */
+    UN(I32_EQZ, U32, SET32, a == 0)
+    BIN(I32_EQ, U32, SET32, a == b)
+    BIN(I32_NE, U32, SET32, a != b)
+    BIN(I32_LT_S, I32, SET32, a < b)
+    BIN(I32_LT_U, U32, SET32, a < b)
+    BIN(I32_GT_S, I32, SET32, a > b)
+    BIN(I32_GT_U, U32, SET32, a > b)
+    BIN(I32_LE_S, I32, SET32, a <= b)
+    BIN(I32_LE_U, U32, SET32, a <= b)
+    BIN(I32_GE_S, I32, SET32, a >= b)
+    BIN(I32_GE_U, U32, SET32, a >= b)
+    UN(I32_CLZ, U32, SET32, a ? __builtin_clz(a) : 32)
+    UN(I32_CTZ, U32, SET32, a ? __builtin_ctz(a) : 32)
+    UN(I32_POPCNT, U32, SET32, __builtin_popcount(a))
+    BIN(I32_ADD, U32, SET32, a + b)
+    BIN(I32_SUB, U32, SET32, a - b)
+    BIN(I32_MUL, U32, SET32, a * b)
+    OP(I32_DIV_S) {
+        int32_t a = I32(2), b = I32(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        if (UNLIKELY(a == INT32_MIN && b == -1)) goto trap_overflow;
+        SET32(1, a / b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_DIV_U) {
+        uint32_t a = U32(2), b = U32(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET32(1, a / b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_REM_S) {
+        int32_t a = I32(2), b = I32(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET32(1, b == -1 ? 0 : a % b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_REM_U) {
+        uint32_t a = U32(2), b = U32(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET32(1, a % b);
+        pc += 4;
+        NEXT();
+    }
+    BIN(I32_AND, U32, SET32, a & b)
+    BIN(I32_OR, U32, SET32, a | b)
+    BIN(I32_XOR, U32, SET32, a ^ b)
+    BIN(I32_SHL, U32, SET32, a << (b & 31))
+    BIN(I32_SHR_S, I32, SET32, a >> (b & 31))
+    BIN(I32_SHR_U, U32, SET32, a >> (b & 31))
+    BIN(I32_ROTL, U32, SET32, rotl32(a, b))
+    BIN(I32_ROTR, U32, SET32, rotr32(a, b))
+
+    /* i64 */
+    UN(I64_EQZ, U64, SET32, a == 0)
+    BIN(I64_EQ, U64, SET32, a == b)
+    BIN(I64_NE, U64, SET32, a != b)
+    BIN(I64_LT_S, I64, SET32, a < b)
+    BIN(I64_LT_U, U64, SET32, a < b)
+    BIN(I64_GT_S, I64, SET32, a > b)
+    BIN(I64_GT_U, U64, SET32, a > b)
+    BIN(I64_LE_S, I64, SET32, a <= b)
+    BIN(I64_LE_U, U64, SET32, a <= b)
+    BIN(I64_GE_S, I64, SET32, a >= b)
+    BIN(I64_GE_U, U64, SET32, a >= b)
+    UN(I64_CLZ, U64, SET64, a ? __builtin_clzll(a) : 64)
+    UN(I64_CTZ, U64, SET64, a ? __builtin_ctzll(a) : 64)
+    UN(I64_POPCNT, U64, SET64, __builtin_popcountll(a))
+    BIN(I64_ADD, U64, SET64, a + b)
+    BIN(I64_SUB, U64, SET64, a - b)
+    BIN(I64_MUL, U64, SET64, a * b)
+    OP(I64_DIV_S) {
+        int64_t a = I64(2), b = I64(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        if (UNLIKELY(a == INT64_MIN && b == -1)) goto trap_overflow;
+        SET64(1, a / b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_DIV_U) {
+        uint64_t a = U64(2), b = U64(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET64(1, a / b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_REM_S) {
+        int64_t a = I64(2), b = I64(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET64(1, b == -1 ? 0 : a % b);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_REM_U) {
+        uint64_t a = U64(2), b = U64(3);
+        if (UNLIKELY(b == 0)) goto trap_div0;
+        SET64(1, a % b);
+        pc += 4;
+        NEXT();
+    }
+    BIN(I64_AND, U64, SET64, a & b)
+    BIN(I64_OR, U64, SET64, a | b)
+    BIN(I64_XOR, U64, SET64, a ^ b)
+    BIN(I64_SHL, U64, SET64, a << (b & 63))
+    BIN(I64_SHR_S, I64, SET64, a >> (b & 63))
+    BIN(I64_SHR_U, U64, SET64, a >> (b & 63))
+    BIN(I64_ROTL, U64, SET64, rotl64(a, b))
+    BIN(I64_ROTR, U64, SET64, rotr64(a, b))
+
+    /* f32 */
+    BIN(F32_EQ, F32, SET32, a == b)
+    BIN(F32_NE, F32, SET32, a != b)
+    BIN(F32_LT, F32, SET32, a < b)
+    BIN(F32_GT, F32, SET32, a > b)
+    BIN(F32_LE, F32, SET32, a <= b)
+    BIN(F32_GE, F32, SET32, a >= b)
+    UN(F32_ABS, U32, SET32, a & 0x7FFFFFFFu)
+    UN(F32_NEG, U32, SET32, a ^ 0x80000000u)
+    UN(F32_CEIL, F32, SETF32, f32_round(a, ceilf))
+    UN(F32_FLOOR, F32, SETF32, f32_round(a, floorf))
+    UN(F32_TRUNC, F32, SETF32, f32_round(a, truncf))
+    UN(F32_NEAREST, F32, SETF32, f32_round(a, nearbyintf))
+    UN(F32_SQRT, F32, SETF32, sqrtf(a))
+    BIN(F32_ADD, F32, SETF32, a + b)
+    BIN(F32_SUB, F32, SETF32, a - b)
+    BIN(F32_MUL, F32, SETF32, a * b)
+    BIN(F32_DIV, F32, SETF32, a / b)
+    BIN(F32_MIN, F32, SETF32, f32_min(a, b))
+    BIN(F32_MAX, F32, SETF32, f32_max(a, b))
+    BIN(F32_COPYSIGN, U32, SET32, (a & 0x7FFFFFFFu) | (b & 0x80000000u))
+
+    /* f64 */
+    BIN(F64_EQ, F64, SET32, a == b)
+    BIN(F64_NE, F64, SET32, a != b)
+    BIN(F64_LT, F64, SET32, a < b)
+    BIN(F64_GT, F64, SET32, a > b)
+    BIN(F64_LE, F64, SET32, a <= b)
+    BIN(F64_GE, F64, SET32, a >= b)
+    UN(F64_ABS, U64, SET64, a & 0x7FFFFFFFFFFFFFFFull)
+    UN(F64_NEG, U64, SET64, a ^ 0x8000000000000000ull)
+    UN(F64_CEIL, F64, SETF64, f64_round(a, ceil))
+    UN(F64_FLOOR, F64, SETF64, f64_round(a, floor))
+    UN(F64_TRUNC, F64, SETF64, f64_round(a, trunc))
+    UN(F64_NEAREST, F64, SETF64, f64_round(a, nearbyint))
+    UN(F64_SQRT, F64, SETF64, sqrt(a))
+    BIN(F64_ADD, F64, SETF64, a + b)
+    BIN(F64_SUB, F64, SETF64, a - b)
+    BIN(F64_MUL, F64, SETF64, a * b)
+    BIN(F64_DIV, F64, SETF64, a / b)
+    BIN(F64_MIN, F64, SETF64, f64_min(a, b))
+    BIN(F64_MAX, F64, SETF64, f64_max(a, b))
+    BIN(F64_COPYSIGN, U64, SET64, (a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull))
+
+    /* conversions */
+    UN(I32_WRAP_I64, U64, SET32, a)
+    OP(I32_TRUNC_F32_S) {
+        float a = F32(2);
+        TRUNC_CHECK(a, a >= -2147483648.0f, a < 2147483648.0f);
+        SET32(1, (int32_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I32_TRUNC_F32_U) {
+        float a = F32(2);
+        TRUNC_CHECK(a, a > -1.0f, a < 4294967296.0f);
+        SET32(1, (uint32_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I32_TRUNC_F64_S) {
+        double a = F64(2);
+        TRUNC_CHECK(a, a > -2147483649.0, a < 2147483648.0);
+        SET32(1, (int32_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I32_TRUNC_F64_U) {
+        double a = F64(2);
+        TRUNC_CHECK(a, a > -1.0, a < 4294967296.0);
+        SET32(1, (uint32_t)a);
+        pc += 3;
+        NEXT();
+    }
+    UN(I64_EXTEND_I32_S, I32, SET64, (int64_t)a)
+    UN(I64_EXTEND_I32_U, U32, SET64, (uint64_t)a)
+    OP(I64_TRUNC_F32_S) {
+        float a = F32(2);
+        TRUNC_CHECK(a, a >= -9223372036854775808.0f, a < 9223372036854775808.0f);
+        SET64(1, (int64_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_TRUNC_F32_U) {
+        float a = F32(2);
+        TRUNC_CHECK(a, a > -1.0f, a < 18446744073709551616.0f);
+        SET64(1, (uint64_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_TRUNC_F64_S) {
+        double a = F64(2);
+        TRUNC_CHECK(a, a >= -9223372036854775808.0, a < 9223372036854775808.0);
+        SET64(1, (int64_t)a);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_TRUNC_F64_U) {
+        double a = F64(2);
+        TRUNC_CHECK(a, a > -1.0, a < 18446744073709551616.0);
+        SET64(1, (uint64_t)a);
+        pc += 3;
+        NEXT();
+    }
+    UN(F32_CONVERT_I32_S, I32, SETF32, (float)a)
+    UN(F32_CONVERT_I32_U, U32, SETF32, (float)a)
+    UN(F32_CONVERT_I64_S, I64, SETF32, (float)a)
+    UN(F32_CONVERT_I64_U, U64, SETF32, (float)a)
+    UN(F32_DEMOTE_F64, F64, SETF32, (float)a)
+    UN(F64_CONVERT_I32_S, I32, SETF64, (double)a)
+    UN(F64_CONVERT_I32_U, U32, SETF64, (double)a)
+    UN(F64_CONVERT_I64_S, I64, SETF64, (double)a)
+    UN(F64_CONVERT_I64_U, U64, SETF64, (double)a)
+    UN(F64_PROMOTE_F32, F32, SETF64, (double)a)
+    UN(I32_EXTEND8_S, U32, SET32, (int32_t)(int8_t)(uint8_t)a)
+    UN(I32_EXTEND16_S, U32, SET32, (int32_t)(int16_t)(uint16_t)a)
+    UN(I64_EXTEND8_S, U64, SET64, (int64_t)(int8_t)(uint8_t)a)
+    UN(I64_EXTEND16_S, U64, SET64, (int64_t)(int16_t)(uint16_t)a)
+    UN(I64_EXTEND32_S, U64, SET64, (int64_t)(int32_t)(uint32_t)a)
+    UN(I32_TRUNC_SAT_F32_S, F32, SET32, sat_i32_f64((double)a))
+    UN(I32_TRUNC_SAT_F32_U, F32, SET32, sat_u32_f64((double)a))
+    UN(I32_TRUNC_SAT_F64_S, F64, SET32, sat_i32_f64(a))
+    UN(I32_TRUNC_SAT_F64_U, F64, SET32, sat_u32_f64(a))
+    UN(I64_TRUNC_SAT_F32_S, F32, SET64, sat_i64_f64((double)a))
+    UN(I64_TRUNC_SAT_F32_U, F32, SET64, sat_u64_f64((double)a))
+    UN(I64_TRUNC_SAT_F64_S, F64, SET64, sat_i64_f64(a))
+    UN(I64_TRUNC_SAT_F64_U, F64, SET64, sat_u64_f64(a))
+
+#ifdef AW_DISPATCH_SWITCH
+    default:
+        trap = AW_TRAP_UNREACHABLE;
+        goto do_trap;
+    }
+#endif
+
+call_fi:
+    /* A call through a function value: host, another instance, or ours. */
+    if (fi->host) {
+        uint32_t np = fi->type->nparams, nr = fi->type->nresults;
+        uint64_t *saved_sp = root->free_sp;
+        aw__frame *saved_fr = root->free_fr;
+        root->free_sp = nfp + (np > nr ? np : nr);
+        root->free_fr = fr + 1;
+        if (UNLIKELY(root->free_sp > stack_end || root->free_fr >= frames_end)) goto trap_stack;
+        /* the host may read the fuel left or re-enter: settle the books */
+        if (root->fuel != UINT64_MAX) {
+            root->fuel -= (uint64_t)(budget - fuel);
+            budget = fuel;
+        }
+        inst->host_trap = AW_TRAP_NONE;
+        aw_host_result hr = fi->host(inst, fi->env, nfp);
+        root->free_sp = saved_sp;
+        root->free_fr = saved_fr;
+        if (root->fuel != UINT64_MAX) {
+            budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
+            if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;
+            fuel = budget;
+        }
+        if (hr == AW_HOST_RETURN) {
+            pc = npc;
+            mb = inst->mem ? inst->mem->base : NULL;
+            ms = inst->mem ? inst->mem->size : 0;
+            NEXT();
+        }
+        if (hr == AW_HOST_SUSPEND && root->depth == 0) {
+            root->s_pc = npc;
+            root->s_fp = fp;
+            root->s_fr = fr;
+            root->s_inst = inst;
+            root->s_results = nfp;
+            root->s_nresults = nr;
+            root->state = AW_INSTANCE_SUSPENDED_HOST;
+            result = AW_SUSPENDED;
+            if (err) aw__error_set(err, AW_SUSPENDED, "suspended by a host function");
+            goto out;
+        }
+        trap = inst->host_trap != AW_TRAP_NONE ? inst->host_trap : AW_TRAP_HOST_ERROR;
+        goto do_trap;
+    }
+    {
+        const aw__func *f = fi->func;
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+        fr++;
+        fr->ret_pc = npc;
+        fr->fp = fp;
+        fr->inst = inst;
+        fr->func = fi->index;
+        fp = nfp;
+        inst = fi->inst;
+        code = inst->m->code;
+        funcs = inst->m->funcs;
+        mb = inst->mem ? inst->mem->base : NULL;
+        ms = inst->mem ? inst->mem->size : 0;
+        pc = code + f->code_start;
+        NEXT();
+    }
+
+fuel_out:
+    fuel += (int64_t)pc[1];
+    {
+        uint64_t used = (uint64_t)(budget - fuel);
+        uint64_t total_left = root->fuel == UINT64_MAX ? UINT64_MAX : root->fuel - used;
+        if (total_left < pc[1]) {
+            fuel = budget; /* charge nothing more: the total is what is left */
+            if (root->fuel != UINT64_MAX) root->fuel = total_left;
+            budget = fuel;
+            trap = AW_TRAP_FUEL_EXHAUSTED;
+            goto do_trap;
+        }
+        if (used == 0) {
+            /* a block larger than the slice: let it run on credit, or the
+             * call could never progress */
+            fuel -= (int64_t)pc[1];
+            pc += 2;
+            NEXT();
+        }
+        root->s_pc = pc;
+        root->s_fp = fp;
+        root->s_fr = fr;
+        root->s_inst = inst;
+        root->state = AW_INSTANCE_SUSPENDED_FUEL;
+        result = AW_SUSPENDED;
+        if (err) aw__error_set(err, AW_SUSPENDED, "suspended: fuel slice spent");
+        goto out;
+    }
+
+trap_oob:
+    trap = AW_TRAP_OUT_OF_BOUNDS_MEMORY;
+    goto do_trap;
+trap_table:
+    trap = AW_TRAP_OUT_OF_BOUNDS_TABLE;
+    goto do_trap;
+trap_div0:
+    trap = AW_TRAP_INTEGER_DIVIDE_BY_ZERO;
+    goto do_trap;
+trap_overflow:
+    trap = AW_TRAP_INTEGER_OVERFLOW;
+    goto do_trap;
+trap_stack:
+    trap = AW_TRAP_STACK_EXHAUSTED;
+    goto do_trap;
+do_trap:
+    record_trap(err, trap, fr->func);
+    result = AW_TRAP;
+    goto out;
+done:
+    result = AW_OK;
+out:
+    if (root->fuel != UINT64_MAX) {
+        uint64_t used = (uint64_t)(budget - fuel);
+        root->fuel = used > root->fuel ? 0 : root->fuel - used;
+    }
+    return result;
+}
