@@ -5,13 +5,19 @@
  * Every workload returns a checksum; a wasm result that differs from the
  * native one is an engine bug, so the benchmark fails (exit 1) rather than
  * print a time for a wrong answer. --smoke runs each workload once with a
- * small size and checks only that (CTest runs it). */
-#define _POSIX_C_SOURCE 200809L /* popen, pclose */
+ * small size and checks only that (CTest runs it).
+ *
+ * Times are medians of wall-clock (monotonic) runs. Each run also records the
+ * thread's CPU time: on a shared machine where other processes steal the
+ * cores, wall time exceeds CPU time and the row is flagged; --cpu-time then
+ * reports CPU time instead, which such contention disturbs much less. */
+#define _POSIX_C_SOURCE 200809L /* popen, pclose, clock_gettime */
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "airwasm/wasm.h"
 #include "base/alloc.h"
@@ -48,13 +54,20 @@ typedef struct options {
     const char *only;     /* run just this workload (for profiling) */
     uint32_t n_override;  /* with --only: its size */
     int engine_only;      /* with --only: skip native, node and micro benchmarks */
+    int cpu_time;         /* report thread CPU time instead of wall time */
 } options;
+
+/* Medians of a series of timed runs, by both clocks. */
+typedef struct timing {
+    double wall_ms;
+    double cpu_ms;
+} timing;
 
 typedef struct result {
     int measured;  /* airwasm ran and agreed with native */
-    double native_ms;
-    double engine_ms;
-    double node_ms; /* < 0: not measured */
+    timing native;
+    timing engine;
+    timing node;   /* wall_ms < 0: not measured */
     uint32_t native_sum;
     uint32_t engine_sum;
 } result;
@@ -89,8 +102,53 @@ static double median(double *values, unsigned count) {
     return count % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
-static double ms_since(uint64_t start_ns) {
-    return (double)(aw__clock_ns() - start_ns) / 1e6;
+static uint64_t thread_cpu_ns(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* A pair of clock readings, taken around each timed run. */
+typedef struct stamp {
+    uint64_t wall_ns;
+    uint64_t cpu_ns;
+} stamp;
+
+static stamp now(void) {
+    stamp s = {aw__clock_ns(), thread_cpu_ns()};
+    return s;
+}
+
+/* Elapsed ns since start by the reporting clock (and by both into series). */
+typedef struct series {
+    double wall[MAX_RUNS];
+    double cpu[MAX_RUNS];
+    unsigned count;
+} series;
+
+static void series_add(series *s, stamp start, double scale) {
+    stamp end = now();
+    s->wall[s->count] = (double)(end.wall_ns - start.wall_ns) * scale;
+    s->cpu[s->count] = (double)(end.cpu_ns - start.cpu_ns) * scale;
+    s->count++;
+}
+
+static timing series_median(series *s) {
+    timing t = {median(s->wall, s->count), median(s->cpu, s->count)};
+    return t;
+}
+
+static int cpu_clock;
+
+static double reported(timing t) {
+    return cpu_clock ? t.cpu_ms : t.wall_ms;
+}
+
+/* Other processes took the CPU during the runs. */
+static int contended(timing t) {
+    return t.wall_ms > t.cpu_ms * 1.15;
 }
 
 static aw_module *load_module(const options *opt, const char *file) {
@@ -154,17 +212,17 @@ static int call_run(aw_instance *instance, uint32_t index, uint32_t n, const cha
 }
 
 static void time_native(const workload *w, uint32_t n, unsigned runs, result *r) {
-    double times[MAX_RUNS];
+    series times = {.count = 0};
     r->native_sum = w->native(n); /* untimed warm-up, as for the engines */
     for (unsigned i = 0; i < runs; i++) {
-        uint64_t start = aw__clock_ns();
+        stamp start = now();
         uint32_t sum = w->native(n);
-        times[i] = ms_since(start);
+        series_add(&times, start, 1e-6);
         if (sum != r->native_sum) {
             fail("native checksum changed between runs of", w->name, NULL);
         }
     }
-    r->native_ms = median(times, runs);
+    r->native = series_median(&times);
 }
 
 static void time_engine(const options *opt, const workload *w, uint32_t n, unsigned runs,
@@ -181,7 +239,7 @@ static void time_engine(const options *opt, const workload *w, uint32_t n, unsig
         unload(&l);
         return;
     }
-    double times[MAX_RUNS];
+    series times = {.count = 0};
     uint32_t sum = 0;
     int ok = call_run(l.instance, index, n, w->name, &sum);
     if (ok && !opt->engine_only && sum != r->native_sum) {
@@ -192,9 +250,9 @@ static void time_engine(const options *opt, const workload *w, uint32_t n, unsig
     }
     for (unsigned i = 0; ok && i < runs; i++) {
         uint32_t again = 0;
-        uint64_t start = aw__clock_ns();
+        stamp start = now();
         ok = call_run(l.instance, index, n, w->name, &again);
-        times[i] = ms_since(start);
+        series_add(&times, start, 1e-6);
         if (ok && again != sum) {
             fail("airwasm checksum changed between runs of", w->name, NULL);
             ok = 0;
@@ -202,14 +260,14 @@ static void time_engine(const options *opt, const workload *w, uint32_t n, unsig
     }
     r->engine_sum = sum;
     if (ok) {
-        r->engine_ms = median(times, runs);
+        r->engine = series_median(&times);
         r->measured = 1;
     }
     unload(&l);
 }
 
 /* Runs every selected workload under node in one process and fills in
- * node_ms; a checksum that differs from native is a failure. */
+ * their node timings; a checksum that differs from native is a failure. */
 static void time_node(const options *opt, const workload *const *selected, size_t count,
                       const uint32_t *sizes, result *results) {
     if (system("command -v node > /dev/null 2>&1") != 0) {
@@ -232,9 +290,9 @@ static void time_node(const options *opt, const workload *const *selected, size_
     char line[256];
     while (fgets(line, sizeof line, pipe)) {
         char name[64];
-        double ms = 0;
+        double wall_ms = 0, cpu_ms = 0;
         unsigned long sum = 0;
-        if (sscanf(line, "%63s %lf %lu", name, &ms, &sum) != 3) {
+        if (sscanf(line, "%63s %lf %lf %lu", name, &wall_ms, &cpu_ms, &sum) != 4) {
             continue;
         }
         for (size_t i = 0; i < count; i++) {
@@ -246,7 +304,8 @@ static void time_node(const options *opt, const workload *const *selected, size_
                         results[i].native_sum);
                 fail("node checksum mismatch in", name, NULL);
             } else {
-                results[i].node_ms = ms;
+                results[i].node.wall_ms = wall_ms;
+                results[i].node.cpu_ms = cpu_ms;
             }
         }
     }
@@ -258,32 +317,37 @@ static void time_node(const options *opt, const workload *const *selected, size_
 static void print_table(const workload *const *selected, size_t count, const uint32_t *sizes,
                         const result *results) {
     double log_engine = 0, log_node = 0, log_engine_node = 0;
-    unsigned engine_count = 0, node_count = 0, both_count = 0;
+    unsigned engine_count = 0, node_count = 0, both_count = 0, busy = 0;
     printf("\n%-10s %9s %11s %11s %8s %11s %8s\n", "workload", "n", "native ms", "airwasm ms",
            "ratio", "node ms", "ratio");
     for (size_t i = 0; i < count; i++) {
         const result *r = &results[i];
-        printf("%-10s %9u %11.2f ", selected[i]->name, sizes[i], r->native_ms);
+        double native = reported(r->native);
+        int flagged = contended(r->native);
+        printf("%-10s %9u %11.2f ", selected[i]->name, sizes[i], native);
         if (r->measured) {
-            double ratio = r->engine_ms / r->native_ms;
-            printf("%11.2f %7.2fx ", r->engine_ms, ratio);
-            log_engine += log(ratio);
+            double engine = reported(r->engine);
+            printf("%11.2f %7.2fx ", engine, engine / native);
+            log_engine += log(engine / native);
             engine_count++;
+            flagged |= contended(r->engine);
         } else {
             printf("%11s %8s ", "error", "-");
         }
-        if (r->node_ms >= 0) {
-            double ratio = r->node_ms / r->native_ms;
-            printf("%11.2f %7.2fx\n", r->node_ms, ratio);
-            log_node += log(ratio);
+        if (r->node.wall_ms >= 0) {
+            double node = reported(r->node);
+            printf("%11.2f %7.2fx", node, node / native);
+            log_node += log(node / native);
             node_count++;
             if (r->measured) {
-                log_engine_node += log(r->engine_ms / r->node_ms);
+                log_engine_node += log(reported(r->engine) / node);
                 both_count++;
             }
         } else {
-            printf("%11s %8s\n", "-", "-");
+            printf("%11s %8s", "-", "-");
         }
+        printf("%s\n", flagged && !cpu_clock ? "  (busy)" : "");
+        busy += (unsigned)flagged;
     }
     printf("%-10s %9s %11s %11s ", "geomean", "", "", "");
     if (engine_count) {
@@ -302,6 +366,10 @@ static void print_table(const workload *const *selected, size_t count, const uin
     }
     if (engine_count < count) {
         printf("(geomean over the %u workloads that ran)\n", engine_count);
+    }
+    if (busy && !cpu_clock) {
+        printf("(busy: wall time exceeded CPU time by over 15%%, other processes took the CPU;\n"
+               " rerun on an idle machine, or with --cpu-time)\n");
     }
 }
 
@@ -332,9 +400,9 @@ static void bench_call(const options *opt) {
         return;
     }
     uint64_t slots[1] = {0};
-    double per_call[MAX_RUNS];
+    series per_call = {.count = 0};
     for (unsigned run = 0; run < opt->runs; run++) {
-        uint64_t start = aw__clock_ns();
+        stamp start = now();
         for (uint32_t i = 0; i < CALL_LOOP; i++) {
             if (aw_instance_call_index(l.instance, index, slots, NULL) != AW_OK) {
                 fail("call failed:", "empty", NULL);
@@ -342,10 +410,11 @@ static void bench_call(const options *opt) {
                 return;
             }
         }
-        per_call[run] = (double)(aw__clock_ns() - start) / CALL_LOOP;
+        series_add(&per_call, start, 1.0 / CALL_LOOP);
     }
-    printf("%-44s %10.1f ns   (target <= 15)\n", "host->wasm call of an empty export",
-           median(per_call, opt->runs));
+    timing t = series_median(&per_call);
+    printf("%-44s %10.1f ns   (target <= 15)%s\n", "host->wasm call of an empty export",
+           reported(t), contended(t) && !cpu_clock ? "  (busy)" : "");
     unload(&l);
 }
 
@@ -374,9 +443,9 @@ static void bench_instantiate(const options *opt) {
     if (!module) {
         return;
     }
-    double per_instance[MAX_RUNS];
+    series per_instance = {.count = 0};
     for (unsigned run = 0; run < opt->runs; run++) {
-        uint64_t start = aw__clock_ns();
+        stamp start = now();
         for (uint32_t i = 0; i < INSTANTIATE_LOOP; i++) {
             aw_instance *instance = NULL;
             aw_error err;
@@ -387,10 +456,11 @@ static void bench_instantiate(const options *opt) {
             }
             aw_instance_destroy(instance);
         }
-        per_instance[run] = (double)(aw__clock_ns() - start) / INSTANTIATE_LOOP / 1000.0;
+        series_add(&per_instance, start, 1e-3 / INSTANTIATE_LOOP);
     }
-    printf("%-44s %10.2f us   (target <= 5)\n", "instantiate + destroy, one-page module",
-           median(per_instance, opt->runs));
+    timing t = series_median(&per_instance);
+    printf("%-44s %10.2f us   (target <= 5)%s\n", "instantiate + destroy, one-page module",
+           reported(t), contended(t) && !cpu_clock ? "  (busy)" : "");
     aw_module_release(module);
 }
 
@@ -458,6 +528,7 @@ static int parse_options(int argc, char **argv, options *opt) {
     opt->only = NULL;
     opt->n_override = 0;
     opt->engine_only = 0;
+    opt->cpu_time = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -465,6 +536,8 @@ static int parse_options(int argc, char **argv, options *opt) {
             opt->smoke = 1;
         } else if (strcmp(arg, "--no-node") == 0) {
             opt->use_node = 0;
+        } else if (strcmp(arg, "--cpu-time") == 0) {
+            opt->cpu_time = 1;
         } else if (strcmp(arg, "--engine-only") == 0) {
             opt->engine_only = 1;
         } else if (strcmp(arg, "--runs") == 0 && value) {
@@ -481,7 +554,8 @@ static int parse_options(int argc, char **argv, options *opt) {
             i++;
         } else {
             fprintf(stderr,
-                    "usage: bench_engine [--smoke] [--runs N] [--no-node] [--wasm-dir DIR]\n"
+                    "usage: bench_engine [--smoke] [--runs N] [--cpu-time] [--no-node]\n"
+                    "                    [--wasm-dir DIR]\n"
                     "                    [--only WORKLOAD [--n N] [--engine-only]]\n");
             return 0;
         }
@@ -519,15 +593,16 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_engine: no workload named %s\n", opt.only);
         return 2;
     }
+    cpu_clock = opt.cpu_time;
     if (!opt.smoke) {
-        printf("engine benchmark: median of %u runs after one warm-up run; ratio = time / "
-               "native (gcc -O2)\n",
-               opt.runs);
+        printf("engine benchmark: median of %u runs after one warm-up run, %s time; "
+               "ratio = time / native (gcc -O2)\n",
+               opt.runs, cpu_clock ? "thread CPU" : "wall-clock");
     }
     for (size_t i = 0; i < count; i++) {
         result *r = &results[i];
         memset(r, 0, sizeof *r);
-        r->node_ms = -1;
+        r->node.wall_ms = -1;
         if (!opt.engine_only) {
             time_native(selected[i], sizes[i], opt.runs, r);
         }
