@@ -51,7 +51,7 @@ typedef struct options {
     int use_node;
     unsigned runs;
     const char *wasm_dir;
-    const char *only;     /* run just this workload (for profiling) */
+    const char *only;     /* run just this workload, or "micro" (for profiling) */
     uint32_t n_override;  /* with --only: its size */
     int engine_only;      /* with --only: skip native, node and micro benchmarks */
     int cpu_time;         /* report thread CPU time instead of wall time */
@@ -556,7 +556,7 @@ static int parse_options(int argc, char **argv, options *opt) {
             fprintf(stderr,
                     "usage: bench_engine [--smoke] [--runs N] [--cpu-time] [--no-node]\n"
                     "                    [--wasm-dir DIR]\n"
-                    "                    [--only WORKLOAD [--n N] [--engine-only]]\n");
+                    "                    [--only WORKLOAD [--n N] [--engine-only] | --only micro]\n");
             return 0;
         }
     }
@@ -589,7 +589,8 @@ int main(int argc, char **argv) {
         sizes[count] = opt.smoke ? w->smoke_n : opt.n_override ? opt.n_override : w->bench_n;
         count++;
     }
-    if (count == 0) {
+    int micro_only = opt.only && strcmp(opt.only, "micro") == 0;
+    if (count == 0 && !micro_only) {
         fprintf(stderr, "bench_engine: no workload named %s\n", opt.only);
         return 2;
     }
@@ -609,19 +610,20 @@ int main(int argc, char **argv) {
         time_engine(&opt, selected[i], sizes[i], opt.runs, r);
         if (opt.smoke) {
             printf("%-10s n=%-6u native %10u  airwasm %10u  %s\n", selected[i]->name, sizes[i],
-                   r->native_sum, r->engine_sum,
-                   r->measured ? "ok" : "FAILED");
+                   r->native_sum, r->engine_sum, r->measured ? "ok" : "FAILED");
         }
     }
     if (opt.smoke) {
         smoke_empty_call(&opt);
         return failures ? 1 : 0;
     }
-    if (opt.use_node && !opt.engine_only) {
+    if (count && opt.use_node && !opt.engine_only) {
         time_node(&opt, selected, count, sizes, results);
     }
-    print_table(selected, count, sizes, results);
-    if (!opt.only) {
+    if (count) {
+        print_table(selected, count, sizes, results);
+    }
+    if (!opt.only || micro_only) {
         printf("\n");
         bench_call(&opt);
         bench_instantiate(&opt);
