@@ -48,9 +48,11 @@ typedef struct cc {
     uint32_t last_end; /* code length right after it */
     uint32_t last_h;   /* stack index of its result */
     uint32_t last_start; /* its first word */
+    uint64_t op_at;      /* byte offset of the instruction being compiled */
 } cc;
 
-#define FAIL(c, ...) RD_INVALID((c)->r, __VA_ARGS__)
+/* Validation errors point at the instruction being checked. */
+#define FAIL(c, ...) aw__error_at((c)->r->err, AW_INVALID_MODULE, (c)->op_at, __VA_ARGS__)
 #define TRY RD_TRY
 #define OOM(c) RD_FAIL((c)->r, AW_NO_MEMORY, "out of memory")
 
@@ -390,7 +392,41 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
             TRY(materialize(c, &b, c->vh));
         }
     }
+    /* the address was computed by the i32.add just emitted: fuse it */
+    uint32_t fuse_at = NONE32;
+    if (mem && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
+        !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1)) {
+        uint32_t prev = c->m->code[c->last_start];
+        if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
+    }
     if (oi->p1) TRY(pop(c, oi->p1, &a));
+    if (fuse_at != NONE32 && !dead(c)) {
+        const uint32_t *pw = c->m->code + fuse_at;
+        uint32_t x = pw[2], y = pw[3];
+        bool imm = pw[0] == AW__OP_I32_ADD_I;
+        c->m->code_len = fuse_at;
+        c->last_dst = NONE32;
+        uint32_t fw[6];
+        uint32_t fn = 0;
+        fw[fn++] = imm ? aw__op_addr_imm[op] : aw__op_addr_reg[op];
+        if (oi->r) {
+            TRY(push(c, oi->r));
+            fw[fn++] = canon(c, c->vh - 1);
+        }
+        fw[fn++] = x;
+        fw[fn++] = y;
+        if (oi->p2) fw[fn++] = b.slot;
+        fw[fn++] = offset;
+        uint32_t start = here(c);
+        TRY(emitn(c, fn, fw));
+        if (oi->r) {
+            c->last_dst = start + 1;
+            c->last_end = here(c);
+            c->last_h = c->vh - 1;
+            c->last_start = start;
+        }
+        return AW_OK;
+    }
     if (oi->kind == AW__K_R) {
         TRY(push(c, oi->r));
         c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
@@ -521,7 +557,7 @@ static aw_status need_data(cc *c, uint32_t d) {
 static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, uint32_t a2, bool indirect,
                          uint32_t idx_slot) {
     vent tmp;
-    for (uint32_t i = ft->nparams; i-- > 0;) TRY(pop(c, ft->vt[i], &tmp));
+    for (uint32_t i = ft->nparams; i-- > 0;) TRY(pop_any(c, ft->vt[i], &tmp));
     uint32_t base = c->vh;
     if (!dead(c)) {
         c->vh += ft->nparams;
@@ -611,6 +647,7 @@ static aw_status compile_body(cc *c) {
     for (;;) {
         if (r->p >= r->end) return RD_MALFORMED(r, "unexpected end of function body (missing end)");
         uint64_t at = rd_off(r);
+        c->op_at = at;
         uint8_t b = *r->p++;
         uint32_t key = b;
         if (b == 0xFC) {

@@ -20,6 +20,8 @@ extern const aw__opinfo aw__opinfo_table[512];
 extern const char *const aw__op_names[AW__OP_COUNT_];
 extern const uint8_t aw__op_operands[AW__OP_COUNT_];
 extern const uint16_t aw__op_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 

@@ -130,25 +130,34 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 3;                                                                             \
         NEXT();                                                                              \
     }
-#define LOAD(name, T, SET, conv)                                                             \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(2) + pc[3];                                              \
+/* A load or store in its three address forms: [addr], [x + y], [x + imm]. */
+#define LOAD1(label, T, SET, conv, addr, len)                                                \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
         if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
         T v;                                                                                 \
         memcpy(&v, mb + ea, sizeof v);                                                       \
         SET(1, conv(v));                                                                     \
-        pc += 4;                                                                             \
+        pc += len;                                                                           \
+        NEXT();                                                                              \
+    }
+#define LOAD(name, T, SET, conv)                                                             \
+    LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
+    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)
+#define STORE1(label, T, GET, addr, vi, len)                                                 \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v = (T)GET(vi);                                                                    \
+        memcpy(mb + ea, &v, sizeof v);                                                       \
+        pc += len;                                                                           \
         NEXT();                                                                              \
     }
 #define STORE(name, T, GET)                                                                  \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(1) + pc[3];                                              \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
-        T v = (T)GET(2);                                                                     \
-        memcpy(mb + ea, &v, sizeof v);                                                       \
-        pc += 4;                                                                             \
-        NEXT();                                                                              \
-    }
+    STORE1(name, T, GET, U32(1), 2, 4)                                                       \
+    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
@@ -182,6 +191,8 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
     err->func_index = func;
 }
 
+static aw__memory no_memory; /* stands in for a missing memory: size 0 */
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
@@ -190,7 +201,9 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #define AW_IOP(n, d) &&L_##n,
 #define AW_BINIMM(n) &&L_##n##_I,
 #define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
+#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -199,8 +212,10 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
-    uint8_t *mb = inst->mem ? inst->mem->base : NULL;
-    uint64_t ms = inst->mem ? inst->mem->size : 0;
+    /* linear memory, cached: reloaded after anything that may grow it */
+    aw__memory *mem = inst->mem ? inst->mem : &no_memory;
+    uint8_t *mb = mem->base;
+    uint64_t ms = mem->size;
     uint64_t *const stack_end = root->stack_end;
     aw__frame *const frames_end = root->frames_end;
     /* fuel for this run: the total, capped by the slice */
@@ -281,6 +296,12 @@ dispatch:
         fr->func = pc[1];
         fp = nfp;
         pc = code + f->code_start;
+        /* charge the callee's entry block here (its FUEL op handles the
+         * slow path when the fuel does not cover it) */
+        if (LIKELY(fuel >= (int64_t)pc[1])) {
+            fuel -= (int64_t)pc[1];
+            pc += 2;
+        }
         NEXT();
     }
     OP(CALL_IMPORT) {
@@ -333,10 +354,11 @@ dispatch:
             inst = fr->inst;
             code = inst->m->code;
             funcs = inst->m->funcs;
+            mem = inst->mem ? inst->mem : &no_memory;
         }
         fr--;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mb = mem->base;
+        ms = mem->size;
         NEXT();
     }
     OP(SELECT) {
@@ -409,9 +431,9 @@ dispatch:
         NEXT();
     }
     OP(MEMORY_GROW) {
-        SET32(1, aw__mem_grow(inst->mem, U32(2)));
-        mb = inst->mem->base;
-        ms = inst->mem->size;
+        SET32(1, aw__mem_grow(mem, U32(2)));
+        mb = mem->base;
+        ms = mem->size;
         pc += 3;
         NEXT();
     }
@@ -537,8 +559,8 @@ dispatch:
     BIN2(I32_SHL, U32, SET32, a << (b & 31))
     BIN2(I32_SHR_S, I32, SET32, a >> (b & 31))
     BIN2(I32_SHR_U, U32, SET32, a >> (b & 31))
-    BIN(I32_ROTL, U32, SET32, rotl32(a, b))
-    BIN(I32_ROTR, U32, SET32, rotr32(a, b))
+    BIN2(I32_ROTL, U32, SET32, rotl32(a, b))
+    BIN2(I32_ROTR, U32, SET32, rotr32(a, b))
 
     /* i64 */
     UN(I64_EQZ, U64, SET32, a == 0)
@@ -593,8 +615,8 @@ dispatch:
     BIN2(I64_SHL, U64, SET64, a << (b & 63))
     BIN2(I64_SHR_S, I64, SET64, a >> (b & 63))
     BIN2(I64_SHR_U, U64, SET64, a >> (b & 63))
-    BIN(I64_ROTL, U64, SET64, rotl64(a, b))
-    BIN(I64_ROTR, U64, SET64, rotr64(a, b))
+    BIN2(I64_ROTL, U64, SET64, rotl64(a, b))
+    BIN2(I64_ROTR, U64, SET64, rotr64(a, b))
 
     /* f32 */
     BIN(F32_EQ, F32, SET32, a == b)
@@ -756,8 +778,8 @@ call_fi:
         }
         if (hr == AW_HOST_RETURN) {
             pc = npc;
-            mb = inst->mem ? inst->mem->base : NULL;
-            ms = inst->mem ? inst->mem->size : 0;
+            mb = mem->base;
+            ms = mem->size;
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
@@ -788,8 +810,9 @@ call_fi:
         inst = fi->inst;
         code = inst->m->code;
         funcs = inst->m->funcs;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mem = inst->mem ? inst->mem : &no_memory;
+        mb = mem->base;
+        ms = mem->size;
         pc = code + f->code_start;
         NEXT();
     }

@@ -27,7 +27,9 @@ const char *const aw__op_names[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) #n,
 #define AW_BINIMM(n) #n "_I",
 #define AW_BRCMP(n, inv) "BR_" #n, "BR_" #n "_I",
+#define AW_MEMFUSE(n) #n "_AX", #n "_AI",
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -46,7 +48,9 @@ const uint8_t aw__op_operands[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) d,
 #define AW_BINIMM(n) 3,
 #define AW_BRCMP(n, inv) 3, 3,
+#define AW_MEMFUSE(n) 4, 4,
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -58,6 +62,18 @@ const uint16_t aw__op_imm[AW__OP_COUNT_] = {
 #define AW_BINIMM(n) [AW__OP_##n] = AW__OP_##n##_I,
 #include "wasm/opcodes.def"
 #undef AW_BINIMM
+};
+
+/* For loads and stores: the forms with a fused address add (reg, imm). */
+const uint16_t aw__op_addr_reg[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AX,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+};
+const uint16_t aw__op_addr_imm[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AI,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 };
 
 /* For comparisons (and their immediate forms): the fused branch taken when
