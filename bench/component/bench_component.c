@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -222,9 +223,26 @@ int main(int argc, char **argv) {
     write_manifest("idle.toml", "idle", "bench_peer.wasm", NULL, 2);
     write_manifest("idle-wat.toml", "idle-wat", "bench_idle.wasm", NULL, 1);
     static const uint32_t counts[] = {1000, 10000, 100000};
-    for (size_t i = 0; i < 3 && counts[i] <= max; i++)
-        idle_system("C component (wasi-libc)", "idle.toml", counts[i]);
-    for (size_t i = 0; i < 3 && counts[i] <= max; i++)
-        idle_system("WAT component (1 page)", "idle-wat.toml", counts[i]);
+    for (int kind = 0; kind < 2; kind++) {
+        for (size_t i = 0; i < 3 && counts[i] <= max; i++) {
+            /* Each system in a fresh process, so that its RSS growth is its own
+             * (no heap left over by an earlier run to reuse). */
+            fflush(stdout);
+            pid_t pid = fork();
+            if (pid < 0) die("fork", NULL);
+            if (pid == 0) {
+                if (kind == 0)
+                    idle_system("C component (wasi-libc)", "idle.toml", counts[i]);
+                else
+                    idle_system("WAT component (1 page)", "idle-wat.toml", counts[i]);
+                fflush(stdout);
+                _exit(0);
+            }
+            int status = 0;
+            waitpid(pid, &status, 0);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                printf("(the run with %u components failed: status %d)\n", counts[i], status);
+        }
+    }
     return 0;
 }
