@@ -5,7 +5,11 @@
  * C built with the guest SDK (components/bench_peer.c). Timings include
  * aw_runtime_wait_idle's polling (about 1 ms per run), so runs are long.
  *
- * usage: bench_component [--quick] [--max N]   (N: largest idle system) */
+ * The Erlang/OTP equivalents (erlang/components.escript) follow when escript
+ * is installed.
+ *
+ * usage: bench_component [--quick] [--max N] [--no-erlang]
+ *        (N: the largest idle system, 100000 by default) */
 #define _GNU_SOURCE
 #include "airwasm/airwasm.h"
 #include "platform/os.h"
@@ -205,8 +209,10 @@ static void idle_system(const char *label, const char *manifest, uint32_t count)
 
 int main(int argc, char **argv) {
     uint32_t max = 100000;
+    bool erlang = true;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) quick = true;
+        if (strcmp(argv[i], "--no-erlang") == 0) erlang = false;
         if (strcmp(argv[i], "--max") == 0 && i + 1 < argc) max = (uint32_t)atoi(argv[++i]);
     }
     if (quick && max > 1000) max = 1000;
@@ -243,6 +249,14 @@ int main(int argc, char **argv) {
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 printf("(the run with %u components failed: status %d)\n", counts[i], status);
         }
+    }
+    if (erlang && system("command -v escript > /dev/null 2>&1") == 0) {
+        char command[1024];
+        snprintf(command, sizeof command, "escript '%s' %s --max %u", AW_BENCH_ERLANG_SCRIPT,
+                 quick ? "--quick" : "", max);
+        printf("\nthe same on the BEAM: ");
+        fflush(stdout);
+        if (system(command) != 0) printf("(the Erlang script failed)\n");
     }
     return 0;
 }
