@@ -3,7 +3,8 @@
  * component spawn time, memory per idle component, and 10,000 / 100,000
  * idle components, all through the public embedding API. The components are
  * C built with the guest SDK (components/bench_peer.c). Timings include
- * aw_runtime_wait_idle's polling (about 1 ms per run), so runs are long.
+ * aw_runtime_wait_idle's polling (about 1 ms per run), so runs are long;
+ * each messaging figure is the best of three runs.
  *
  * The Erlang/OTP equivalents (erlang/components.escript) follow when escript
  * is installed.
@@ -134,11 +135,16 @@ static void messaging(void) {
     if (aw_runtime_create(&cfg, &rt, &err) != AW_OK) die("create", &err);
     if (aw_runtime_start(rt, &sys, &err) != AW_OK) die("start", &err);
 
-    uint64_t casts = quick ? 100000 : 2000000, trips = quick ? 20000 : 200000;
+    uint64_t casts = quick ? 100000 : 1000000, trips = quick ? 20000 : 100000;
     run(rt, 'F', casts / 10); /* warm-up: the peers' arenas and mailboxes */
     flood_count(rt);
-    uint64_t ns = run(rt, 'F', casts);
-    uint64_t got = flood_count(rt);
+    /* Best of three: the machine may be shared. */
+    uint64_t ns = UINT64_MAX;
+    for (int k = 0; k < 3; k++) {
+        uint64_t once = run(rt, 'F', casts);
+        if (once < ns) ns = once;
+    }
+    uint64_t got = flood_count(rt) / 3;
     if (got != casts) fprintf(stderr, "bench_component: %llu of %llu casts arrived\n",
                               (unsigned long long)got, (unsigned long long)casts);
     printf("%-44s %12.2f M msg/s   (%llu casts)\n", "cast throughput, component -> component",
@@ -154,7 +160,11 @@ static void messaging(void) {
     };
     for (size_t i = 0; i < 3; i++) {
         run(rt, trips_of[i].cmd, trips / 10);
-        ns = run(rt, trips_of[i].cmd, trips);
+        ns = UINT64_MAX;
+        for (int k = 0; k < 3; k++) {
+            uint64_t once = run(rt, trips_of[i].cmd, trips);
+            if (once < ns) ns = once;
+        }
         printf("%-44s %12.3f us         (%llu round trips)\n", trips_of[i].what,
                (double)ns / (double)trips / 1e3, (unsigned long long)trips);
     }
