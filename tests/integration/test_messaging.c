@@ -291,8 +291,8 @@ static void call_suspends_only_the_caller(void **state) {
     static const char mark[] = "\x55mark";
     assert_int_equal(aw_runtime_send(rt, "alpha", mark, sizeof mark - 1, &err), AW_OK);
     for (int i = 0; i < 10; i++) {
-        char body[8];
-        uint8_t p[16];
+        char body[16];
+        uint8_t p[24];
         snprintf(body, sizeof body, "n%d", i);
         size_t plen = it_raw(p, sizeof p, body, strlen(body));
         assert_int_equal(aw_runtime_send(rt, "gamma", p, plen, &err), AW_OK);
@@ -318,7 +318,7 @@ static void call_suspends_only_the_caller(void **state) {
     it_dump(rt, "gamma", &log);
     assert_int_equal(log.count, 10);
     for (size_t i = 0; i < 10; i++) {
-        char body[8];
+        char body[32];
         snprintf(body, sizeof body, "\x55n%zu", i);
         assert_string_equal(log.entries[i].who, "host");
         assert_bytes(log.entries[i].bytes, log.entries[i].len, (const uint8_t *)body,
@@ -408,8 +408,8 @@ static void full_mailbox_and_too_large(void **state) {
     int accepted = 0;
     aw_status s = AW_OK;
     for (int i = 0; i < 10 && s == AW_OK; i++) {
-        char body[8];
-        uint8_t p[16];
+        char body[16];
+        uint8_t p[24];
         snprintf(body, sizeof body, "q%d", i);
         size_t plen = it_raw(p, sizeof p, body, strlen(body));
         s = aw_runtime_send(rt, "tiny", p, plen, &err);
@@ -429,7 +429,7 @@ static void full_mailbox_and_too_large(void **state) {
     it_dump(rt, "tiny", &log);
     assert_int_equal(log.count, (size_t)accepted);
     for (int i = 0; i < accepted; i++) {
-        char want[8];
+        char want[24];
         snprintf(want, sizeof want, "\x55q%d", i);
         assert_int_equal(log.entries[i].len, strlen(want));
         assert_memory_equal(log.entries[i].bytes, want, strlen(want));
