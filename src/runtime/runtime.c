@@ -153,6 +153,8 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
 fail:
     aw__free(children, count * sizeof *children);
     aw__strmap_free(&modules);
+    /* The defs and their ids stay until destroy: this runtime is spent. */
+    rt->started = true;
     return s;
 }
 
