@@ -107,6 +107,7 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
             if (s == AW_OK) s = aw__strmap_add(&modules, path, strlen(path), def->module);
         }
         if (s == AW_OK) s = declare(rt, def, entries[i].id, err);
+        if (s == AW_OK) s = aw__strmap_add(&rt->defs_by_id, def->name->text, def->name->len, def);
         if (s != AW_OK) goto fail;
         children[i].id = def->name->text;
         children[i].behaviour = &aw__rt_component_behaviour;
@@ -426,6 +427,7 @@ void aw_runtime_destroy(aw_runtime *rt) {
         aw_module_release(rt->defs[i].module);
     }
     aw__free(rt->defs, rt->def_count * sizeof *rt->defs);
+    aw__strmap_free(&rt->defs_by_id);
     aw__mutex_destroy(&rt->host_lock);
     AW__DELETE(rt);
 }

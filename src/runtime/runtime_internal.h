@@ -4,6 +4,7 @@
 #define AW_RUNTIME_INTERNAL_H
 
 #include "airwasm/airwasm.h"
+#include "base/strmap.h"
 #include "host/component.h"
 #include "msg/correlate.h"
 #include "msg/router.h"
@@ -56,6 +57,7 @@ struct aw_runtime {
 
     aw__rt_def *defs;
     size_t def_count;
+    aw__strmap defs_by_id; /* component id -> def; written only while starting */
     aw_actor_ref supervisor;
     aw_actor_ref host_proxy; /* native actor receiving host request outcomes */
 
