@@ -222,6 +222,36 @@ static void request_timeout(void **state) {
     it_end();
 }
 
+/* A host request with timeout 0 uses the target's manifest timeout-ms
+ * (airwasm.h). "quick" (timeout-ms 100) answers after 300 ms: it waits in a
+ * call to "slow", so its own deadline does not stop it. */
+static void host_request_default_timeout_is_the_targets(void **state) {
+    (void)state;
+    it_begin();
+    it_comp comps[] = {{"quick", IT_PROBE, {.timeout_ms = 100}},
+                       {"slow", IT_PROBE, {.fuel = 100000000000ull, .timeout_ms = 5000}}};
+    aw_runtime *rt = it_start(2, comps, 2);
+    aw_error err;
+    aw_error_clear(&err);
+    static const char cmd[] = "\x55!call\nslow\n2000\n\x55!busy\n300";
+    it_outcome got = {0};
+    uint64_t t0 = it_now_ms();
+    assert_int_equal(aw_runtime_request(rt, "quick", cmd, sizeof cmd - 1, 0, it_record_outcome,
+                                        &got, NULL, &err),
+                     AW_OK);
+    while (atomic_load_explicit(&got.calls, memory_order_acquire) == 0 && it_now_ms() - t0 < 10000)
+        it_sleep_ms(1);
+    assert_int_equal(atomic_load_explicit(&got.calls, memory_order_acquire), 1);
+    assert_int_equal(got.outcome, AW_REQUEST_TIMEOUT);
+    wait_idle(rt);
+    aw_runtime_stats st;
+    aw_runtime_stats_get(rt, &st);
+    assert_int_equal(st.timeouts, 1);
+    assert_int_equal(atomic_load(&got.calls), 1);
+    it_finish(rt);
+    it_end();
+}
+
 /* A cancelled request never reaches a callback; its response is counted late. */
 static void request_cancel(void **state) {
     (void)state;
@@ -445,6 +475,7 @@ int main(void) {
         cmocka_unit_test(cast_bytes_and_senders),
         cmocka_unit_test(request_response),
         cmocka_unit_test(request_timeout),
+        cmocka_unit_test(host_request_default_timeout_is_the_targets),
         cmocka_unit_test(request_cancel),
         cmocka_unit_test(call_suspends_only_the_caller),
         cmocka_unit_test(codec_rejection),
