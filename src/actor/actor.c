@@ -214,7 +214,7 @@ static turn deliver(aw_actor *a) {
         aw_payload_release(a->current.payload);
         a->has_current = false;
         if (a->stop_requested) {
-            aw__actor_die(a, a->stop_reason, true);
+            aw__actor_die(a, a->stop_reason);
             return TURN_DIED;
         }
         return TURN_CONTINUE;
@@ -239,12 +239,12 @@ static turn deliver(aw_actor *a) {
             aw__actor_await_restart(a, reason);
             return TURN_CONTINUE;
         }
-        aw__actor_die(a, reason, true);
+        aw__actor_die(a, reason);
         return TURN_DIED;
     }
     }
     /* Stopped while holding the message: it is undelivered. */
-    aw__actor_die(a, a->stop_reason, true);
+    aw__actor_die(a, a->stop_reason);
     return TURN_DIED;
 }
 
@@ -295,10 +295,7 @@ bool aw__actor_run(aw_actor *a, uint32_t batch) {
         aw__cell *spent;
         aw__cell *cell = aw__mailbox_pop(&a->mailbox, &spent);
         if (!cell) {
-            if (aw__mailbox_mark_empty(&a->mailbox)) {
-                aw__scheduler_idle(sys);
-                return false;
-            }
+            if (aw__mailbox_mark_empty(&a->mailbox)) return false;
             continue; /* a push is half done (mailbox.c rule 1): retry */
         }
         aw__cell_put(sys, spent);
@@ -335,7 +332,7 @@ static void terminate_state(aw_actor *a, aw_reason reason) {
     }
 }
 
-void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
+void aw__actor_die(aw_actor *a, aw_reason reason) {
     aw_actor_system *sys = a->sys;
     a->mode = AW__MODE_DEAD;
     aw_status status = sys->shut_down ? AW_SHUTTING_DOWN : AW_NO_SUCH_ACTOR;
@@ -351,10 +348,8 @@ void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
     aw__links_notify(a, reason, 0);
     aw__links_free(a);
     atomic_fetch_sub_explicit(&sys->live, 1, memory_order_release);
-    /* Bury first: whoever waits for idleness then finds the actor gone. The
-     * actor may be finalised and reused at once, so only sys is used after. */
+    /* The actor may be finalised and reused at once: not touched after. */
     aw__actor_bury(a);
-    if (on_worker) aw__scheduler_idle(sys);
 }
 
 void aw__actor_await_restart(aw_actor *a, aw_reason reason) {
@@ -373,7 +368,7 @@ bool aw__actor_restart(aw_actor *a) {
     else
         a->state = a->arg;
     if (s != AW_OK) {
-        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s}, true);
+        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s});
         return false;
     }
     a->initialised = true;
@@ -406,7 +401,7 @@ void aw__actor_finalise(aw_actor *a) {
 void aw__actor_shutdown(aw_actor *a, uint64_t *messages_left) {
     aw_actor_system *sys = a->sys;
     uint64_t before = atomic_load_explicit(&sys->messages_left, memory_order_relaxed);
-    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0}, false);
+    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0});
     *messages_left += atomic_load_explicit(&sys->messages_left, memory_order_relaxed) - before;
 }
 

@@ -86,9 +86,18 @@ struct aw__worker {
     aw_actor_system *sys;
     uint32_t index;
     aw__thread thread;
-    aw__runq queue;
     aw__cell_cache cells;
     uint64_t rng;
+    uint32_t next_streak; /* consecutive turns taken from next */
+    uint64_t *seen_runs;  /* per victim: its run count when last looked at */
+    uint64_t *seen_at;    /* per victim: when */
+    aw__runq queue;
+    /* Written by the worker, read by thieves and idle checks. */
+    _Alignas(64) _Atomic uint32_t running; /* looking for or running actors */
+    _Atomic uint64_t runs;                 /* actor runs so far */
+    /* The actor this worker scheduled last, run before the queue (like Go's
+     * runnext): a reply runs right after its request, on the same core. */
+    _Atomic(aw_actor *) next;
 };
 
 typedef struct aw__timers aw__timers;
@@ -111,14 +120,12 @@ struct aw_actor_system {
     /* Scheduler. */
     aw__worker *workers;
     uint32_t worker_count;
+    uint64_t *steal_seen; /* the workers' seen_runs / seen_at arrays */
     _Atomic uint32_t next_inject;
-    _Atomic int64_t pending; /* actors scheduled or running */
     _Atomic uint32_t sleepers;
     _Atomic bool stopping;
     aw__mutex park_lock;
     aw__cond park_cond;
-    aw__cond idle_cond; /* signalled when pending drops to 0 and someone waits */
-    _Atomic uint32_t idle_waiters;
 
     /* Deterministic mode: workers[0].queue is the set of runnable actors,
      * with a seeded generator and a virtual clock. */
@@ -163,8 +170,8 @@ aw_status aw__scheduler_start(aw_actor_system *sys);
 void aw__scheduler_stop(aw_actor_system *sys);
 /* Puts an actor whose mailbox push found it idle on a run queue. */
 void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a);
-/* Counts an actor that went idle or died (pending accounting). */
-void aw__scheduler_idle(aw_actor_system *sys);
+/* True when no actor is queued or running (a snapshot; see scheduler.c). */
+bool aw__scheduler_quiet(aw_actor_system *sys);
 void aw__scheduler_free(aw_actor_system *sys);
 /* Deterministic mode: runs one actor turn; false when nothing was runnable. */
 bool aw__scheduler_det_step(aw_actor_system *sys);
@@ -178,8 +185,8 @@ aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
 /* Hands a message to the actor: current when it can take it, else deferred. */
 void aw__actor_accept(aw_actor *a, const aw_msg *msg);
 /* The actor exits: held messages to dead letters, terminate, links and
- * monitors notified, slot buried. on_worker: it was running (pending count). */
-void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker);
+ * monitors notified, slot buried. */
+void aw__actor_die(aw_actor *a, aw_reason reason);
 /* Crash in place: state terminated, links notified, mailbox kept. */
 void aw__actor_await_restart(aw_actor *a, aw_reason reason);
 /* Restart in place: init again; false when it failed and the actor died. */
