@@ -97,6 +97,7 @@ static void reset_actor(aw_actor *a, aw_actor_system *sys, const aw_behaviour *b
     a->receive_timer = 0;
     a->receive_token = 0;
     a->run_next = NULL;
+    atomic_store_explicit(&a->last_worker, 0, memory_order_relaxed);
     a->name = NULL;
     a->names_closed = false;
     a->sup = NULL;

@@ -75,10 +75,18 @@ void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
     }
     aw__worker *w = current_worker;
     if (w && w->sys == sys) {
-        /* seq_cst exchange: one side of the Dekker pair with park(). */
-        aw_actor *older = atomic_exchange_explicit(&w->next, a, memory_order_seq_cst);
-        if (!older) return; /* this worker runs it next; nobody to wake */
-        runq_push(&w->queue, older);
+        /* Back to the worker that ran it last when that one is idle: the
+         * actor's data is warm there and this worker stays free. */
+        uint32_t last = atomic_load_explicit(&a->last_worker, memory_order_relaxed);
+        aw__worker *home = last ? &sys->workers[last - 1] : w;
+        if (home != w && !atomic_load_explicit(&home->running, memory_order_relaxed)) {
+            runq_push(&home->queue, a);
+        } else {
+            /* seq_cst exchange: one side of the Dekker pair with park(). */
+            aw_actor *older = atomic_exchange_explicit(&w->next, a, memory_order_seq_cst);
+            if (!older) return; /* this worker runs it next; nobody to wake */
+            runq_push(&w->queue, older);
+        }
     } else {
         uint32_t i = atomic_fetch_add_explicit(&sys->next_inject, 1, memory_order_relaxed);
         w = &sys->workers[i % sys->worker_count];
@@ -108,7 +116,7 @@ bool aw__scheduler_quiet(aw_actor_system *sys) {
 
 /* How long a busy worker may keep ready actors waiting before idle workers
  * take them: stealing at once would bounce every ping-pong between cores. */
-#define STEAL_AFTER_NS 20000u
+#define STEAL_AFTER_NS 3000u
 
 /* Whether victim's ready actors may be taken: it is not running, or its
  * current run has lasted STEAL_AFTER_NS (its run count has not moved). */
@@ -198,6 +206,7 @@ static void *worker_main(void *arg) {
         if (a) {
             atomic_store_explicit(&w->runs, atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
                                   memory_order_relaxed);
+            atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
             /* A rescheduled actor (batch done, YIELD) goes to the back. */
             if (aw__actor_run(a, batch)) runq_push(&w->queue, a);
             continue;

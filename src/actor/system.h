@@ -65,6 +65,7 @@ struct aw_actor {
     aw_timer_id receive_timer;
     uint64_t receive_token;
     aw_actor *run_next; /* run queue link */
+    _Atomic uint32_t last_worker; /* index + 1 of the worker that ran it last */
 
     /* Under sys->names_lock. */
     char *name;
