@@ -23,11 +23,12 @@ typedef enum turn {
 
 aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
                            const aw_msg *msg) {
-    aw_actor *a = aw__actor_pin(sys, to);
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) return AW_NO_SUCH_ACTOR;
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         return AW_NO_MEMORY;
     }
     cell->sig = sig;
@@ -35,7 +36,7 @@ aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
     bool was_idle = false;
     aw__mailbox_push(&a->mailbox, cell, false, &was_idle);
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 
@@ -46,14 +47,15 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
         aw__deadletter_add(sys, to, msg, AW_SHUTTING_DOWN, noproc);
         return AW_SHUTTING_DOWN;
     }
-    aw_actor *a = aw__actor_pin(sys, to);
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) {
         aw__deadletter_add(sys, to, msg, AW_NO_SUCH_ACTOR, noproc);
         return AW_NO_SUCH_ACTOR;
     }
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         aw_payload_release(msg->payload);
         return AW_NO_MEMORY;
     }
@@ -63,12 +65,12 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
     aw_status s = aw__mailbox_push(&a->mailbox, cell, true, &was_idle);
     if (s != AW_OK) {
         aw__cell_put(sys, cell);
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         aw__deadletter_add(sys, to, msg, s, (aw_reason){AW_EXIT_NORMAL, 0});
         return s;
     }
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 

@@ -13,6 +13,11 @@
 
 static _Thread_local aw__worker *current_worker;
 
+bool aw__scheduler_on_worker(aw_actor_system *sys) {
+    aw__worker *w = current_worker;
+    return w && w->sys == sys;
+}
+
 aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys) {
     if (sys->cfg.deterministic) return &sys->det_cells;
     aw__worker *w = current_worker;
@@ -177,8 +182,21 @@ static aw_actor *take_own(aw__worker *w) {
     return a;
 }
 
+/* A quiescent point: this worker holds no reference to any actor. seq_cst:
+ * pairs with the seq_cst epoch increment of retire() and the loads of
+ * workers_quiescent() (system.c). */
+static void quiescent(aw__worker *w) {
+    uint64_t e = atomic_load_explicit(&w->sys->epoch, memory_order_seq_cst);
+    if (atomic_load_explicit(&w->quiescent, memory_order_relaxed) != e)
+        atomic_store_explicit(&w->quiescent, e, memory_order_seq_cst);
+    aw__reclaim(w->sys);
+}
+
 static void park(aw__worker *w) {
     aw_actor_system *sys = w->sys;
+    /* Parked, the worker holds nothing: it does not hold reclamation up. */
+    atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
+    aw__reclaim(sys);
     aw__mutex_lock(&sys->park_lock);
     /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
      * as a sleeper or we see its queue non-empty here. */
@@ -187,6 +205,8 @@ static void park(aw__worker *w) {
         aw__cond_wait_until(&sys->park_cond, &sys->park_lock, aw__clock_ns() + 100000000u);
     atomic_fetch_sub_explicit(&sys->sleepers, 1, memory_order_seq_cst);
     aw__mutex_unlock(&sys->park_lock);
+    atomic_store_explicit(&w->quiescent, atomic_load_explicit(&sys->epoch, memory_order_seq_cst),
+                          memory_order_seq_cst);
 }
 
 static void *worker_main(void *arg) {
@@ -196,6 +216,7 @@ static void *worker_main(void *arg) {
     uint32_t batch = sys->cfg.batch;
     bool running = false;
     while (!atomic_load_explicit(&sys->stopping, memory_order_acquire)) {
+        quiescent(w);
         if (!running) {
             /* seq_cst before popping: see aw__scheduler_quiet. */
             atomic_store_explicit(&w->running, 1, memory_order_seq_cst);
@@ -222,6 +243,7 @@ static void *worker_main(void *arg) {
         }
         if (!found) park(w);
     }
+    atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
     aw__cell_cache_flush(&sys->cells, &w->cells);
     current_worker = NULL;
     return NULL;
@@ -229,12 +251,15 @@ static void *worker_main(void *arg) {
 
 aw_status aw__scheduler_start(aw_actor_system *sys) {
     uint32_t n = sys->cfg.deterministic ? 1 : sys->cfg.workers;
-    sys->workers = aw__calloc(n, sizeof(aw__worker));
-    if (!sys->workers) return AW_NO_MEMORY;
+    /* Over-allocated by a cache line: workers keep their shared fields on
+     * lines of their own. */
+    sys->workers_raw = aw__calloc(1, n * sizeof(aw__worker) + 64);
+    if (!sys->workers_raw) return AW_NO_MEMORY;
+    sys->workers = (aw__worker *)(((uintptr_t)sys->workers_raw + 63) & ~(uintptr_t)63);
     sys->steal_seen = aw__calloc(2 * (size_t)n * n, sizeof(uint64_t));
     if (!sys->steal_seen) {
-        aw__free(sys->workers, n * sizeof(aw__worker));
-        sys->workers = NULL;
+        aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
+        sys->workers = sys->workers_raw = NULL;
         return AW_NO_MEMORY;
     }
     uint32_t made = 0;
@@ -246,6 +271,7 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
         w->rng = (uint64_t)made * UINT64_C(0x9E3779B97F4A7C15) + 1;
         w->seen_runs = &sys->steal_seen[2 * (size_t)made * n];
         w->seen_at = w->seen_runs + n;
+        atomic_init(&w->quiescent, 0);
         if ((s = aw__mutex_init(&w->queue.lock)) != AW_OK) break;
     }
     sys->worker_count = made;
@@ -283,8 +309,8 @@ void aw__scheduler_free(aw_actor_system *sys) {
     for (uint32_t i = 0; i < inited; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
     aw__cell_cache_flush(&sys->cells, &sys->det_cells);
     aw__free(sys->steal_seen, 2 * (size_t)n * n * sizeof(uint64_t));
-    aw__free(sys->workers, n * sizeof(aw__worker));
-    sys->workers = NULL;
+    aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
+    sys->workers = sys->workers_raw = NULL;
 }
 
 bool aw__scheduler_det_step(aw_actor_system *sys) {

@@ -5,7 +5,13 @@
  * pins the slot for the few instructions of a push: the slot state word packs
  * the generation, an alive bit and a pin count, so a reference to a dead
  * actor is refused, and the actor is finalised (mailbox drained, slot reused
- * with the next generation) only once it is dead and unpinned. */
+ * with the next generation) only once it is dead and unpinned.
+ *
+ * Worker threads send without pinning (two contended atomic operations less
+ * per message): they only check the slot word, and a dead actor is finalised
+ * only after every worker has passed a quiescent point (between two actor
+ * runs, or parked) since it died, the QSBR scheme of RCU. So no worker can
+ * still be pushing into a mailbox that is drained and reused. */
 #ifndef AW_ACTOR_SYSTEM_H
 #define AW_ACTOR_SYSTEM_H
 
@@ -75,6 +81,8 @@ struct aw_actor {
 
     /* Under sys->slot_lock. */
     uint32_t free_next;
+    /* Under sys->limbo_lock: dead, waiting for the workers' grace period. */
+    uint64_t retired_at;
 };
 
 typedef struct aw__runq {
@@ -96,6 +104,7 @@ struct aw__worker {
     /* Written by the worker, read by thieves and idle checks. */
     _Alignas(64) _Atomic uint32_t running; /* looking for or running actors */
     _Atomic uint64_t runs;                 /* actor runs so far */
+    _Atomic uint64_t quiescent;            /* epoch seen between runs; MAX: parked */
     /* The actor this worker scheduled last, run before the queue (like Go's
      * runnext): a reply runs right after its request, on the same core. */
     _Atomic(aw_actor *) next;
@@ -118,8 +127,17 @@ struct aw_actor_system {
     uint32_t slot_free;  /* free list head (index + 1), 0: empty */
     _Atomic uint32_t live;
 
+    /* Reclamation of dead actors (system.c). */
+    _Atomic uint64_t epoch;
+    _Atomic bool limbo_nonempty;
+    aw__mutex limbo_lock;
+    aw_actor *limbo_head; /* linked by run_next, oldest first */
+    aw_actor *limbo_tail;
+    bool workers_gone;    /* no worker runs: finalise at once */
+
     /* Scheduler. */
     aw__worker *workers;
+    void *workers_raw; /* the block workers are aligned in */
     uint32_t worker_count;
     uint64_t *steal_seen; /* the workers' seen_runs / seen_at arrays */
     _Atomic uint32_t next_inject;
@@ -153,6 +171,15 @@ aw_actor *aw__actor_at(aw_actor_system *sys, aw_actor_ref ref);
 /* Pins the live actor named by ref; NULL when it is gone. */
 aw_actor *aw__actor_pin(aw_actor_system *sys, aw_actor_ref ref);
 void aw__actor_unpin(aw_actor *a);
+/* For a push: the live actor named by ref, pinned unless this thread is one
+ * of sys's workers (*pinned says which); NULL when it is gone. */
+aw_actor *aw__actor_enter(aw_actor_system *sys, aw_actor_ref ref, bool *pinned);
+void aw__actor_leave(aw_actor *a, bool pinned);
+/* A worker's quiescent point: finalises dead actors whose grace period the
+ * workers have all passed. */
+void aw__reclaim(aw_actor_system *sys);
+/* Finalises everything in limbo (workers stopped). */
+void aw__reclaim_all(aw_actor_system *sys);
 /* Allocates a slot and sets a->ref (not yet alive); NULL: out of memory. */
 aw_actor *aw__slot_alloc(aw_actor_system *sys);
 /* Returns the slot of a finalised actor with the next generation. */
@@ -161,6 +188,8 @@ void aw__slot_release(aw_actor *a);
  * must not touch the actor afterwards. */
 void aw__actor_bury(aw_actor *a);
 
+/* True when the current thread is one of sys's worker threads. */
+bool aw__scheduler_on_worker(aw_actor_system *sys);
 /* The current thread's cell cache for sys (a worker's) or NULL. */
 aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys);
 aw__cell *aw__cell_get(aw_actor_system *sys);
