@@ -217,7 +217,7 @@ static turn deliver(aw_actor *a) {
         aw_payload_release(a->current.payload);
         a->has_current = false;
         if (a->stop_requested) {
-            aw__actor_die(a, a->stop_reason);
+            aw__actor_die(a, a->reason);
             return TURN_DIED;
         }
         return TURN_CONTINUE;
@@ -234,7 +234,7 @@ static turn deliver(aw_actor *a) {
         return TURN_CONTINUE;
     case AW_CRASH:
     default: {
-        aw_reason reason = a->crash_set ? a->crash_reason : (aw_reason){AW_EXIT_CRASH, 0};
+        aw_reason reason = a->crash_set ? a->reason : (aw_reason){AW_EXIT_CRASH, 0};
         a->crash_set = false;
         aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
         a->has_current = false;
@@ -247,7 +247,7 @@ static turn deliver(aw_actor *a) {
     }
     }
     /* Stopped while holding the message: it is undelivered. */
-    aw__actor_die(a, a->stop_reason);
+    aw__actor_die(a, a->reason);
     return TURN_DIED;
 }
 
@@ -416,12 +416,12 @@ aw_actor_system *aw_actor_system_of(const aw_actor *self) { return self->sys; }
 
 void aw_actor_stop(aw_actor *self, aw_reason reason) {
     self->stop_requested = true;
-    self->stop_reason = reason;
+    self->reason = reason;
 }
 
 aw_handled aw_actor_crash(aw_actor *self, uint32_t code) {
     self->crash_set = true;
-    self->crash_reason = (aw_reason){AW_EXIT_CRASH, code};
+    self->reason = (aw_reason){AW_EXIT_CRASH, code};
     return AW_CRASH;
 }
 

@@ -58,9 +58,8 @@ struct aw_actor {
     bool trap_exit;
     bool wake_pending;
     bool initialised;       /* init succeeded and terminate is owed */
-    bool crash_set;         /* aw_actor_crash gave crash_reason */
-    aw_reason crash_reason;
-    aw_reason stop_reason;  /* of aw_actor_stop or aw_actor_crash */
+    bool crash_set;         /* aw_actor_crash gave reason */
+    aw_reason reason;       /* of aw_actor_stop or aw_actor_crash */
     aw_msg current;
     aw__cell *deferred_head; /* messages received while blocked, in order */
     aw__cell *deferred_tail;
@@ -79,10 +78,12 @@ struct aw_actor {
     /* Under sys->sup_lock: the supervisor state when this is a supervisor. */
     void *sup;
 
-    /* Under sys->slot_lock. */
-    uint32_t free_next;
-    /* Under sys->limbo_lock: dead, waiting for the workers' grace period. */
-    uint64_t retired_at;
+    union {
+        /* Under sys->limbo_lock: dead, waiting for the workers' grace period. */
+        uint64_t retired_at;
+        /* Under sys->slot_lock: finalised, on the free list. */
+        uint32_t free_next;
+    };
 };
 
 typedef struct aw__runq {
