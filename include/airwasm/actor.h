@@ -289,8 +289,11 @@ AW_API uint32_t aw_timer_pending(aw_actor_system *sys);
 typedef struct aw_dead_letter {
     aw_actor_ref target;
     aw_msg msg;       /* its payload reference belongs to whoever took the letter */
-    aw_status status; /* AW_NO_SUCH_ACTOR, AW_MAILBOX_FULL, AW_TRAP (its handler
-                         crashed), AW_SHUTTING_DOWN */
+    aw_status status; /* AW_NO_SUCH_ACTOR (gone, or exited with it queued),
+                         AW_MAILBOX_FULL, AW_TRAP (its handler crashed),
+                         AW_CANCELLED (held when a supervisor reset the actor
+                         in place), AW_SHUTTING_DOWN (left at shutdown),
+                         AW_NO_MEMORY (could not be set aside while blocked) */
     aw_reason reason; /* the target's exit or crash reason when known */
 } aw_dead_letter;
 

@@ -23,11 +23,12 @@ typedef enum turn {
 
 aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
                            const aw_msg *msg) {
-    aw_actor *a = aw__actor_pin(sys, to);
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) return AW_NO_SUCH_ACTOR;
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         return AW_NO_MEMORY;
     }
     cell->sig = sig;
@@ -35,7 +36,7 @@ aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
     bool was_idle = false;
     aw__mailbox_push(&a->mailbox, cell, false, &was_idle);
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 
@@ -46,14 +47,15 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
         aw__deadletter_add(sys, to, msg, AW_SHUTTING_DOWN, noproc);
         return AW_SHUTTING_DOWN;
     }
-    aw_actor *a = aw__actor_pin(sys, to);
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) {
         aw__deadletter_add(sys, to, msg, AW_NO_SUCH_ACTOR, noproc);
         return AW_NO_SUCH_ACTOR;
     }
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         aw_payload_release(msg->payload);
         return AW_NO_MEMORY;
     }
@@ -63,12 +65,12 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
     aw_status s = aw__mailbox_push(&a->mailbox, cell, true, &was_idle);
     if (s != AW_OK) {
         aw__cell_put(sys, cell);
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         aw__deadletter_add(sys, to, msg, s, (aw_reason){AW_EXIT_NORMAL, 0});
         return s;
     }
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 
@@ -97,6 +99,7 @@ static void reset_actor(aw_actor *a, aw_actor_system *sys, const aw_behaviour *b
     a->receive_timer = 0;
     a->receive_token = 0;
     a->run_next = NULL;
+    atomic_store_explicit(&a->last_worker, 0, memory_order_relaxed);
     a->name = NULL;
     a->names_closed = false;
     a->sup = NULL;
@@ -214,7 +217,7 @@ static turn deliver(aw_actor *a) {
         aw_payload_release(a->current.payload);
         a->has_current = false;
         if (a->stop_requested) {
-            aw__actor_die(a, a->stop_reason, true);
+            aw__actor_die(a, a->reason);
             return TURN_DIED;
         }
         return TURN_CONTINUE;
@@ -231,7 +234,7 @@ static turn deliver(aw_actor *a) {
         return TURN_CONTINUE;
     case AW_CRASH:
     default: {
-        aw_reason reason = a->crash_set ? a->crash_reason : (aw_reason){AW_EXIT_CRASH, 0};
+        aw_reason reason = a->crash_set ? a->reason : (aw_reason){AW_EXIT_CRASH, 0};
         a->crash_set = false;
         aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
         a->has_current = false;
@@ -239,12 +242,12 @@ static turn deliver(aw_actor *a) {
             aw__actor_await_restart(a, reason);
             return TURN_CONTINUE;
         }
-        aw__actor_die(a, reason, true);
+        aw__actor_die(a, reason);
         return TURN_DIED;
     }
     }
     /* Stopped while holding the message: it is undelivered. */
-    aw__actor_die(a, a->stop_reason, true);
+    aw__actor_die(a, a->reason);
     return TURN_DIED;
 }
 
@@ -295,10 +298,7 @@ bool aw__actor_run(aw_actor *a, uint32_t batch) {
         aw__cell *spent;
         aw__cell *cell = aw__mailbox_pop(&a->mailbox, &spent);
         if (!cell) {
-            if (aw__mailbox_mark_empty(&a->mailbox)) {
-                aw__scheduler_idle(sys);
-                return false;
-            }
+            if (aw__mailbox_mark_empty(&a->mailbox)) return false;
             continue; /* a push is half done (mailbox.c rule 1): retry */
         }
         aw__cell_put(sys, spent);
@@ -335,7 +335,7 @@ static void terminate_state(aw_actor *a, aw_reason reason) {
     }
 }
 
-void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
+void aw__actor_die(aw_actor *a, aw_reason reason) {
     aw_actor_system *sys = a->sys;
     a->mode = AW__MODE_DEAD;
     aw_status status = sys->shut_down ? AW_SHUTTING_DOWN : AW_NO_SUCH_ACTOR;
@@ -351,10 +351,8 @@ void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
     aw__links_notify(a, reason, 0);
     aw__links_free(a);
     atomic_fetch_sub_explicit(&sys->live, 1, memory_order_release);
-    /* Bury first: whoever waits for idleness then finds the actor gone. The
-     * actor may be finalised and reused at once, so only sys is used after. */
+    /* The actor may be finalised and reused at once: not touched after. */
     aw__actor_bury(a);
-    if (on_worker) aw__scheduler_idle(sys);
 }
 
 void aw__actor_await_restart(aw_actor *a, aw_reason reason) {
@@ -373,7 +371,7 @@ bool aw__actor_restart(aw_actor *a) {
     else
         a->state = a->arg;
     if (s != AW_OK) {
-        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s}, true);
+        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s});
         return false;
     }
     a->initialised = true;
@@ -406,7 +404,7 @@ void aw__actor_finalise(aw_actor *a) {
 void aw__actor_shutdown(aw_actor *a, uint64_t *messages_left) {
     aw_actor_system *sys = a->sys;
     uint64_t before = atomic_load_explicit(&sys->messages_left, memory_order_relaxed);
-    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0}, false);
+    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0});
     *messages_left += atomic_load_explicit(&sys->messages_left, memory_order_relaxed) - before;
 }
 
@@ -418,12 +416,12 @@ aw_actor_system *aw_actor_system_of(const aw_actor *self) { return self->sys; }
 
 void aw_actor_stop(aw_actor *self, aw_reason reason) {
     self->stop_requested = true;
-    self->stop_reason = reason;
+    self->reason = reason;
 }
 
 aw_handled aw_actor_crash(aw_actor *self, uint32_t code) {
     self->crash_set = true;
-    self->crash_reason = (aw_reason){AW_EXIT_CRASH, code};
+    self->reason = (aw_reason){AW_EXIT_CRASH, code};
     return AW_CRASH;
 }
 

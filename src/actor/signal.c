@@ -92,14 +92,14 @@ static bool handle_exit(aw_actor *a, const aw_msg *msg) {
     aw_reason reason = {(uint32_t)msg->word[0], (uint32_t)msg->word[1]};
     uint32_t flags = (uint32_t)msg->word[2];
     if (reason.kind == AW_EXIT_KILL) {
-        aw__actor_die(a, (aw_reason){AW_EXIT_KILLED, 0}, true);
+        aw__actor_die(a, (aw_reason){AW_EXIT_KILLED, 0});
         return false;
     }
     /* A link-borne signal from an actor we unlinked from meanwhile is void. */
     if ((flags & AW__EXIT_VIA_LINK) && !aw__links_remove(a, msg->sender)) return true;
     if (a->mode == AW__MODE_AWAITING) {
         if (reason.kind == AW_EXIT_NORMAL) return true;
-        aw__actor_die(a, reason, true);
+        aw__actor_die(a, reason);
         return false;
     }
     if (a->trap_exit) {
@@ -108,7 +108,7 @@ static bool handle_exit(aw_actor *a, const aw_msg *msg) {
         return true;
     }
     if (reason.kind == AW_EXIT_NORMAL) return true;
-    aw__actor_die(a, reason, true);
+    aw__actor_die(a, reason);
     return false;
 }
 

@@ -68,8 +68,8 @@ typedef struct sup {
     aw_actor_ref parent; /* linked at spawn, or none for a top-level one */
     spec_copy *spec;
     child_rt *rt;
-    uint64_t *restart_times; /* ring of the last `intensity` restarts */
-    uint32_t restart_count, restart_next;
+    uint64_t *restart_times; /* ring of the restarts within the period */
+    uint32_t restart_first, restart_count;
     uint64_t restarts;
     /* The operation in progress: stop some children (in list order), then
      * start some (in list order), or exit. */
@@ -199,16 +199,17 @@ static bool wants_restart(const child_copy *c, aw_reason reason) {
     }
 }
 
-/* Records a restart; false when it exceeds the intensity within the period. */
+/* Records a restart; false when it exceeds the intensity within the period.
+ * The ring holds the restart times still inside the period, oldest first. */
 static bool allow_restart(sup *s, uint64_t now) {
     uint32_t max = s->spec->intensity;
-    uint32_t recent = 0;
-    for (uint32_t k = 0; k < s->restart_count; k++)
-        if (now - s->restart_times[k] < s->spec->period_ns) recent++;
-    if (recent + 1 > max) return false;
-    s->restart_times[s->restart_next] = now;
-    s->restart_next = (s->restart_next + 1) % max;
-    if (s->restart_count < max) s->restart_count++;
+    while (s->restart_count > 0 && now - s->restart_times[s->restart_first] >= s->spec->period_ns) {
+        s->restart_first = (s->restart_first + 1) % max;
+        s->restart_count--;
+    }
+    if (s->restart_count + 1 > max) return false;
+    s->restart_times[(s->restart_first + s->restart_count) % max] = now;
+    s->restart_count++;
     aw__mutex_lock(&s->sys->sup_lock);
     s->restarts++;
     aw__mutex_unlock(&s->sys->sup_lock);

@@ -150,11 +150,11 @@ static void test_receive_timeout_fires_when_idle_and_not_after_a_message(void **
     assert_int_equal(aw_actor_send(sys, r, &(aw_msg){.kind = 7}), AW_OK);
     wait_for(&st.timeouts, 1);
     /* Armed again, then a message arrives first: no timeout. */
-    st.receive_timeout_ns = 50000000u;
+    st.receive_timeout_ns = 300000000u;
     assert_int_equal(aw_actor_send(sys, r, &(aw_msg){.kind = 7}), AW_OK);
     assert_int_equal(aw_actor_send(sys, r, &(aw_msg){.kind = 1}), AW_OK);
     wait_for(&st.count, 1);
-    aw__sleep_ns(80000000u);
+    aw__sleep_ns(400000000u);
     assert_int_equal(atomic_load(&st.timeouts), 1);
     stop_actor(sys, r);
     finish_system(sys);
