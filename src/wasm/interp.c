@@ -106,6 +106,17 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = from_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = from_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* Every branch target is a FUEL instruction (the compiler guarantees it):
+ * taken branches charge it inline and skip it, which saves a dispatch per
+ * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
+#define JUMP(i)                                                                              \
+    do {                                                                                     \
+        pc = REL(i);                                                                         \
+        fuel -= (int64_t)pc[1];                                                              \
+        if (UNLIKELY(fuel < 0)) goto fuel_out;                                               \
+        pc += 2;                                                                             \
+        NEXT();                                                                              \
+    } while (0)
 
 #ifdef AW_DISPATCH_SWITCH
 #define OP(name) case AW__OP_##name:
@@ -161,14 +172,14 @@ static inline uint64_t sat_u64_f64(double x) {
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
-        if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
-        else pc += 4;                                                                        \
+        if (GET(1) cmp GET(2)) JUMP(3);                                                      \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }                                                                                        \
     OP(BR_##name##_I) {                                                                      \
         __typeof__(GET(1)) a = GET(1);                                                       \
-        if (a cmp(__typeof__(a))(int32_t) pc[2]) pc = REL(3);                                \
-        else pc += 4;                                                                        \
+        if (a cmp(__typeof__(a))(int32_t) pc[2]) JUMP(3);                                    \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
@@ -245,6 +256,12 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(COPY2) {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        pc += 5;
+        NEXT();
+    }
     OP(CONST32) {
         fp[pc[1]] = pc[2];
         pc += 3;
@@ -256,17 +273,16 @@ dispatch:
         NEXT();
     }
     OP(BR) {
-        pc = REL(1);
-        NEXT();
+        JUMP(1);
     }
     OP(BR_IF) {
-        if (U32(1)) pc = REL(2);
-        else pc += 3;
+        if (U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_UNLESS) {
-        if (!U32(1)) pc = REL(2);
-        else pc += 3;
+        if (!U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_TABLE) {
@@ -276,8 +292,8 @@ dispatch:
         uint32_t dst = e[1];
         if (dst != src)
             for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
-        pc = e + (int32_t)e[0];
-        NEXT();
+        pc = e;
+        JUMP(0);
     }
     OP(FUEL) {
         fuel -= (int64_t)pc[1];
