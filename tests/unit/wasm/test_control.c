@@ -101,6 +101,8 @@ static void bad_calls(void **state) {
     uint32_t idx;
     assert_int_equal(aw_instance_find_func(inst, "no-such", &idx), AW_NOT_FOUND);
     aw_functype ft;
+    assert_int_equal(aw_instance_find_func_n(inst, "swapped", 4, &idx), AW_OK);
+    assert_int_equal(aw_instance_find_func_n(inst, "swa", 3, &idx), AW_NOT_FOUND);
     assert_int_equal(aw_instance_find_func(inst, "swap", &idx), AW_OK);
     assert_int_equal(aw_instance_func_type(inst, idx, &ft), AW_OK);
     assert_int_equal(ft.param_count, 2);
