@@ -40,12 +40,12 @@ typedef struct workload {
 } workload;
 
 static const workload workloads[] = {
-    {"fib", wl_fib_run, 34, 12},
-    {"sieve", wl_sieve_run, 8000000, 1000},
-    {"matmul", wl_matmul_run, 256, 6},
-    {"sha256", wl_sha256_run, 4096, 2},
-    {"quicksort", wl_quicksort_run, 500000, 300},
-    {"intmix", wl_intmix_run, 2000, 2},
+    {"fib", wl_fib_run, 34, 20},
+    {"sieve", wl_sieve_run, 8000000, 100000},
+    {"matmul", wl_matmul_run, 256, 24},
+    {"sha256", wl_sha256_run, 4096, 8},
+    {"quicksort", wl_quicksort_run, 500000, 20000},
+    {"intmix", wl_intmix_run, 2000, 10},
 };
 #define WORKLOAD_COUNT (sizeof workloads / sizeof workloads[0])
 
