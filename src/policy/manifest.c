@@ -13,10 +13,8 @@ static const struct {
     uint32_t bit;
     uint64_t multicodec;
 } codecs[] = {
-    {"raw", AW__CODEC_RAW, 0x55},
-    {"cbor", AW__CODEC_CBOR, 0x51},
-    {"json", AW__CODEC_JSON, 0x0200},
-    {"messagepack", AW__CODEC_MESSAGEPACK, 0x0201},
+    {"raw", AW__CODEC_RAW, 0x55},           {"cbor", AW__CODEC_CBOR, 0x51},
+    {"json", AW__CODEC_JSON, 0x0200},       {"messagepack", AW__CODEC_MESSAGEPACK, 0x0201},
     {"protobuf", AW__CODEC_PROTOBUF, 0x50},
 };
 #define CODEC_COUNT (sizeof codecs / sizeof codecs[0])
@@ -73,8 +71,8 @@ static bool valid_topic_pattern(const char *p) {
 }
 
 static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const keys[] = {"name", "module", "accepts", "version", "check-payloads",
-                                       NULL};
+    static const char *const keys[] = {"name",    "module",         "accepts",
+                                       "version", "check-payloads", NULL};
     const char *sec = "[component]";
     const aw__toml_value *t;
     aw_status s = aw__config_table(c, root, sec, "component", true, &t);
@@ -106,7 +104,8 @@ static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__m
         if (!bit)
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "unknown codec '%.40s' (known: raw, cbor, json, messagepack, "
-                                "protobuf)", names.items[i]);
+                                "protobuf)",
+                                names.items[i]);
         else if (m->accepts & bit)
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "codec '%s' is listed twice", names.items[i]);
@@ -117,8 +116,8 @@ static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__m
 }
 
 static aw_status read_limits(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const keys[] = {"memory-pages", "fuel-per-message", "timeout-ms", "mailbox",
-                                       "max-payload", NULL};
+    static const char *const keys[] = {"memory-pages", "fuel-per-message", "timeout-ms",
+                                       "mailbox",      "max-payload",      NULL};
     const char *sec = "[limits]";
     const aw__toml_value *t;
     aw_status s = aw__config_table(c, root, sec, "limits", false, &t);
@@ -214,7 +213,8 @@ static aw_status read_env(aw__config *c, const aw__toml_value *wasi, aw__manifes
                                    "an environment variable name must be non-empty without '=' "
                                    "or NUL");
         if (e->value->type != AW__TOML_STRING)
-            return aw__config_fail(c, AW_MALFORMED, e->line, sec, key, "must be a string (found %s)",
+            return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
+                                   "must be a string (found %s)",
                                    aw__toml_type_name(e->value->type));
         if (strlen(e->value->as.string.bytes) != e->value->as.string.len)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
@@ -247,7 +247,8 @@ static aw_status read_preopens(aw__config *c, const aw__toml_value *wasi, aw__ma
         if (e->value->type != AW__TOML_STRING)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
                                    "must be a host directory string, \"rw:\" prefix for write "
-                                   "access (found %s)", aw__toml_type_name(e->value->type));
+                                   "access (found %s)",
+                                   aw__toml_type_name(e->value->type));
         const char *text = e->value->as.string.bytes;
         if (strlen(text) != e->value->as.string.len)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
@@ -280,8 +281,8 @@ static aw_status read_wasi(aw__config *c, const aw__toml_value *root, aw__manife
 }
 
 static aw_status read_manifest(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const sections[] = {"component", "limits", "capabilities", "rate-limit",
-                                           "wasi", NULL};
+    static const char *const sections[] = {"component",  "limits", "capabilities",
+                                           "rate-limit", "wasi",   NULL};
     aw_status s = aw__config_known_sections(c, root, sections);
     if (s == AW_OK) s = read_component(c, root, m);
     if (s == AW_OK) s = read_limits(c, root, m);

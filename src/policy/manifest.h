@@ -53,10 +53,10 @@ typedef struct aw__manifest_preopen {
 } aw__manifest_preopen;
 
 typedef struct aw__manifest {
-    char *path;    /* the manifest file as given */
-    char *name;    /* component id (aw__config_valid_id) */
-    char *module;  /* .wasm path resolved against the manifest's directory */
-    char *version; /* NULL when absent */
+    char *path;          /* the manifest file as given */
+    char *name;          /* component id (aw__config_valid_id) */
+    char *module;        /* .wasm path resolved against the manifest's directory */
+    char *version;       /* NULL when absent */
     uint32_t accepts;    /* aw__codec bits; default AW__CODEC_RAW */
     bool check_payloads; /* check cbor/json/messagepack bodies are well formed */
     aw__manifest_limits limits;
