@@ -292,8 +292,7 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
 
 /* Runs the export of the current op with c->slots as arguments. */
 static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
-    aw_error e;
-    aw_error_clear(&e);
+    aw_error e; /* the engine fills it on failure */
     aw_instance_set_slice(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
     return settle(c, s, &e, reply, err);
