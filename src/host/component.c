@@ -149,6 +149,7 @@ static aw_status find_exports(aw__component *c, aw_error *err) {
 /* ---- the steps of a call ------------------------------------------------ */
 
 static void begin(aw__component *c, aw__component_op op) {
+    c->state = AW__COMPONENT_RUNNING;
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
@@ -301,8 +302,9 @@ static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
 static aw_status check_idle(aw__component *c, aw_error *err) {
     if (c->state == AW__COMPONENT_IDLE) return AW_OK;
     return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is %s", c->id,
-                         c->state == AW__COMPONENT_FAILED ? "failed (it trapped or exited)"
-                                                          : "in the middle of a call");
+                         c->state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
+                         : c->state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
+                                                             : "in the middle of a call");
 }
 
 /* ---- creation, continued ------------------------------------------------ */
@@ -377,7 +379,7 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     if (s == AW_OK)
         s = pack_strings(config->env, config->env_count, &c->env_blob, &c->env_size, &c->envc);
     if (s != AW_OK) {
-        s = aw__error_set(err, s, "component '%s': WASI args/env too large", c->id);
+        s = aw__error_set(err, s, "component '%s': WASI args/env: %s", c->id, aw_status_text(s));
         goto fail;
     }
     s = instantiate(c, module, config, err);
@@ -478,7 +480,7 @@ aw_status aw__component_resume(aw__component *c, aw__reply *reply, aw_error *err
                              "component '%s' is not suspended by its fuel slice", c->id);
     aw_error e;
     aw_error_clear(&e);
-    c->state = AW__COMPONENT_IDLE; /* running; settle sets the next state */
+    c->state = AW__COMPONENT_RUNNING; /* settle sets the next state */
     aw_status s = aw_instance_resume(c->instance, &e);
     return settle(c, s, &e, reply, err);
 }
@@ -495,8 +497,8 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
      * instance), then the guest continues after the import. */
     uint64_t no_results[1] = {0};
     aw_trap trap = AW_TRAP_NONE;
+    c->state = AW__COMPONENT_RUNNING;
     if (!aw__imports_lower_call_result(c, c->call_ret, result)) trap = c->pending_trap;
-    c->state = AW__COMPONENT_IDLE;
     aw_status s = aw_instance_resume_host(c->instance, no_results, trap, &e);
     return settle(c, s, &e, reply, err);
 }

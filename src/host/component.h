@@ -30,6 +30,8 @@ typedef struct aw__component_config {
 
 typedef enum aw__component_state {
     AW__COMPONENT_IDLE,         /* ready for the next call */
+    AW__COMPONENT_RUNNING,      /* inside a call (seen by backend functions):
+                                   calls into it are refused */
     AW__COMPONENT_SUSPENDED,    /* fuel slice spent: aw__component_resume */
     AW__COMPONENT_WAITING_CALL, /* blocked in `call`: aw__component_complete_call */
     AW__COMPONENT_FAILED        /* trapped or exited: only destroy is left */
