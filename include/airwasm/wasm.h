@@ -155,6 +155,10 @@ AW_API aw_module *aw_instance_module(const aw_instance *instance);
  * aw_instance_call_index. AW_NOT_FOUND if there is no such function export. */
 AW_API aw_status aw_instance_find_func(const aw_instance *instance, const char *name,
                                        uint32_t *func_index);
+/* As aw_instance_find_func for a name given with its length (export names
+ * may hold any UTF-8, NUL included). */
+AW_API aw_status aw_instance_find_func_n(const aw_instance *instance, const char *name, size_t name_len,
+                                         uint32_t *func_index);
 /* The signature of a function by index (module-owned arrays). */
 AW_API aw_status aw_instance_func_type(const aw_instance *instance, uint32_t func_index,
                                        aw_functype *out);

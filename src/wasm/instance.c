@@ -50,13 +50,16 @@ static const aw_import_binding *find_binding(const aw_instance_config *cfg, cons
     return NULL;
 }
 
-static const aw__export *find_export(const aw_module *m, const char *name, aw_extern_kind kind) {
-    size_t len = strlen(name);
+static const aw__export *find_export_n(const aw_module *m, const char *name, size_t len, aw_extern_kind kind) {
     for (uint32_t i = 0; i < m->export_count; i++) {
         const aw__export *ex = &m->exports[i];
         if (ex->kind == kind && ex->name_len == len && memcmp(ex->name, name, len) == 0) return ex;
     }
     return NULL;
+}
+
+static const aw__export *find_export(const aw_module *m, const char *name, aw_extern_kind kind) {
+    return find_export_n(m, name, strlen(name), kind);
 }
 
 static bool host_type_equal(const aw__type *t, const aw_functype *ft) {
@@ -384,6 +387,15 @@ aw_status aw_instance_global_get(const aw_instance *instance, const char *name, 
 aw_status aw_instance_find_func(const aw_instance *instance, const char *name, uint32_t *func_index) {
     if (!instance || !name || !func_index) return AW_INVALID_ARGUMENT;
     const aw__export *ex = find_export(instance->m, name, AW_EXTERN_FUNC);
+    if (!ex) return AW_NOT_FOUND;
+    *func_index = ex->index;
+    return AW_OK;
+}
+
+aw_status aw_instance_find_func_n(const aw_instance *instance, const char *name, size_t name_len,
+                                  uint32_t *func_index) {
+    if (!instance || (!name && name_len) || !func_index) return AW_INVALID_ARGUMENT;
+    const aw__export *ex = find_export_n(instance->m, name, name_len, AW_EXTERN_FUNC);
     if (!ex) return AW_NOT_FOUND;
     *func_index = ex->index;
     return AW_OK;
