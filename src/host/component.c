@@ -148,7 +148,13 @@ static aw_status find_exports(aw__component *c, aw_error *err) {
 
 /* ---- the steps of a call ------------------------------------------------ */
 
+/* The reply buffer is reused so that steady traffic allocates nothing, but
+ * one huge reply should not stay pinned to an idle component: above this
+ * it is released once the caller is done with it (at the next call). */
+#define REPLY_KEEP_BYTES 16384
+
 static void begin(aw__component *c, aw__component_op op) {
+    if (c->reply.cap > REPLY_KEEP_BYTES) aw__buf_free(&c->reply);
     c->state = AW__COMPONENT_RUNNING;
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;

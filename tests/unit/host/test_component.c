@@ -53,6 +53,17 @@ static void steady_messages_allocate_nothing(void **state) {
         assert_reply_bytes(&reply, payload, sizeof payload);
     }
     assert_int_equal(aw_test_allocator_count(), 0);
+    /* One huge reply is not kept pinned: the next call releases its buffer
+     * and the one after allocates a small one again, once. */
+    static uint8_t huge[40000];
+    assert_int_equal(aw__component_handle_message(c, "s", 1, huge, sizeof huge, &reply, NULL),
+                     AW_OK);
+    assert_int_equal(reply.len, sizeof huge);
+    aw_test_allocator_fail_at(0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(
+            aw__component_handle_message(c, "s", 1, payload, sizeof payload, &reply, NULL), AW_OK);
+    assert_int_equal(aw_test_allocator_count(), 1);
     size_t memory_after = 0;
     (void)aw_instance_memory(aw__component_instance(c), &memory_after);
     assert_int_equal(memory_after, memory);
