@@ -360,6 +360,9 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
         (config->arg_count > 0 && config->args == NULL) ||
         (config->env_count > 0 && config->env == NULL))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component_create: bad arguments");
+    /* The id reaches the guest as a string (self-id): it must be UTF-8. */
+    if (config->id_len > 0 && !aw__canon_utf8_valid((const uint8_t *)config->id, config->id_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component id is not UTF-8");
     aw__world world;
     aw_status s = aw__world_check(module, &world, err);
     if (s != AW_OK) return s;
@@ -424,6 +427,9 @@ aw_status aw__component_handle_message(aw__component *c, const char *sender, siz
                                        aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
+    if (!aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
+                             c->id);
     begin(c, AW__OP_HANDLE_MESSAGE);
     uint32_t sender_ptr, payload_ptr;
     if (!aw__canon_lower_bytes(c, sender, sender_len, &sender_ptr) ||

@@ -70,6 +70,25 @@ static void steady_messages_allocate_nothing(void **state) {
     aw__component_destroy(c);
 }
 
+static void ids_must_be_utf8(void **state) {
+    (void)state;
+    aw_module *module = load_module("host_echo");
+    aw__component_config cfg = config_for("bad\xff", NULL);
+    aw__component *c = NULL;
+    aw_error err;
+    assert_int_equal(aw__component_create(module, &cfg, &c, &err), AW_INVALID_ARGUMENT);
+    assert_null(c);
+    cfg = config_for("good", NULL);
+    assert_int_equal(aw__component_create(module, &cfg, &c, &err), AW_OK);
+    aw__reply reply;
+    assert_int_equal(aw__component_handle_message(c, "\xc0\xaf", 2, NULL, 0, &reply, &err),
+                     AW_INVALID_ARGUMENT);
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    assert_int_equal(aw__component_handle_message(c, "ok", 2, NULL, 0, &reply, &err), AW_OK);
+    aw__component_destroy(c);
+    aw_module_release(module);
+}
+
 static void err_result_is_lifted_as_a_string(void **state) {
     (void)state;
     aw__component_config cfg = config_for("e", NULL);
@@ -466,6 +485,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_exact_bytes),
         cmocka_unit_test(steady_messages_allocate_nothing),
+        cmocka_unit_test(ids_must_be_utf8),
         cmocka_unit_test(err_result_is_lifted_as_a_string),
         cmocka_unit_test(state_persists_and_post_return_runs),
         cmocka_unit_test(lifecycle_exports_run),
