@@ -59,9 +59,9 @@ typedef struct aw__reply {
     size_t len;
 } aw__reply;
 
-/* Checks the module against the world (and the id for UTF-8), instantiates it with the host
- * imports, runs `_initialize` (wasi-libc reactors) and then `init` if
- * exported, both to completion (no slices; fuel_per_message applies; a `call`
+/* Checks the module against the world (and the id for UTF-8), instantiates
+ * it with the host imports, runs `_initialize` (wasi-libc reactors) and then
+ * `init` if exported, both to completion (no slices; fuel_per_message applies; a `call`
  * from them answers `denied` because nothing can wait for it yet).
  * Failures: AW_ABI_MISMATCH (names the import/export and both types),
  * AW_LINK_ERROR / AW_LIMIT_EXCEEDED from the engine, AW_TRAP (err->trap set),
