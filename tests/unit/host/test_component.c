@@ -425,6 +425,24 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
     aw__component_destroy(c);
 }
 
+/* The guest's cabi_realloc traps while the host lowers the response of a
+ * blocked `call`: the call ends in a trap and the component is failed. */
+static void call_response_lowering_can_trap(void **state) {
+    (void)state;
+    recorder rec = {0};
+    rec.call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("fragile-caller", &rec);
+    aw__component *c = spawn("host_call_realloc_trap", &cfg);
+    aw__reply reply;
+    aw_error err;
+    assert_int_equal(send_text(c, "x", &reply, &err), AW_SUSPENDED);
+    const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong", 4};
+    assert_int_equal(aw__component_complete_call(c, &pong, &reply, &err), AW_TRAP);
+    assert_non_null(strstr(err.message, "cabi_realloc"));
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_FAILED);
+    aw__component_destroy(c);
+}
+
 static void hostile_result_records_trap(void **state) {
     (void)state;
     struct {
@@ -500,6 +518,7 @@ int main(void) {
         cmocka_unit_test(abort_leaves_a_failed_component),
         cmocka_unit_test(call_waits_and_is_completed_with_an_error),
         cmocka_unit_test(call_waits_and_is_completed_with_a_response),
+        cmocka_unit_test(call_response_lowering_can_trap),
         cmocka_unit_test(hostile_result_records_trap),
         cmocka_unit_test(hostile_realloc_traps),
     };
