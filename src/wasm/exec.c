@@ -10,7 +10,7 @@
 /* Finishes a run of the outermost call: results to the caller's slots. */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
     if (st == AW_OK) {
-        memcpy(inst->call_slots, inst->stack, inst->call_nresults * sizeof(uint64_t));
+        for (uint32_t i = 0; i < inst->call_nresults; i++) inst->call_slots[i] = inst->stack[i];
         inst->state = AW_INSTANCE_IDLE;
     } else if (st == AW_TRAP) {
         inst->state = AW_INSTANCE_IDLE;
@@ -59,9 +59,13 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
     }
     if (fi->host) return call_host_direct(inst, fi, slots, nested, err);
     const aw__func *f = fi->func;
-    uint64_t *base = nested ? inst->free_sp : inst->stack;
-    aw__frame *fr = nested ? inst->free_fr : inst->frames;
+    size_t base_off = nested ? inst->free_sp : 0, fr_off = nested ? inst->free_fr : 0;
     uint32_t np = f->nparams, nr = fi->type->nresults;
+    if (base_off + f->frame_slots > (size_t)(inst->stack_end - inst->stack) ||
+        fr_off >= (size_t)(inst->frames_end - inst->frames))
+        aw__stack_grow(inst, base_off + f->frame_slots, fr_off + 1, fr_off);
+    uint64_t *base = inst->stack + base_off;
+    aw__frame *fr = inst->frames + fr_off;
     if (base + f->frame_slots > inst->stack_end || fr >= inst->frames_end) {
         aw__error_set(err, AW_TRAP, "trap: %s (in function %u)", aw_trap_text(AW_TRAP_STACK_EXHAUSTED), func_index);
         if (err) {
@@ -70,7 +74,8 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         }
         return AW_TRAP;
     }
-    memcpy(base, slots, np * sizeof(uint64_t));
+    /* counts are small: plain loops beat calls to memcpy here */
+    for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
     for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
     fr->ret_pc = NULL;
     fr->fp = NULL;
@@ -82,7 +87,9 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         inst->depth++;
         aw_status st = aw__interp_run(inst, fi->inst, pc, base, fr, err);
         inst->depth--;
-        if (st == AW_OK) memcpy(slots, base, nr * sizeof(uint64_t));
+        base = inst->stack + base_off; /* the stack may have moved */
+        if (st == AW_OK)
+            for (uint32_t i = 0; i < nr; i++) slots[i] = base[i];
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;

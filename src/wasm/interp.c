@@ -106,6 +106,17 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = from_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = from_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* Every branch target is a FUEL instruction (the compiler guarantees it):
+ * taken branches charge it inline and skip it, which saves a dispatch per
+ * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
+#define JUMP(i)                                                                              \
+    do {                                                                                     \
+        pc = REL(i);                                                                         \
+        fuel -= (int64_t)pc[1];                                                              \
+        if (UNLIKELY(fuel < 0)) goto fuel_out;                                               \
+        pc += 2;                                                                             \
+        NEXT();                                                                              \
+    } while (0)
 
 #ifdef AW_DISPATCH_SWITCH
 #define OP(name) case AW__OP_##name:
@@ -161,14 +172,14 @@ static inline uint64_t sat_u64_f64(double x) {
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
-        if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
-        else pc += 4;                                                                        \
+        if (GET(1) cmp GET(2)) JUMP(3);                                                      \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }                                                                                        \
     OP(BR_##name##_I) {                                                                      \
         __typeof__(GET(1)) a = GET(1);                                                       \
-        if (a cmp(__typeof__(a))(int32_t) pc[2]) pc = REL(3);                                \
-        else pc += 4;                                                                        \
+        if (a cmp(__typeof__(a))(int32_t) pc[2]) JUMP(3);                                    \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
@@ -216,8 +227,9 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     aw__memory *mem = inst->mem ? inst->mem : &no_memory;
     uint8_t *mb = mem->base;
     uint64_t ms = mem->size;
-    uint64_t *const stack_end = root->stack_end;
-    aw__frame *const frames_end = root->frames_end;
+    uint64_t *stack_end = root->stack_end;
+    aw__frame *frames_end = root->frames_end;
+    size_t need_slots, need_frames;
     /* fuel for this run: the total, capped by the slice */
     int64_t budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
     if (root->slice && root->depth == 0 && (uint64_t)budget > root->slice) budget = (int64_t)root->slice;
@@ -244,6 +256,12 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(COPY2) {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        pc += 5;
+        NEXT();
+    }
     OP(CONST32) {
         fp[pc[1]] = pc[2];
         pc += 3;
@@ -255,17 +273,16 @@ dispatch:
         NEXT();
     }
     OP(BR) {
-        pc = REL(1);
-        NEXT();
+        JUMP(1);
     }
     OP(BR_IF) {
-        if (U32(1)) pc = REL(2);
-        else pc += 3;
+        if (U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_UNLESS) {
-        if (!U32(1)) pc = REL(2);
-        else pc += 3;
+        if (!U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_TABLE) {
@@ -275,8 +292,8 @@ dispatch:
         uint32_t dst = e[1];
         if (dst != src)
             for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
-        pc = e + (int32_t)e[0];
-        NEXT();
+        pc = e;
+        JUMP(0);
     }
     OP(FUEL) {
         fuel -= (int64_t)pc[1];
@@ -287,7 +304,10 @@ dispatch:
     OP(CALL) {
         const aw__func *f = &funcs[pc[1]];
         nfp = fp + pc[2];
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+            goto grow;
+        }
         for (uint32_t i = f->nparams; i < f->nlocals; i++) nfp[i] = 0;
         fr++;
         fr->ret_pc = pc + 3;
@@ -330,7 +350,10 @@ dispatch:
         npc = pc + 5;
         if (LIKELY(fi->inst == inst && fi->func)) {
             const aw__func *f = fi->func;
-            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+                need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+                goto grow;
+            }
             for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
             fr++;
             fr->ret_pc = npc;
@@ -757,20 +780,43 @@ call_fi:
     /* A call through a function value: host, another instance, or ours. */
     if (fi->host) {
         uint32_t np = fi->type->nparams, nr = fi->type->nresults;
-        uint64_t *saved_sp = root->free_sp;
-        aw__frame *saved_fr = root->free_fr;
-        root->free_sp = nfp + (np > nr ? np : nr);
-        root->free_fr = fr + 1;
-        if (UNLIKELY(root->free_sp > stack_end || root->free_fr >= frames_end)) goto trap_stack;
+        uint32_t nmax = np > nr ? np : nr;
+        if (UNLIKELY(nfp + nmax > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + nmax;
+            goto grow;
+        }
+        /* a host may re-enter and grow (move) the stack: keep offsets, and
+         * hand it a copy of the arguments unless they are many */
+        size_t fp_off = (size_t)(fp - root->stack), nfp_off = (size_t)(nfp - root->stack);
+        size_t fr_off = (size_t)(fr - root->frames);
+        size_t saved_sp = root->free_sp, saved_fr = root->free_fr;
+        root->free_sp = nfp_off + nmax;
+        root->free_fr = fr_off + 1;
+        uint64_t hostbuf[16];
+        uint64_t *args = nfp;
+        if (nmax <= 16) {
+            args = hostbuf;
+            for (uint32_t k = 0; k < np; k++) hostbuf[k] = nfp[k];
+        } else {
+            root->pinned++;
+        }
         /* the host may read the fuel left or re-enter: settle the books */
         if (root->fuel != UINT64_MAX) {
             root->fuel -= (uint64_t)(budget - fuel);
             budget = fuel;
         }
         inst->host_trap = AW_TRAP_NONE;
-        aw_host_result hr = fi->host(inst, fi->env, nfp);
+        aw_host_result hr = fi->host(inst, fi->env, args);
+        if (args == nfp) root->pinned--;
         root->free_sp = saved_sp;
         root->free_fr = saved_fr;
+        fp = root->stack + fp_off;
+        nfp = root->stack + nfp_off;
+        fr = root->frames + fr_off;
+        stack_end = root->stack_end;
+        frames_end = root->frames_end;
+        if (args != nfp && hr == AW_HOST_RETURN)
+            for (uint32_t k = 0; k < nr; k++) nfp[k] = hostbuf[k];
         if (root->fuel != UINT64_MAX) {
             budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
             if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;
@@ -799,7 +845,10 @@ call_fi:
     }
     {
         const aw__func *f = fi->func;
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+            goto grow;
+        }
         for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
         fr++;
         fr->ret_pc = npc;
@@ -844,6 +893,20 @@ fuel_out:
         result = AW_SUSPENDED;
         if (err) aw__error_set(err, AW_SUSPENDED, "suspended: fuel slice spent");
         goto out;
+    }
+
+grow:
+    /* the stack is too small for the call at pc: grow it (it may move) and
+     * run the call instruction again */
+    {
+        size_t fp_off = (size_t)(fp - root->stack), fr_off = (size_t)(fr - root->frames);
+        need_frames = fr_off + 2;
+        if (!aw__stack_grow(root, need_slots, need_frames, fr_off + 1)) goto trap_stack;
+        fp = root->stack + fp_off;
+        fr = root->frames + fr_off;
+        stack_end = root->stack_end;
+        frames_end = root->frames_end;
+        NEXT();
     }
 
 trap_oob:

@@ -122,6 +122,20 @@ static void small_stack_config(void **state) {
     aw_instance_destroy(small);
 }
 
+static void stack_grows_on_demand(void **state) {
+    (void)state;
+    aw_instance *x = instantiate("control.wasm", NULL);
+    assert_int_equal((uint32_t)call2(x, "fac", 3, 0), 6);
+    /* a shallow call leaves a small stack: the instance stays small */
+    size_t small = aw_instance_footprint(x);
+    assert_true(small < 16 * 1024);
+    /* 400 frames deep needs more: the stack grows and moves, calls go on */
+    assert_int_equal((uint32_t)call2(x, "fac", 400, 0), 0);
+    assert_true(aw_instance_footprint(x) > small);
+    assert_int_equal((uint32_t)call2(x, "fac", 10, 0), 3628800);
+    aw_instance_destroy(x);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(calls_and_loops, setup, teardown),
@@ -132,6 +146,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(traps, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),
         cmocka_unit_test(small_stack_config),
+        cmocka_unit_test(stack_grows_on_demand),
     };
     return AW_TEST_RUN(tests);
 }
