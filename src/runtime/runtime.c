@@ -6,6 +6,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "platform/os.h"
 #include "policy/system.h"
 
@@ -13,7 +14,7 @@
 #include <string.h>
 
 #define DEFAULT_SLICE_FUEL 20000u
-#define MAX_NAMES 65536u
+#define MAX_NAMES (1u << 20) /* ids of a system: 100,000 instances per component are allowed */
 #define MAX_PENDING_REQUESTS 1000000u
 
 aw_status aw_runtime_create(const aw_runtime_config *config, aw_runtime **out, aw_error *err) {
@@ -85,6 +86,7 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
     if (rt->started) return aw__error_set(err, AW_INVALID_ARGUMENT, "the runtime runs one system");
     rt->defs = aw__calloc(count, sizeof *rt->defs);
     aw_child_spec *children = aw__calloc(count, sizeof *children);
+    aw__strmap modules = AW__STRMAP_INIT; /* module path -> module (borrowed) */
     aw_status s = AW_NO_MEMORY;
     if (!rt->defs || !children) goto fail;
     rt->def_count = count;
@@ -94,7 +96,16 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
         def->manifest = entries[i].manifest;
         entries[i].manifest = NULL;
         def->restart = entries[i].restart;
-        s = load_module(def, err);
+        /* Instances of one module share it: decoding and validating it again
+         * for each of thousands of instances costs time and memory. */
+        const char *path = def->manifest->module;
+        def->module = aw__strmap_get(&modules, path, strlen(path));
+        if (def->module) {
+            aw_module_retain(def->module);
+        } else {
+            s = load_module(def, err);
+            if (s == AW_OK) s = aw__strmap_add(&modules, path, strlen(path), def->module);
+        }
         if (s == AW_OK) s = declare(rt, def, entries[i].id, err);
         if (s != AW_OK) goto fail;
         children[i].id = def->name->text;
@@ -111,17 +122,37 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
         .children = children,
         .child_count = count,
     };
+    aw__mutex_lock(&rt->host_lock);
+    rt->start_failed = false;
+    aw__mutex_unlock(&rt->host_lock);
     s = aw_supervisor_start(rt->sys, &spec, NULL, &rt->supervisor);
     if (s != AW_OK) {
-        aw__error_set(err, s, "the system did not start: a component's init failed (%s); see "
-                              "the log above", aw_status_text(s));
+        aw__mutex_lock(&rt->host_lock);
+        bool named = rt->start_failed;
+        if (named) s = aw__error_set(err, rt->start_error.status, "%s", rt->start_error.message);
+        aw__mutex_unlock(&rt->host_lock);
+        if (!named)
+            aw__error_set(err, s, "the system did not start: a component's init failed (%s); "
+                                  "see the log above", aw_status_text(s));
+        /* The supervisor kills the components it had started, asynchronously;
+         * wait for them, so that nothing is left running when this returns. */
+        uint64_t deadline = aw__clock_ns() + 10000000000ull;
+        for (size_t i = 0; i < count; i++) {
+            aw_actor_ref ref = atomic_load(&rt->defs[i].ref);
+            while (ref != AW_ACTOR_NONE && aw_actor_alive(rt->sys, ref) &&
+                   aw__clock_ns() < deadline)
+                aw__sleep_ns(1000000);
+        }
         goto fail;
     }
+    atomic_store(&rt->supervisor_seen, rt->supervisor);
     aw__free(children, count * sizeof *children);
+    aw__strmap_free(&modules);
     rt->started = true;
     return AW_OK;
 fail:
     aw__free(children, count * sizeof *children);
+    aw__strmap_free(&modules);
     return s;
 }
 
@@ -272,6 +303,8 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     out->restarts = rt->final_restarts;
     if (rt->supervisor != AW_ACTOR_NONE && !rt->stopped)
         aw_supervisor_restarts(rt->sys, rt->supervisor, &out->restarts);
+    uint64_t seen = atomic_load_explicit(&c->restarts_seen, memory_order_relaxed);
+    if (seen > out->restarts) out->restarts = seen;
     out->dead_letters = aw_dead_letters_total(rt->sys);
     for (size_t i = 0; i < rt->def_count; i++)
         if (aw_actor_alive(rt->sys, atomic_load(&rt->defs[i].ref))) out->components++;

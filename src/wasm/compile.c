@@ -651,7 +651,7 @@ static uint32_t fusable_cond(const cc *c) {
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
     if (fused != NONE32 && c->last_end == here(c)) {
         const uint32_t *w = c->m->code + fused;
-        uint32_t op = w[0], a = w[2], b = w[3];
+        uint32_t op = w[0], a = w[2], b = op == AW__OP_I32_EQZ ? 0 : w[3]; /* eqz has 3 words */
         c->m->code_len = fused;
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
