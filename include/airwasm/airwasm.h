@@ -23,10 +23,65 @@ extern "C" {
 
 typedef struct aw_runtime aw_runtime;
 
+/* ---- the audit log (docs/security.md) ----------------------------------- */
+
+/* What a component (or the runtime on its behalf) did. */
+typedef enum aw_audit_action {
+    AW_AUDIT_SEND,      /* send-message (a cast) */
+    AW_AUDIT_REQUEST,   /* send-request */
+    AW_AUDIT_CALL,      /* call (a synchronous request) */
+    AW_AUDIT_PUBLISH,
+    AW_AUDIT_SUBSCRIBE,
+    AW_AUDIT_START,     /* an instance was (or was not) created */
+    AW_AUDIT_CRASH,     /* the instance trapped, ran out of fuel or time */
+    AW_AUDIT_RESTART    /* the supervisor started the component again */
+} aw_audit_action;
+
+/* "send", "request", "call", "publish", "subscribe", "start", "crash",
+ * "restart"; "?" for other values. */
+AW_API const char *aw_audit_action_name(aw_audit_action action);
+
+/* One audit record. Strings are borrowed for the sink call only. */
+typedef struct aw_audit_record {
+    uint64_t time_ns;      /* wall clock, ns since the Unix epoch */
+    const char *component; /* who acted: a component id, or "host" */
+    const char *target;    /* the peer component id or the topic; NULL: none */
+    aw_audit_action action;
+    aw_status outcome; /* AW_OK, AW_DENIED, AW_RATE_LIMITED, AW_TOO_LARGE,
+                          AW_MAILBOX_FULL, AW_LIMIT_EXCEEDED, AW_TRAP, ... */
+    aw_trap trap;      /* for AW_AUDIT_CRASH; AW_TRAP_NONE otherwise */
+    uint64_t trace_hi, trace_lo; /* W3C trace id of the message being handled;
+                                    both 0: none */
+    const char *detail; /* human-readable reason; NULL: none */
+} aw_audit_record;
+
+/* The embedder's audit sink: called on the thread that produced the record
+ * (any worker), possibly from several threads at once. json_line is the
+ * record as one JSON object without the newline (docs/security.md). */
+typedef void (*aw_audit_fn)(void *ctx, const aw_audit_record *record, const char *json_line,
+                            size_t json_len);
+
 typedef struct aw_runtime_config {
     uint32_t workers;    /* worker threads; 0: one per core */
     uint64_t slice_fuel; /* fuel a component may burn before it yields its
                             worker to others; 0: 20000 */
+
+    /* Runtime-wide resource caps, checked before each instance is created
+     * (first start and every restart): a start that would pass them fails
+     * with AW_LIMIT_EXCEEDED and an audit record. */
+    uint32_t max_instances;    /* live component instances; 0: 10000 */
+    uint64_t max_memory_bytes; /* sum over live instances of the linear
+                                  memory their manifests allow
+                                  (memory-pages * 64 KiB); 0: 32 GiB */
+
+    /* The audit log: denials, limit hits, crashes and restarts are always
+     * recorded when a sink is set; successful sends only when sampled. */
+    const char *audit_path; /* JSON lines appended to this file (borrowed for
+                               aw_runtime_create); NULL: no file */
+    aw_audit_fn audit_fn;   /* the embedder's sink; NULL: none */
+    void *audit_ctx;        /* kept; first argument of audit_fn */
+    uint32_t audit_sample_sends; /* also record 1 in N successful sends,
+                                    requests, calls and publishes; 0: none */
 } aw_runtime_config;
 
 /* Creates a runtime and starts its workers. config may be NULL (defaults).
