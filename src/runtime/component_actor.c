@@ -7,6 +7,7 @@
 #include "runtime/runtime_internal.h"
 
 #include "base/alloc.h"
+#include "base/error.h"
 #include "base/log.h"
 #include "platform/os.h"
 
@@ -27,6 +28,32 @@ static void log_component(const aw__rt_def *def, aw_log_level level, const char 
     char source[300];
     snprintf(source, sizeof source, "component:%s", def->name->text);
     aw__log(level, source, "%s: %s", what, err->message);
+}
+
+/* The first start of a component failed: keep the reason for
+ * aw_runtime_start, naming the component and its module. */
+static void record_start_failure(const aw__rt_def *def, aw_status st, const aw_error *err) {
+    aw_runtime *rt = def->rt;
+    aw__mutex_lock(&rt->host_lock);
+    if (!rt->start_failed) {
+        rt->start_failed = true;
+        aw__error_set(&rt->start_error, st, "component '%s' (%s) did not start: %s",
+                      def->name->text, def->manifest->module, err->message);
+    }
+    aw__mutex_unlock(&rt->host_lock);
+}
+
+/* A component was restarted: remember the supervisor's count, which is lost
+ * with the supervisor if it later gives up. */
+static void note_restarts(aw_runtime *rt) {
+    aw_actor_ref sup = atomic_load(&rt->supervisor_seen);
+    uint64_t now = 0;
+    if (sup == AW_ACTOR_NONE || aw_supervisor_restarts(rt->sys, sup, &now) != AW_OK) return;
+    uint_fast64_t seen = atomic_load_explicit(&rt->counters.restarts_seen, memory_order_relaxed);
+    while (now > seen && !atomic_compare_exchange_weak_explicit(&rt->counters.restarts_seen, &seen,
+                                                                now, memory_order_relaxed,
+                                                                memory_order_relaxed)) {
+    }
 }
 
 static aw_status comp_init(aw_actor *self, void *arg, void **state) {
@@ -63,6 +90,7 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
     aw_status st = aw__component_create(def->module, &cfg, &s->comp, &err);
     if (st != AW_OK) {
         log_component(def, AW_LOG_ERROR, "failed to start", &err);
+        if (atomic_load(&def->ref) == AW_ACTOR_NONE) record_start_failure(def, st, &err);
         AW__DELETE(s);
         return st;
     }
@@ -73,6 +101,7 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         aw__router_add_instance(rt->router, def->name, s->self);
     else if (old != s->self)
         aw__router_replace_instance(rt->router, def->name, old, s->self);
+    if (old != AW_ACTOR_NONE) note_restarts(rt);
     *state = s;
     return AW_OK;
 }

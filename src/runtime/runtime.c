@@ -111,12 +111,30 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
         .children = children,
         .child_count = count,
     };
+    aw__mutex_lock(&rt->host_lock);
+    rt->start_failed = false;
+    aw__mutex_unlock(&rt->host_lock);
     s = aw_supervisor_start(rt->sys, &spec, NULL, &rt->supervisor);
     if (s != AW_OK) {
-        aw__error_set(err, s, "the system did not start: a component's init failed (%s); see "
-                              "the log above", aw_status_text(s));
+        aw__mutex_lock(&rt->host_lock);
+        bool named = rt->start_failed;
+        if (named) s = aw__error_set(err, rt->start_error.status, "%s", rt->start_error.message);
+        aw__mutex_unlock(&rt->host_lock);
+        if (!named)
+            aw__error_set(err, s, "the system did not start: a component's init failed (%s); "
+                                  "see the log above", aw_status_text(s));
+        /* The supervisor kills the components it had started, asynchronously;
+         * wait for them, so that nothing is left running when this returns. */
+        uint64_t deadline = aw__clock_ns() + 10000000000ull;
+        for (size_t i = 0; i < count; i++) {
+            aw_actor_ref ref = atomic_load(&rt->defs[i].ref);
+            while (ref != AW_ACTOR_NONE && aw_actor_alive(rt->sys, ref) &&
+                   aw__clock_ns() < deadline)
+                aw__sleep_ns(1000000);
+        }
         goto fail;
     }
+    atomic_store(&rt->supervisor_seen, rt->supervisor);
     aw__free(children, count * sizeof *children);
     rt->started = true;
     return AW_OK;
@@ -272,6 +290,8 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     out->restarts = rt->final_restarts;
     if (rt->supervisor != AW_ACTOR_NONE && !rt->stopped)
         aw_supervisor_restarts(rt->sys, rt->supervisor, &out->restarts);
+    uint64_t seen = atomic_load_explicit(&c->restarts_seen, memory_order_relaxed);
+    if (seen > out->restarts) out->restarts = seen;
     out->dead_letters = aw_dead_letters_total(rt->sys);
     for (size_t i = 0; i < rt->def_count; i++)
         if (aw_actor_alive(rt->sys, atomic_load(&rt->defs[i].ref))) out->components++;

@@ -31,6 +31,10 @@ typedef struct aw__rt_def {
 typedef struct aw__rt_counters {
     atomic_uint_fast64_t messages, requests, request_errors;
     atomic_uint_fast64_t send_failures, guest_errors, crashes;
+    /* The supervisor's restart count as last seen by a restarted component:
+     * it outlives the supervisor, which takes its own count with it when it
+     * gives up (intensity exceeded). */
+    atomic_uint_fast64_t restarts_seen;
 } aw__rt_counters;
 
 /* A pending host request (aw_runtime_request / aw_runtime_call). */
@@ -55,8 +59,14 @@ struct aw_runtime {
     aw_actor_ref supervisor;
     aw_actor_ref host_proxy; /* native actor receiving host request outcomes */
 
-    aw__mutex host_lock; /* guards host_requests */
+    aw__mutex host_lock; /* guards host_requests and start_error */
     aw__rt_host_request *host_requests;
+    /* The first component that failed to start while the system started,
+     * and why, for aw_runtime_start's error. */
+    aw_error start_error;
+    bool start_failed;
+    /* rt->supervisor for component actors (set once the system is up). */
+    _Atomic aw_actor_ref supervisor_seen;
 
     aw__rt_counters counters;
     atomic_uint_fast32_t scheduled; /* system-file messages not yet sent */

@@ -23,6 +23,7 @@
  *   !busy\n<ms>                        burns fuel for ms milliseconds; reply "busy"
  *   !spin                              loops forever
  *   !trap                              traps (unreachable)
+ *   !exit                              exit(7): wasi proc_exit
  *   !error\n<text>                     replies err(text)
  *   !self                              reply: self-id
  * Anything else is logged as an 'm' entry and answered with
@@ -205,6 +206,8 @@ static void command(const uint8_t *body, size_t len, aw_reply *reply) {
         }
     } else if (strcmp(name, "!trap") == 0) {
         __builtin_trap();
+    } else if (strcmp(name, "!exit") == 0) {
+        exit(7);
     } else if (strcmp(name, "!error") == 0) {
         aw_reply_errorf(reply, "%.*s", (int)(end - p), (const char *)p);
     } else if (strcmp(name, "!self") == 0) {
