@@ -52,12 +52,12 @@ static int compare_patterns(const void *a, const void *b) {
     return compare_bytes(pa->text, pa->len, pb->text, pb->len);
 }
 
+/* No '*', '?' or '>' token: the pattern matches exactly one text. */
 static bool is_topic_literal(const char *p, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        bool token_start = i == 0 || p[i - 1] == '.';
-        bool token_end = i + 1 == len || p[i + 1] == '.';
-        if (token_start && token_end && (p[i] == '*' || p[i] == '>')) return false;
-    }
+    if (!aw__glob_is_literal(p, len)) return false;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] == '>' && (i == 0 || p[i - 1] == '.') && (i + 1 == len || p[i + 1] == '.'))
+            return false;
     return true;
 }
 
@@ -69,8 +69,8 @@ static void compile_list(const aw__config_list *src, bool topics, pattern *stora
     for (size_t i = 0; i < src->len; i++) {
         const char *p = src->items[i];
         size_t len = strlen(p);
-        /* ">" names every topic; a run of '*' every component id. */
-        bool all = topics ? (len == 1 && p[0] == '>') : (len > 0 && strspn(p, "*") == len);
+        /* A run of '*' grants everything; so does ">" for topics. */
+        bool all = (len > 0 && strspn(p, "*") == len) || (topics && len == 1 && p[0] == '>');
         if (all) out->grants_all = true;
         bool literal = topics ? is_topic_literal(p, len) : aw__glob_is_literal(p, len);
         /* Literals fill storage from the front, wildcards from the back. */
@@ -116,33 +116,6 @@ void aw__capset_free(aw__capset *set) {
     AW__DELETE(set);
 }
 
-/* Length of the token starting at i (up to the next '.' or the end). */
-static size_t token_len(const char *s, size_t len, size_t i) {
-    size_t n = 0;
-    while (i + n < len && s[i + n] != '.') n++;
-    return n;
-}
-
-bool aw__cap_topic_covers(const char *granted, size_t granted_len, const char *requested,
-                          size_t requested_len) {
-    size_t g = 0, r = 0;
-    /* Positions past the end (len + 1) mean "no tokens left". */
-    while (g <= granted_len && r <= requested_len) {
-        size_t glen = token_len(granted, granted_len, g);
-        size_t rlen = token_len(requested, requested_len, r);
-        /* '>' covers any one or more tokens, wildcards included; r has one. */
-        if (glen == 1 && granted[g] == '>') return true;
-        /* Only '>' matches several tokens, so only '>' covers it. */
-        if (rlen == 1 && requested[r] == '>') return false;
-        bool covered = glen == 1 && granted[g] == '*';
-        if (!covered) covered = glen == rlen && memcmp(granted + g, requested + r, glen) == 0;
-        if (!covered) return false;
-        g += glen + 1;
-        r += rlen + 1;
-    }
-    return g > granted_len && r > requested_len;
-}
-
 static bool literal_found(const cap_list *l, const char *text, size_t len) {
     size_t lo = 0, hi = l->literal_count;
     while (lo < hi) {
@@ -173,7 +146,7 @@ bool aw__capset_allows(const aw__capset *set, aw__cap_kind kind, const char *tex
             if (aw__topic_check_name(text, len, NULL) != AW_OK) return false;
             if (l->grants_all || literal_found(l, text, len)) return true;
             for (size_t i = 0; i < l->wildcard_count; i++)
-                if (aw__topic_matches(l->wildcards[i].text, l->wildcards[i].len, text, len))
+                if (aw__glob_match_topic(l->wildcards[i].text, l->wildcards[i].len, text, len))
                     return true;
             return false;
         case AW__CAP_SUBSCRIBE:
@@ -182,7 +155,8 @@ bool aw__capset_allows(const aw__capset *set, aw__cap_kind kind, const char *tex
             /* A literal grant covers only the same literal request. */
             if (literal_found(l, text, len)) return true;
             for (size_t i = 0; i < l->wildcard_count; i++)
-                if (aw__cap_topic_covers(l->wildcards[i].text, l->wildcards[i].len, text, len))
+                if (aw__glob_covers_topic_pattern(l->wildcards[i].text, l->wildcards[i].len, text,
+                                                  len))
                     return true;
             return false;
         case AW__CAP_KIND_COUNT: break;

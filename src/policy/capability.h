@@ -26,21 +26,17 @@ aw_status aw__capset_create(const aw__manifest *m, aw__capset **out);
 void aw__capset_free(aw__capset *set);
 
 /* Whether the set grants text for kind; text needs no NUL and may be any
- * bytes (a guest chose them). Semantics (docs/manifest.md, "Capabilities"):
- *  - send, receive-from: text is a component id matched against glob
- *    patterns (policy/glob.h: '*' any run, '?' one character);
- *  - publish: text must be a valid topic name, matched against topic
- *    patterns (msg/topic.h: '*' one token, '>' one or more final tokens);
- *  - subscribe: text must be a valid topic pattern, and some granted pattern
- *    must cover it, i.e. match every topic name the requested pattern can
- *    match ("orders.>" covers "orders.*" and "orders.eu.paid", not ">").
+ * bytes (a guest chose them). Every list holds glob patterns (policy/glob.h:
+ * '*' any run of characters, dots included, '?' one character; in topic
+ * lists a token '>' also acts as '*'). Semantics (docs/manifest.md,
+ * "Capabilities"):
+ *  - send, receive-from: text is a component id the glob must match;
+ *  - publish: text must be a valid topic name the glob matches;
+ *  - subscribe: text must be a valid topic pattern (msg/topic.h), and some
+ *    granted glob must cover it: match every topic name it can match
+ *    ("orders.*" covers "orders.eu.>" and "orders.created", not ">").
  * An empty list grants nothing. Allocates nothing; literal patterns are
  * found by binary search, only wildcard patterns are scanned. */
 bool aw__capset_allows(const aw__capset *set, aw__cap_kind kind, const char *text, size_t len);
-
-/* Whether topic pattern `granted` covers topic pattern `requested` (both
- * assumed valid; any bytes are safe). Exposed for tests. */
-bool aw__cap_topic_covers(const char *granted, size_t granted_len, const char *requested,
-                          size_t requested_len);
 
 #endif

@@ -3,6 +3,7 @@
 #include "test_support.h"
 
 #include "policy/capability.h"
+#include "policy/glob.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -96,13 +97,17 @@ static void grant_all(void **state) {
 
 static void topics(void **state) {
     (void)state;
-    fixture f = build("publish = [\"billing.events.*\", \"billing.audit\"]\n"
-                      "subscribe = [\"orders.>\", \"stock.*.low\", \"news\"]");
+    fixture f = build("publish = [\"billing.events.*\", \"billing.audit\", \"stock.?\"]\n"
+                      "subscribe = [\"orders.>\", \"stock.*.low\", \"news\", \"eu-*.paid\"]");
+    /* '*' crosses dots in capabilities (unlike in subscriptions). */
     assert_true(allows(f, AW__CAP_PUBLISH, "billing.events.paid"));
+    assert_true(allows(f, AW__CAP_PUBLISH, "billing.events.paid.late"));
     assert_true(allows(f, AW__CAP_PUBLISH, "billing.audit"));
+    assert_true(allows(f, AW__CAP_PUBLISH, "stock.a"));
+    assert_false(allows(f, AW__CAP_PUBLISH, "stock.ab"));
     assert_false(allows(f, AW__CAP_PUBLISH, "billing.events"));
-    assert_false(allows(f, AW__CAP_PUBLISH, "billing.events.paid.late"));
     assert_false(allows(f, AW__CAP_PUBLISH, "billing.auditx"));
+    assert_false(allows(f, AW__CAP_PUBLISH, "orders.created"));
     /* Subscriptions must be covered, pattern against pattern. */
     assert_true(allows(f, AW__CAP_SUBSCRIBE, "orders.created"));
     assert_true(allows(f, AW__CAP_SUBSCRIBE, "orders.*"));
@@ -113,28 +118,35 @@ static void topics(void **state) {
     assert_false(allows(f, AW__CAP_SUBSCRIBE, "*.created"));
     assert_true(allows(f, AW__CAP_SUBSCRIBE, "stock.tea.low"));
     assert_true(allows(f, AW__CAP_SUBSCRIBE, "stock.*.low"));
+    assert_true(allows(f, AW__CAP_SUBSCRIBE, "stock.eu.tea.low"));
     assert_false(allows(f, AW__CAP_SUBSCRIBE, "stock.>"));
     assert_false(allows(f, AW__CAP_SUBSCRIBE, "stock.tea.*"));
     assert_true(allows(f, AW__CAP_SUBSCRIBE, "news"));
     assert_false(allows(f, AW__CAP_SUBSCRIBE, "news.*"));
     assert_false(allows(f, AW__CAP_SUBSCRIBE, "*"));
+    assert_true(allows(f, AW__CAP_SUBSCRIBE, "eu-north.paid"));
+    assert_false(allows(f, AW__CAP_SUBSCRIBE, "*.paid"));
     done(f);
 }
 
 static void covers(void **state) {
     (void)state;
-#define COVERS(g, r) aw__cap_topic_covers(g, strlen(g), r, strlen(r))
-    assert_true(COVERS(">", "a"));
-    assert_true(COVERS(">", ">"));
+#define COVERS(g, r) aw__glob_covers_topic_pattern(g, strlen(g), r, strlen(r))
+    assert_true(COVERS("*", "a"));
+    assert_true(COVERS("*", ">"));
+    assert_true(COVERS(">", "a.*.>"));
     assert_true(COVERS("a.>", "a.*.>"));
+    assert_true(COVERS("a*", "a.>"));
     assert_false(COVERS("a.>", "a"));
-    assert_true(COVERS("*", "*"));
-    assert_false(COVERS("*", ">"));
+    assert_true(COVERS("*.b", "*.b"));
     assert_false(COVERS("*.b", "*.>"));
-    assert_true(COVERS("*.*", "x.*"));
-    assert_false(COVERS("x.*", "*.*"));
+    assert_false(COVERS("?", "*"));   /* '*' may stand for a longer token */
+    assert_false(COVERS("a.?*", "a.*")); /* sound but not complete (glob.h) */
+    assert_true(COVERS("x*", "x*y")); /* "x*y" is one literal token here */
     assert_false(COVERS("a.b", "a.b.c"));
     assert_false(COVERS("a.b.c", "a.b"));
+    assert_true(aw__glob_match_topic("a.>", 3, "a.b.c", 5));
+    assert_false(aw__glob_match_topic("a>", 2, "ab", 2)); /* '>' only as a token */
 #undef COVERS
 }
 
