@@ -184,9 +184,34 @@ typedef struct aw_runtime_stats {
     uint64_t restarts;       /* restarts done by the supervisor */
     uint64_t dead_letters;   /* messages that went to the dead-letter log */
     uint32_t components;     /* components running now */
+    /* Policy (docs/security.md), summed over components. */
+    uint64_t denied;            /* refused by a capability check (either side) */
+    uint64_t rate_limited;      /* refused by a component's [rate-limit] */
+    uint64_t too_large;         /* refused by the sender's max-payload */
+    uint64_t instances_refused; /* instance starts refused by the runtime-wide caps */
+    uint32_t instances;         /* live instances counted against max_instances */
+    uint64_t memory_reserved;   /* bytes counted against max_memory_bytes */
 } aw_runtime_stats;
 
 AW_API void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out);
+
+/* What the policy did with one component's outgoing messages (sends,
+ * requests, calls, publishes). Counters only grow. */
+typedef struct aw_component_stats {
+    uint64_t sent;         /* passed the policy checks and were routed */
+    uint64_t denied;       /* its own capability or the receiver's refused */
+    uint64_t rate_limited; /* its [rate-limit] refused */
+    uint64_t too_large;    /* over its max-payload */
+    uint64_t refused;      /* refused after the checks: unknown target, the
+                              target's max-payload or codec, mailbox full */
+    uint64_t rate_tokens;  /* rate-limit tokens available now; UINT64_MAX:
+                              the manifest has no [rate-limit] */
+} aw_component_stats;
+
+/* Fills *out for component id; AW_NOT_FOUND when the system has no such
+ * component. Any thread, any time after aw_runtime_start. */
+AW_API aw_status aw_runtime_component_stats(aw_runtime *rt, const char *id,
+                                            aw_component_stats *out);
 
 /* Stops the system: waits up to drain_ns for the mailboxes to empty, calls
  * each component's shutdown export in reverse start order, stops them. */
