@@ -187,7 +187,7 @@ typedef struct aw_runtime_stats {
     /* Policy (docs/security.md), summed over components. */
     uint64_t denied;            /* refused by a capability check (either side) */
     uint64_t rate_limited;      /* refused by a component's [rate-limit] */
-    uint64_t too_large;         /* refused by the sender's max-payload */
+    uint64_t too_large;         /* refused by a max-payload (sender's or receiver's) */
     uint64_t instances_refused; /* instance starts refused by the runtime-wide caps */
     uint32_t instances;         /* live instances counted against max_instances */
     uint64_t memory_reserved;   /* bytes counted against max_memory_bytes */
@@ -201,9 +201,9 @@ typedef struct aw_component_stats {
     uint64_t sent;         /* passed the policy checks and were routed */
     uint64_t denied;       /* its own capability or the receiver's refused */
     uint64_t rate_limited; /* its [rate-limit] refused */
-    uint64_t too_large;    /* over its max-payload */
-    uint64_t refused;      /* refused after the checks: unknown target, the
-                              target's max-payload or codec, mailbox full */
+    uint64_t too_large;    /* over its own max-payload or the receiver's */
+    uint64_t refused;      /* any other refusal: unknown target, codec the
+                              receiver does not accept, mailbox full, ... */
     uint64_t rate_tokens;  /* rate-limit tokens available now; UINT64_MAX:
                               the manifest has no [rate-limit] */
 } aw_component_stats;

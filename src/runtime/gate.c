@@ -49,13 +49,10 @@ void aw__rt_audit(aw_runtime *rt, const aw__rt_def *def, aw_audit_action action,
     aw__audit_write(rt->audit, &r);
 }
 
-/* Refuses with status, counting it against def. */
+/* Refuses with status (counted by aw__rt_gate_done). */
 static aw_status refuse(aw__rt_def *def, aw_status status, aw_error *err, const char *fmt,
                         const char *what, size_t what_len, const char *extra) {
-    aw__rt_policy_counters *c = &def->policy;
-    bump(status == AW_DENIED         ? &c->denied
-         : status == AW_RATE_LIMITED ? &c->rate_limited
-                                     : &c->too_large);
+    (void)def;
     /* Guest strings are not NUL-terminated and may be huge: bound the echo. */
     int shown = what_len > AW__TOPIC_MAX_LEN ? AW__TOPIC_MAX_LEN : (int)what_len;
     return aw__error_set(err, status, fmt, shown, what, extra);
@@ -126,11 +123,15 @@ bool aw__rt_gate_receive(aw_runtime *rt, aw__rt_def *from, const aw__rt_def *to,
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(c);
+    aw__rt_policy_counters *p = &def->policy;
     if (st == AW_OK) {
-        bump(&def->policy.sent);
+        bump(&p->sent);
         if (!aw__audit_sample(rt->audit)) return;
-    } else if (st != AW_DENIED && st != AW_RATE_LIMITED && st != AW_TOO_LARGE) {
-        bump(&def->policy.refused); /* the gate's own refusals are counted in refuse() */
+    } else {
+        bump(st == AW_DENIED         ? &p->denied
+             : st == AW_RATE_LIMITED ? &p->rate_limited
+             : st == AW_TOO_LARGE    ? &p->too_large
+                                     : &p->refused);
     }
     aw__rt_audit(rt, def, action, target, target_len, st, AW_TRAP_NONE,
                  aw__rt_component_trace(c), st == AW_OK ? NULL : err->message);

@@ -180,6 +180,22 @@ size_t sec_audit_count(aw_audit_action action, aw_status outcome, const char *co
     return n;
 }
 
+bool sec_audit_last(aw_audit_action action, aw_status outcome, const char *component,
+                    sec_record *out) {
+    bool found = false;
+    aw__mutex_lock(&audit_lock);
+    size_t kept = record_count < MAX_RECORDS ? record_count : MAX_RECORDS;
+    for (size_t i = kept; i-- > 0 && !found;) {
+        const sec_record *r = &records[i];
+        if (r->action != action || r->outcome != outcome) continue;
+        if (component && strcmp(r->component, component) != 0) continue;
+        *out = *r;
+        found = true;
+    }
+    aw__mutex_unlock(&audit_lock);
+    return found;
+}
+
 size_t sec_audit_total(void) {
     aw__mutex_lock(&audit_lock);
     size_t n = record_count;

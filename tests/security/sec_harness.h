@@ -65,6 +65,9 @@ long sec_num(aw_runtime *rt, const char *target, const char *cmd);
 size_t sec_audit_count(aw_audit_action action, aw_status outcome, const char *component,
                        sec_record *first);
 size_t sec_audit_total(void);
+/* The latest matching record; false when there is none. */
+bool sec_audit_last(aw_audit_action action, aw_status outcome, const char *component,
+                    sec_record *out);
 
 /* Waits up to ms for cond-like polling: returns once count >= want. */
 bool sec_wait_audit(aw_audit_action action, aw_status outcome, const char *component,

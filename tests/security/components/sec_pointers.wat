@@ -2,7 +2,7 @@
 ;; outside linear memory (or text that is not UTF-8). The command is the
 ;; payload's second byte (the first is the 0x55 raw prefix). Component imports
 ;; return nothing: surviving one answers ok("survived"). WASI imports return
-;; an errno: the answer is ok(0x55, errno). Anything else: ok(payload), an echo.
+;; an errno: the answer is ok(0x55, errno). Anything else (e.g. "0"): ok(payload), an echo.
 ;; The same list, with descriptions, is in tests/security/sec_pointers.h.
 (module
   (import "airwasm:component/host@0.1.0" "self-id" (func $self_id (param i32)))
