@@ -1,5 +1,7 @@
-/* Fuzzes the glob matcher against a memoised reference: input is
- * "pattern\0text" (no NUL: pattern and text are the same bytes). */
+/* Fuzzes the glob matcher against a memoised reference, and the topic
+ * variants against their definitions: input is "pattern\0text" (no NUL:
+ * pattern and text are the same bytes). */
+#include "msg/topic.h"
 #include "policy/glob.h"
 
 #include <stdint.h>
@@ -46,6 +48,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         memcpy(wrapped + 1, text, pl);
         wrapped[pl + 1] = '*';
         if (!aw__glob_match(wrapped, pl + 2, t, tl)) abort();
+    }
+    if (pl > MAX_SIDE || tl > MAX_SIDE) return 0;
+    /* Topic matching is glob matching with every '>' token read as '*'. */
+    char starred[MAX_SIDE];
+    for (size_t i = 0; i < pl; i++) {
+        bool token = (i == 0 || text[i - 1] == '.') && (i + 1 == pl || text[i + 1] == '.');
+        starred[i] = text[i] == '>' && token ? '*' : text[i];
+    }
+    if (aw__glob_match_topic(text, pl, t, tl) != aw__glob_match(starred, pl, t, tl)) abort();
+    /* Coverage is sound: if the glob covers the requested topic pattern, it
+     * matches the names made by filling the pattern's wildcard tokens. */
+    if (aw__topic_check_pattern(t, tl, NULL) == AW_OK &&
+        aw__glob_covers_topic_pattern(text, pl, t, tl)) {
+        static const char *const fills[][2] = {{"x", "x"}, {"ab", "ab.cd"}, {"q", "q.r.s"}};
+        for (size_t f = 0; f < 3; f++) {
+            char name[MAX_SIDE * 8];
+            size_t n = 0;
+            for (size_t i = 0; i < tl; i++) {
+                bool token = (i == 0 || t[i - 1] == '.') && (i + 1 == tl || t[i + 1] == '.');
+                const char *fill = !token ? NULL : t[i] == '*' ? fills[f][0]
+                                              : t[i] == '>' ? fills[f][1] : NULL;
+                if (fill) {
+                    memcpy(name + n, fill, strlen(fill));
+                    n += strlen(fill);
+                } else {
+                    name[n++] = t[i];
+                }
+            }
+            if (!aw__glob_match_topic(text, pl, name, n)) abort();
+        }
     }
     return 0;
 }
