@@ -22,8 +22,8 @@ static bool valid_id_pattern(const char *p) {
     return true;
 }
 
-/* A topic pattern: dot-separated tokens, each a word, '*' (one token) or
- * '>' (all remaining tokens, last only). */
+/* A topic capability pattern: dot-separated tokens of word characters and
+ * the glob wildcards '*' and '?' (policy/glob.h), or a token '>' (last only). */
 static bool valid_topic_pattern(const char *p) {
     size_t len = strlen(p);
     if (len > 255) return false;
@@ -32,10 +32,10 @@ static bool valid_topic_pattern(const char *p) {
         const char *dot = strchr(token, '.');
         size_t n = dot ? (size_t)(dot - token) : strlen(token);
         if (n == 0) return false;
-        bool wildcard = n == 1 && (token[0] == '*' || token[0] == '>');
-        if (wildcard && token[0] == '>' && dot) return false;
-        for (size_t i = 0; i < n && !wildcard; i++)
-            if (!is_word_char(token[i])) return false;
+        bool rest = n == 1 && token[0] == '>';
+        if (rest && dot) return false;
+        for (size_t i = 0; i < n && !rest; i++)
+            if (!is_word_char(token[i]) && token[i] != '*' && token[i] != '?') return false;
         if (!dot) return true;
         token = dot + 1;
     }

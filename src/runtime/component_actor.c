@@ -21,6 +21,7 @@ typedef struct comp_state {
     uint64_t call_id;           /* the synchronous call this instance waits on */
     uint64_t message_started;   /* monotonic ns when the current message began */
     bool message_in_progress;
+    aw__trace trace;            /* of the current message, for audit records */
 } comp_state;
 
 static void log_component(const aw__rt_def *def, aw_log_level level, const char *what,
@@ -87,9 +88,15 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
     };
     aw_error err;
     aw_error_clear(&err);
-    aw_status st = aw__component_create(def->module, &cfg, &s->comp, &err);
+    /* The runtime-wide caps are checked before the instance exists. */
+    aw_status st = aw__rt_reserve_instance(rt, def, &err);
+    if (st == AW_OK) {
+        st = aw__component_create(def->module, &cfg, &s->comp, &err);
+        if (st != AW_OK) aw__rt_release_instance(rt, def);
+    }
     if (st != AW_OK) {
         log_component(def, AW_LOG_ERROR, "failed to start", &err);
+        aw__rt_audit(rt, def, AW_AUDIT_START, NULL, 0, st, AW_TRAP_NONE, NULL, err.message);
         if (atomic_load(&def->ref) == AW_ACTOR_NONE) record_start_failure(def, st, &err);
         AW__DELETE(s);
         return st;
@@ -101,7 +108,11 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         aw__router_add_instance(rt->router, def->name, s->self);
     else if (old != s->self)
         aw__router_replace_instance(rt->router, def->name, old, s->self);
-    if (old != AW_ACTOR_NONE) note_restarts(rt);
+    if (old != AW_ACTOR_NONE) {
+        note_restarts(rt);
+        aw__rt_audit(rt, def, AW_AUDIT_RESTART, NULL, 0, AW_OK, AW_TRAP_NONE, NULL,
+                     "the supervisor started it again");
+    }
     *state = s;
     return AW_OK;
 }
@@ -126,6 +137,7 @@ static void comp_terminate(aw_actor *self, void *state, aw_reason reason) {
     aw__topic_unsubscribe_all(rt->topics, (uint64_t)(uintptr_t)s->def);
     aw__correlate_requester_down(rt->correlate, s->self);
     aw__component_destroy(s->comp);
+    aw__rt_release_instance(rt, s->def);
     AW__DELETE(s);
 }
 
@@ -139,6 +151,8 @@ static aw_handled crash(aw_actor *self, comp_state *s, const aw__envelope *env,
     snprintf(what, sizeof what, "crashed (%s) handling a %s", aw_trap_name(err->trap),
              aw__msg_kind_name((aw__msg_kind)env->kind));
     log_component(s->def, AW_LOG_ERROR, what, err);
+    aw__rt_audit(rt, s->def, AW_AUDIT_CRASH, NULL, 0, AW_TRAP, err->trap, &env->trace,
+                 err->message);
     if (env->kind == AW__MSG_REQUEST) {
         atomic_fetch_add_explicit(&rt->counters.request_errors, 1, memory_order_relaxed);
         aw__correlate_fail(rt->correlate, env->request_id, AW__REQERR_TARGET_CRASHED, NULL);
@@ -245,6 +259,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
         case AW__COMPONENT_IDLE:
             s->message_in_progress = true;
             s->message_started = aw__clock_ns();
+            s->trace = env.trace;
             st = start_message(s, &env, &reply, &err);
             break;
         case AW__COMPONENT_FAILED:
@@ -290,4 +305,9 @@ aw_actor_ref aw__rt_component_ref(aw__component *c) {
 aw__rt_def *aw__rt_component_def(aw__component *c) {
     comp_state *s = aw__component_user_data(c);
     return s->def;
+}
+
+const aw__trace *aw__rt_component_trace(aw__component *c) {
+    comp_state *s = aw__component_user_data(c);
+    return s->message_in_progress && aw__trace_is_set(&s->trace) ? &s->trace : NULL;
 }
