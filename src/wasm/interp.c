@@ -831,8 +831,8 @@ call_fi:
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
             /* keep nested calls above the suspended frames: the embedder may
              * call into the instance (cabi_realloc) before resuming it */
-            root->free_sp = nfp + (np > nr ? np : nr);
-            root->free_fr = fr + 1;
+            root->free_sp = nfp_off + nmax;
+            root->free_fr = fr_off + 1;
             root->s_pc = npc;
             root->s_fp = fp;
             root->s_fr = fr;
