@@ -45,7 +45,8 @@ static aw_status call_host_direct(aw_instance *inst, const aw__funcinst *fi, uin
     return AW_TRAP;
 }
 
-static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err);
+static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err)
+    __attribute__((noinline));
 
 aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
     /* the fast path: an idle instance calling one of its wasm functions
