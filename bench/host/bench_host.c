@@ -76,7 +76,7 @@ static void message_row(const char *name, size_t payload_len, uint64_t slice) {
     static uint8_t payload[65536];
     memset(payload, 'p', payload_len);
     aw__reply reply;
-    enum { N = 200000 };
+    const int N = 200000;
     uint64_t t0 = aw__clock_ns();
     for (int i = 0; i < N; i++) {
         aw_status s =

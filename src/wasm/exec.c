@@ -77,13 +77,22 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
 static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
     if (!inst) return aw__error_set(err, AW_INVALID_ARGUMENT, "null instance");
     aw_instance_state state = inst->state;
-    if (state == AW_INSTANCE_SUSPENDED_FUEL)
+    /* Suspended by a host function, the instance still takes nested calls
+     * (the embedder lowering that function's results, e.g. cabi_realloc);
+     * they run above the suspended frames, which are kept by offset in case
+     * the stack moves. */
+    bool host_suspended = state == AW_INSTANCE_SUSPENDED_HOST && inst->s_pc;
+    if (state == AW_INSTANCE_SUSPENDED_FUEL || (state == AW_INSTANCE_SUSPENDED_HOST && !host_suspended))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "the instance is suspended: resume or abort it first");
     if (func_index >= inst->m->func_count) return aw__error_set(err, AW_NOT_FOUND, "no function %u", func_index);
     const aw__funcinst *fi = inst->funcs[func_index];
-    /* Suspended in a host function, the instance may be re-entered as from
-     * inside that host function (a nested call above the suspended frames). */
-    bool nested = state == AW_INSTANCE_RUNNING || state == AW_INSTANCE_SUSPENDED_HOST;
+    bool nested = state == AW_INSTANCE_RUNNING || host_suspended;
+    size_t s_fp_off = 0, s_res_off = 0, s_fr_off = 0;
+    if (host_suspended) {
+        s_fp_off = (size_t)(inst->s_fp - inst->stack);
+        s_res_off = (size_t)(inst->s_results - inst->stack);
+        s_fr_off = (size_t)(inst->s_fr - inst->frames);
+    }
     if (!inst->stack) {
         aw_status st = aw__stack_ensure(inst, err);
         if (st != AW_OK) return st;
@@ -116,9 +125,16 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     const uint32_t *pc = fi->inst->m->code + f->code_start;
     if (nested) {
         inst->depth++;
+        inst->state = AW_INSTANCE_RUNNING;
         aw_status st = aw__interp_run(inst, fi->inst, pc, base, fr, err);
+        inst->state = state;
         inst->depth--;
         base = inst->stack + base_off; /* the stack may have moved */
+        if (host_suspended) {
+            inst->s_fp = inst->stack + s_fp_off;
+            inst->s_results = inst->stack + s_res_off;
+            inst->s_fr = inst->frames + s_fr_off;
+        }
         if (st == AW_OK)
             for (uint32_t i = 0; i < nr; i++) slots[i] = base[i];
         return st;

@@ -848,10 +848,6 @@ call_fi:
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
-            /* keep nested calls above the suspended frames: the embedder may
-             * call into the instance (cabi_realloc) before resuming it */
-            root->free_sp = nfp_off + nmax;
-            root->free_fr = fr_off + 1;
             root->s_pc = npc;
             root->s_fp = fp;
             root->s_fr = fr;
@@ -859,6 +855,10 @@ call_fi:
             root->s_results = nfp;
             root->s_nresults = nr;
             root->state = AW_INSTANCE_SUSPENDED_HOST;
+            /* the embedder may call in before resuming (to lower the host
+             * function's results): such calls run above this frame */
+            root->free_sp = nfp_off + nmax;
+            root->free_fr = fr_off + 1;
             result = AW_SUSPENDED;
             if (err) aw__error_set(err, AW_SUSPENDED, "suspended by a host function");
             goto out;

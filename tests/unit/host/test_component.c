@@ -403,18 +403,6 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
         assert_int_equal(aw__component_state_of(c), AW__COMPONENT_WAITING_CALL);
         const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong!", 5};
         aw_status s = aw__component_complete_call(c, &pong, &reply, &err);
-        if (s == AW_TRAP && strstr(err.message, "the instance is suspended") != NULL) {
-            /* The engine does not yet run a nested call on an instance
-             * suspended by a host function (wasm.h leaves it open): until it
-             * does, a `call` cannot receive a response. Reported to the
-             * engine owner; this test asserts as soon as the engine can. */
-            fprintf(stderr,
-                    "SKIPPED: engine refuses cabi_realloc on a host-suspended "
-                    "instance: %s\n",
-                    err.message);
-            aw__component_destroy(c);
-            skip();
-        }
         if (s != AW_OK) fail_msg("complete_call: %s: %s", aw_status_name(s), err.message);
         assert_int_equal(reply.len, 12 + 5);
         assert_int_equal(reply.bytes[0], 0);
