@@ -9,17 +9,14 @@
 #define KEEP_LIMIT (64u * 1024u)
 
 bool aw__gbuf_reserve(aw__gbuf *b, size_t len) {
-    if (len < b->cap)
-        return true;
+    if (len < b->cap) return true;
     size_t cap = b->cap ? b->cap : 256;
     while (cap <= len) {
-        if (cap > SIZE_MAX / 2)
-            return false;
+        if (cap > SIZE_MAX / 2) return false;
         cap *= 2;
     }
     uint8_t *data = realloc(b->data, cap);
-    if (!data)
-        return false;
+    if (!data) return false;
     b->data = data;
     b->cap = cap;
     return true;
@@ -28,11 +25,9 @@ bool aw__gbuf_reserve(aw__gbuf *b, size_t len) {
 bool aw__gbuf_set_prefixed(aw__gbuf *b, uint64_t codec, const void *body, size_t len) {
     uint8_t prefix[AW_UVARINT_MAX];
     size_t n = aw_uvarint_encode(codec, prefix);
-    if (n == 0 || len > SIZE_MAX - n - 1 || !aw__gbuf_reserve(b, n + len))
-        return false;
+    if (n == 0 || len > SIZE_MAX - n - 1 || !aw__gbuf_reserve(b, n + len)) return false;
     memcpy(b->data, prefix, n);
-    if (len)
-        memcpy(b->data + n, body, len);
+    if (len) memcpy(b->data + n, body, len);
     b->len = n + len;
     b->data[b->len] = 0;
     return true;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define HOST_IMPORT(name) \
+#define HOST_IMPORT(name)                                                                          \
     __attribute__((import_module("airwasm:component/host@0.1.0"), import_name(name)))
 
 /* Core signatures: docs/component-abi.md. */
@@ -43,8 +43,7 @@ static uint32_t load_u32(const uint8_t *p) {
 
 /* result<_, send-error>: disc u8 @0, error u8 @1. */
 static aw_send_error send_result(const uint8_t *area) {
-    if (area[0] == 0)
-        return AW_SEND_OK;
+    if (area[0] == 0) return AW_SEND_OK;
     return (aw_send_error)(area[1] + 1);
 }
 
@@ -68,8 +67,7 @@ aw_send_error aw_send(const char *target, const void *payload, size_t len) {
 }
 
 aw_send_error aw_send_codec(const char *target, uint64_t codec, const void *body, size_t len) {
-    if (!aw__gbuf_set_prefixed(&scratch, codec, body, len))
-        return AW_SEND_NO_MEMORY;
+    if (!aw__gbuf_set_prefixed(&scratch, codec, body, len)) return AW_SEND_NO_MEMORY;
     aw_send_error e = aw_send(target, scratch.data, scratch.len);
     aw__gbuf_trim(&scratch);
     return e;
@@ -83,12 +81,11 @@ aw_send_error aw_send_raw(const char *target, const void *body, size_t len) {
     return aw_send_codec(target, AW_CODEC_RAW, body, len);
 }
 
-aw_send_error aw_request(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_request_id *id) {
+aw_send_error aw_request(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_request_id *id) {
     host_send_request(target, strlen(target), payload, len, timeout_ms, ret_area);
     /* result<u64, send-error>: disc u8 @0, payload @8. */
-    if (ret_area[0] != 0)
-        return (aw_send_error)(ret_area[8] + 1);
+    if (ret_area[0] != 0) return (aw_send_error)(ret_area[8] + 1);
     memcpy(id, ret_area + 8, 8);
     return AW_SEND_OK;
 }
@@ -112,16 +109,15 @@ void aw_buffer_free(aw_buffer *buffer) {
     buffer->len = 0;
 }
 
-aw_request_error aw_call(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_buffer *response) {
+aw_request_error aw_call(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_buffer *response) {
     response->ptr = aw__empty();
     response->len = 0;
     aw__import_begin();
     host_call(target, strlen(target), payload, len, timeout_ms, ret_area);
     aw__import_end();
     /* result<list<u8>, request-error>: disc u8 @0, {ptr @4, len @8} or error u8 @4. */
-    if (ret_area[0] != 0)
-        return (aw_request_error)(ret_area[4] + 1);
+    if (ret_area[0] != 0) return (aw_request_error)(ret_area[4] + 1);
     uint32_t n = load_u32(ret_area + 8);
     uint8_t *p = (uint8_t *)(uintptr_t)load_u32(ret_area + 4);
     /* The pointer of an empty list is not necessarily an allocation. */
@@ -162,11 +158,18 @@ aw_send_error aw_subscribe(const char *topic) {
     return send_result(ret_area);
 }
 
+/* AW_LOG_OFF (and anything past it) is no WIT level: the host would trap. */
+static bool loggable(aw_log_level level) {
+    return (unsigned)level <= (unsigned)AW_LOG_ERROR;
+}
+
 void aw_log(aw_log_level level, const char *message) {
+    if (!loggable(level)) return;
     host_log((uint32_t)level, message, strlen(message));
 }
 
 void aw_vlogf(aw_log_level level, const char *fmt, va_list args) {
+    if (!loggable(level)) return;
     if (aw__gbuf_vprintf(&line, 0, fmt, args))
         host_log((uint32_t)level, (const char *)line.data, line.len);
     else

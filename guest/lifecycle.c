@@ -1,7 +1,9 @@
 /* The lifecycle exports' canonical-ABI side: arguments the host allocated
  * with cabi_realloc are owned here and released after the handler; results are
  * written to a static return area pointing into buffers that persist across
- * calls, so the post-return function only trims them. */
+ * calls. Nothing needs freeing after the host has read a result, so there are
+ * no post-return functions (one call into the instance fewer per message):
+ * the next call trims the buffers instead. */
 #include "guest_internal.h"
 
 #include <stdio.h>
@@ -9,7 +11,7 @@
 
 /* The return area of init, handle-message and health: disc u8 @0, then a
  * {ptr u32 @4, len u32 @8} list or string (docs/component-abi.md). One area
- * suffices: the host calls the post-return function before the next export. */
+ * suffices: the host reads a result before it makes the next call. */
 static _Alignas(8) uint8_t ret_area[12];
 
 struct aw_reply {
@@ -44,10 +46,8 @@ static bool reply_failed(aw_reply *r) {
 }
 
 bool aw_reply_bytes(aw_reply *r, const void *payload, size_t len) {
-    if (!aw__gbuf_reserve(&r->buf, len))
-        return reply_failed(r);
-    if (len)
-        memcpy(r->buf.data, payload, len);
+    if (!aw__gbuf_reserve(&r->buf, len)) return reply_failed(r);
+    if (len) memcpy(r->buf.data, payload, len);
     r->buf.len = len;
     r->buf.data[len] = 0;
     r->is_error = false;
@@ -56,8 +56,7 @@ bool aw_reply_bytes(aw_reply *r, const void *payload, size_t len) {
 }
 
 bool aw_reply_codec(aw_reply *r, uint64_t codec, const void *body, size_t len) {
-    if (!aw__gbuf_set_prefixed(&r->buf, codec, body, len))
-        return reply_failed(r);
+    if (!aw__gbuf_set_prefixed(&r->buf, codec, body, len)) return reply_failed(r);
     r->is_error = false;
     r->failed = false;
     return true;
@@ -74,8 +73,7 @@ bool aw_reply_jsonf(aw_reply *r, const char *fmt, ...) {
     va_start(args, fmt);
     bool ok = aw__gbuf_vprintf(&r->buf, n, fmt, args);
     va_end(args);
-    if (!ok)
-        return reply_failed(r);
+    if (!ok) return reply_failed(r);
     memcpy(r->buf.data, prefix, n);
     r->is_error = false;
     r->failed = false;
@@ -84,8 +82,7 @@ bool aw_reply_jsonf(aw_reply *r, const char *fmt, ...) {
 
 bool aw_reply_error(aw_reply *r, const char *message) {
     size_t len = strlen(message);
-    if (!aw_reply_bytes(r, message, len))
-        return false;
+    if (!aw_reply_bytes(r, message, len)) return false;
     r->is_error = true;
     return true;
 }
@@ -95,8 +92,7 @@ bool aw_reply_errorf(aw_reply *r, const char *fmt, ...) {
     va_start(args, fmt);
     bool ok = aw__gbuf_vprintf(&r->buf, 0, fmt, args);
     va_end(args);
-    if (!ok)
-        return reply_failed(r);
+    if (!ok) return reply_failed(r);
     r->is_error = true;
     r->failed = false;
     return true;
@@ -112,8 +108,8 @@ const char *aw_errorf(const char *fmt, ...) {
 
 /* Fills the codec/body view of a payload; a malformed prefix leaves the body
  * empty and the codec AW_CODEC_INVALID for the handler to reject. */
-static void split_payload(const uint8_t *payload, size_t len, uint64_t *codec,
-                          const uint8_t **body, size_t *body_len) {
+static void split_payload(const uint8_t *payload, size_t len, uint64_t *codec, const uint8_t **body,
+                          size_t *body_len) {
     if (!aw_codec_split(payload, len, codec, body, body_len)) {
         *codec = AW_CODEC_INVALID;
         *body = (const uint8_t *)"";
@@ -132,6 +128,7 @@ uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sende
     };
     split_payload(msg.payload, payload_len, &msg.codec, &msg.body, &msg.body_len);
 
+    aw__gbuf_trim(&reply.buf);
     reply_reset(&reply);
     handler(&msg, &reply);
 
@@ -145,9 +142,9 @@ uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sende
 }
 
 uint8_t *aw__lifecycle_init(aw_init_handler handler) {
+    aw__gbuf_trim(&text);
     const char *error = handler();
-    if (!error)
-        return write_result(0, NULL, 0);
+    if (!error) return write_result(0, NULL, 0);
     size_t len = strlen(error);
     /* error may already point into text (aw_errorf). */
     if ((const uint8_t *)error != text.data) {
@@ -160,9 +157,9 @@ uint8_t *aw__lifecycle_init(aw_init_handler handler) {
 }
 
 uint8_t *aw__lifecycle_health(aw_health_handler handler) {
+    aw__gbuf_trim(&text);
     aw_health h = handler();
-    if (h.state == AW_HEALTHY)
-        return write_result(0, NULL, 0);
+    if (h.state == AW_HEALTHY) return write_result(0, NULL, 0);
     uint8_t disc = h.state == AW_DEGRADED ? 1 : 2;
     const char *reason = h.reason ? h.reason : "";
     size_t len = strlen(reason);
@@ -175,19 +172,14 @@ uint8_t *aw__lifecycle_health(aw_health_handler handler) {
     return write_result(disc, text.data, len);
 }
 
-void aw__lifecycle_post_return(uint8_t *ret) {
-    (void)ret; /* always ret_area */
-    aw__gbuf_trim(&reply.buf);
-    aw__gbuf_trim(&text);
-}
-
 void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uint32_t disc,
                                    uint32_t a, uint32_t b) {
-    aw_response resp = {.id = id, .codec = AW_CODEC_INVALID, .body = (const uint8_t *)"",
+    aw_response resp = {.id = id,
+                        .codec = AW_CODEC_INVALID,
+                        .body = (const uint8_t *)"",
                         .payload = (const uint8_t *)""};
     if (disc == 0) {
-        if (b)
-            resp.payload = (const uint8_t *)(uintptr_t)a;
+        if (b) resp.payload = (const uint8_t *)(uintptr_t)a;
         resp.payload_len = b;
         split_payload(resp.payload, resp.payload_len, &resp.codec, &resp.body, &resp.body_len);
     } else if (disc == 1 && a <= 5) {
@@ -198,4 +190,39 @@ void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uin
     }
     handler(&resp);
     aw__arena_reset();
+}
+
+/* AW_ON_MESSAGE is required: this reference turns its absence into a link
+ * error naming aw__export_handle_message, instead of a module that the runtime
+ * refuses at load time. */
+uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,
+                                   size_t payload_len);
+__attribute__((used)) static uint8_t *(*const require_on_message)(
+    uint8_t *, size_t, uint8_t *, size_t) = aw__export_handle_message;
+
+/* Defaults for the optional lifecycle functions. Every SDK component exports
+ * the whole lifecycle interface, as the Component Model requires of a
+ * component that exports it (so `wasm-tools component new` accepts the
+ * module); an AW_ON_* macro replaces the weak default with a strong
+ * definition of the same symbol. */
+__attribute__((weak, export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);
+uint8_t *aw__export_init(void) {
+    return write_result(0, NULL, 0);
+}
+
+__attribute__((weak, export_name(AW__EXPORT("handle-callback")))) void
+aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b);
+void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {
+    (void)id, (void)a, (void)b;
+    if (disc > 1) __builtin_trap();
+    aw__arena_reset(); /* the response, if any, is dropped */
+}
+
+__attribute__((weak, export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);
+uint8_t *aw__export_health(void) {
+    return write_result(0, NULL, 0);
+}
+
+__attribute__((weak, export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);
+void aw__export_shutdown(void) {
 }

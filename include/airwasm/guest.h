@@ -3,8 +3,8 @@
  * A component is a wasi-libc reactor module that implements the world in
  * wit/airwasm.wit. With this header the author writes handler functions and
  * names them once with the AW_ON_* macros; libairwasm_guest.a does the
- * canonical-ABI work (cabi_realloc, result areas, post-return functions,
- * freeing arguments) and wraps the host imports as ordinary C functions.
+ * canonical-ABI work (cabi_realloc, result areas, releasing arguments) and
+ * wraps the host imports as ordinary C functions.
  *
  *     #include <airwasm/guest.h>
  *
@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "airwasm/log.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,14 +75,13 @@ typedef enum aw_request_error {
     AW_REQUEST_NO_MEMORY = 100,
 } aw_request_error;
 
-/* WIT log-level, same numbering as the WIT enum. */
-typedef enum aw_log_level {
-    AW_LOG_TRACE = 0,
-    AW_LOG_DEBUG = 1,
-    AW_LOG_INFO = 2,
-    AW_LOG_WARN = 3,
-    AW_LOG_ERROR = 4,
-} aw_log_level;
+/* WIT log-level is the project's aw_log_level (airwasm/log.h, shared with
+ * hosts so the two headers can meet in one file): AW_LOG_TRACE 0, AW_LOG_DEBUG
+ * 1, AW_LOG_INFO 2, AW_LOG_WARN 3, AW_LOG_ERROR 4, as in the WIT enum
+ * (AW_LOG_OFF is not a level a component can log at). */
+_Static_assert(AW_LOG_TRACE == 0 && AW_LOG_DEBUG == 1 && AW_LOG_INFO == 2 && AW_LOG_WARN == 3 &&
+                   AW_LOG_ERROR == 4,
+               "aw_log_level must number the levels as WIT log-level does");
 
 /* WIT variant health's discriminant. */
 typedef enum aw_health_state {
@@ -140,7 +141,7 @@ typedef struct aw_message {
     size_t sender_len;
     const uint8_t *payload; /* whole payload, prefix included */
     size_t payload_len;
-    uint64_t codec; /* AW_CODEC_* or AW_CODEC_INVALID */
+    uint64_t codec;      /* AW_CODEC_* or AW_CODEC_INVALID */
     const uint8_t *body; /* payload after the prefix (NUL follows it) */
     size_t body_len;
 } aw_message;
@@ -182,47 +183,47 @@ const char *aw_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 
 /* ---- Exports --------------------------------------------------------------
  * Each macro defines, in the author's file, the core export of one lifecycle
- * function (and its post-return function) forwarding to the handler. Use
+ * function forwarding to the handler. No post-return functions: results live
+ * in static buffers that the next call reuses, so there is nothing to free. Use
  * each at most once per component, at file scope. AW_ON_MESSAGE is required.
+ * The library exports the others with defaults (init ok, callbacks dropped,
+ * health healthy, shutdown nothing), so every component exports the whole
+ * lifecycle interface and is a valid Component Model core module.
  */
 #define AW__EXPORT(func) "airwasm:component/lifecycle@0.1.0#" func
-#define AW__POST(func) "cabi_post_airwasm:component/lifecycle@0.1.0#" func
 
-#define AW_ON_MESSAGE(handler)                                                             \
-    __attribute__((export_name(AW__EXPORT("handle-message")))) uint8_t *                  \
-    aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,        \
-                              size_t payload_len);                                         \
-    uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload, \
-                                       size_t payload_len) {                               \
-        return aw__lifecycle_handle_message((handler), sender, sender_len, payload,        \
-                                            payload_len);                                  \
-    }                                                                                      \
-    __attribute__((export_name(AW__POST("handle-message")))) void                         \
-    aw__export_post_handle_message(uint8_t *ret);                                          \
-    void aw__export_post_handle_message(uint8_t *ret) { aw__lifecycle_post_return(ret); }
-
-#define AW_ON_INIT(handler)                                                                \
-    __attribute__((export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);      \
-    uint8_t *aw__export_init(void) { return aw__lifecycle_init((handler)); }               \
-    __attribute__((export_name(AW__POST("init")))) void aw__export_post_init(uint8_t *ret); \
-    void aw__export_post_init(uint8_t *ret) { aw__lifecycle_post_return(ret); }
-
-#define AW_ON_CALLBACK(handler)                                                            \
-    __attribute__((export_name(AW__EXPORT("handle-callback")))) void                      \
-    aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b);        \
-    void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {  \
-        aw__lifecycle_handle_callback((handler), id, disc, a, b);                          \
+#define AW_ON_MESSAGE(handler)                                                                     \
+    __attribute__((export_name(AW__EXPORT("handle-message")))) uint8_t *aw__export_handle_message( \
+        uint8_t *sender, size_t sender_len, uint8_t *payload, size_t payload_len);                 \
+    uint8_t *aw__export_handle_message(uint8_t *sender, size_t sender_len, uint8_t *payload,       \
+                                       size_t payload_len) {                                       \
+        return aw__lifecycle_handle_message((handler), sender, sender_len, payload, payload_len);  \
     }
 
-#define AW_ON_HEALTH(handler)                                                              \
-    __attribute__((export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);  \
-    uint8_t *aw__export_health(void) { return aw__lifecycle_health((handler)); }           \
-    __attribute__((export_name(AW__POST("health")))) void aw__export_post_health(uint8_t *ret); \
-    void aw__export_post_health(uint8_t *ret) { aw__lifecycle_post_return(ret); }
+#define AW_ON_INIT(handler)                                                                        \
+    __attribute__((export_name(AW__EXPORT("init")))) uint8_t *aw__export_init(void);               \
+    uint8_t *aw__export_init(void) {                                                               \
+        return aw__lifecycle_init((handler));                                                      \
+    }
 
-#define AW_ON_SHUTDOWN(handler)                                                            \
-    __attribute__((export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);  \
-    void aw__export_shutdown(void) { (handler)(); }
+#define AW_ON_CALLBACK(handler)                                                                    \
+    __attribute__((export_name(AW__EXPORT("handle-callback")))) void aw__export_handle_callback(   \
+        uint64_t id, uint32_t disc, uint32_t a, uint32_t b);                                       \
+    void aw__export_handle_callback(uint64_t id, uint32_t disc, uint32_t a, uint32_t b) {          \
+        aw__lifecycle_handle_callback((handler), id, disc, a, b);                                  \
+    }
+
+#define AW_ON_HEALTH(handler)                                                                      \
+    __attribute__((export_name(AW__EXPORT("health")))) uint8_t *aw__export_health(void);           \
+    uint8_t *aw__export_health(void) {                                                             \
+        return aw__lifecycle_health((handler));                                                    \
+    }
+
+#define AW_ON_SHUTDOWN(handler)                                                                    \
+    __attribute__((export_name(AW__EXPORT("shutdown")))) void aw__export_shutdown(void);           \
+    void aw__export_shutdown(void) {                                                               \
+        (handler)();                                                                               \
+    }
 
 /* Called by the macros above; not for direct use. */
 uint8_t *aw__lifecycle_handle_message(aw_message_handler handler, uint8_t *sender,
@@ -231,7 +232,6 @@ uint8_t *aw__lifecycle_init(aw_init_handler handler);
 void aw__lifecycle_handle_callback(aw_callback_handler handler, uint64_t id, uint32_t disc,
                                    uint32_t a, uint32_t b);
 uint8_t *aw__lifecycle_health(aw_health_handler handler);
-void aw__lifecycle_post_return(uint8_t *ret);
 
 /* ---- Host functions ------------------------------------------------------ */
 
@@ -248,8 +248,8 @@ aw_send_error aw_send_raw(const char *target, const void *body, size_t len);
 
 /* Asynchronous request: on AW_SEND_OK *id is set and the response arrives
  * later at the AW_ON_CALLBACK handler with that id. */
-aw_send_error aw_request(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_request_id *id);
+aw_send_error aw_request(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_request_id *id);
 aw_send_error aw_request_json(const char *target, const char *json, uint32_t timeout_ms,
                               aw_request_id *id);
 
@@ -267,8 +267,8 @@ void aw_buffer_free(aw_buffer *buffer);
 /* Synchronous request: blocks this component (only) until the response, an
  * error or timeout_ms. On AW_REQUEST_OK *response holds the response payload
  * (caller frees with aw_buffer_free); otherwise *response is empty. */
-aw_request_error aw_call(const char *target, const void *payload, size_t len,
-                         uint32_t timeout_ms, aw_buffer *response);
+aw_request_error aw_call(const char *target, const void *payload, size_t len, uint32_t timeout_ms,
+                         aw_buffer *response);
 aw_request_error aw_call_json(const char *target, const char *json, uint32_t timeout_ms,
                               aw_buffer *response);
 
@@ -277,6 +277,7 @@ aw_send_error aw_publish_json(const char *topic, const char *json);
 /* Topic patterns: '*' matches one dot-separated segment, '>' the rest. */
 aw_send_error aw_subscribe(const char *topic);
 
+/* AW_LOG_OFF logs nothing. */
 void aw_log(aw_log_level level, const char *message);
 void aw_logf(aw_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void aw_vlogf(aw_log_level level, const char *fmt, va_list args);

@@ -1,5 +1,5 @@
 /* `airwasm inspect FILE.wasm`: a module's imports and exports, and whether it
- * fits the airwasm component world. */
+ * fits the airwasm component world (and if not, the first mismatch). */
 #include "cli/command.h"
 
 #include "airwasm/wasm.h"
@@ -7,95 +7,69 @@
 #include "host/world.h"
 #include "platform/os.h"
 
+#include <string.h>
+
 static const char *kind_name(aw_extern_kind kind) {
     switch (kind) {
-        case AW_EXTERN_FUNC: return "func";
-        case AW_EXTERN_TABLE: return "table";
-        case AW_EXTERN_MEMORY: return "memory";
-        case AW_EXTERN_GLOBAL: return "global";
+        case AW_EXTERN_FUNC:
+            return "func";
+        case AW_EXTERN_TABLE:
+            return "table";
+        case AW_EXTERN_MEMORY:
+            return "memory";
+        case AW_EXTERN_GLOBAL:
+            return "global";
     }
     return "?";
-}
-
-static const char *valtype_name(aw_valtype t) {
-    switch (t) {
-        case AW_VAL_I32: return "i32";
-        case AW_VAL_I64: return "i64";
-        case AW_VAL_F32: return "f32";
-        case AW_VAL_F64: return "f64";
-        case AW_VAL_FUNCREF: return "funcref";
-        case AW_VAL_EXTERNREF: return "externref";
-    }
-    return "?";
-}
-
-static void print_functype(const aw_functype *t) {
-    printf(" (");
-    for (uint32_t i = 0; i < t->param_count; i++)
-        printf("%s%s", i ? ", " : "", valtype_name(t->params[i]));
-    printf(") -> (");
-    for (uint32_t i = 0; i < t->result_count; i++)
-        printf("%s%s", i ? ", " : "", valtype_name(t->results[i]));
-    printf(")");
 }
 
 static void print_extern(const aw_extern_info *info) {
-    printf("  %-6s ", kind_name(info->kind));
-    if (info->module) printf("%.*s.", (int)info->module_len, info->module);
-    printf("%.*s", (int)info->name_len, info->name);
-    if (info->kind == AW_EXTERN_FUNC) print_functype(&info->type);
-    printf("\n");
+    char type[160] = "";
+    if (info->kind == AW_EXTERN_FUNC) aw__world_format_type(&info->type, type, sizeof type);
+    if (info->module != NULL)
+        printf("  %-6s %.*s.%.*s %s\n", kind_name(info->kind), (int)info->module_len, info->module,
+               (int)info->name_len, info->name, type);
+    else
+        printf("  %-6s %.*s %s\n", kind_name(info->kind), (int)info->name_len, info->name, type);
 }
 
-static int inspect_run(int argc, char **argv) {
+static int run_inspect(int argc, char **argv) {
     if (argc != 2) return aw__cli_fail(2, "usage: airwasm inspect FILE.wasm");
-    uint8_t *bytes = NULL;
+    const char *path = argv[1];
+    uint8_t *data = NULL;
     size_t len = 0;
-    aw_status s = aw__file_read(argv[1], &bytes, &len);
-    if (s != AW_OK) return aw__cli_fail(1, "%s: %s", argv[1], aw_status_text(s));
-    aw_error err;
-    aw_error_clear(&err);
+    aw_status s = aw__file_read(path, &data, &len);
+    if (s != AW_OK) return aw__cli_fail(1, "%s: cannot read: %s", path, aw_status_text(s));
     aw_module *module = NULL;
-    s = aw_module_create(bytes, len, &module, &err);
-    aw__free(bytes, len + 1);
-    if (s != AW_OK) {
-        if (err.offset != AW_ERROR_NO_OFFSET)
-            return aw__cli_fail(1, "%s: at byte %llu: %s", argv[1],
-                                (unsigned long long)err.offset, err.message);
-        return aw__cli_fail(1, "%s: %s", argv[1], err.message);
-    }
+    aw_error err;
+    s = aw_module_create(data, len, &module, &err);
+    aw__free(data, len + 1);
+    if (s != AW_OK) return aw__cli_fail(1, "%s: %s: %s", path, aw_status_name(s), err.message);
     aw_extern_info info;
     uint32_t imports = aw_module_import_count(module);
     uint32_t exports = aw_module_export_count(module);
-    printf("%s\nimports (%u):\n", argv[1], imports);
+    printf("%s\nimports (%u):\n", path, imports);
     for (uint32_t i = 0; i < imports; i++)
         if (aw_module_import(module, i, &info) == AW_OK) print_extern(&info);
     printf("exports (%u):\n", exports);
     for (uint32_t i = 0; i < exports; i++)
         if (aw_module_export(module, i, &info) == AW_OK) print_extern(&info);
-    aw__world world;
-    s = aw__world_check(module, &world, &err);
+    s = aw__world_check(module, NULL, &err);
     aw_module_release(module);
     if (s != AW_OK) {
-        printf("component world: does NOT fit: %s\n", err.message);
+        printf("world: does not fit airwasm:component/component@0.1.0: %s\n", err.message);
         return 1;
     }
-    printf("component world: fits airwasm:component@0.1.0 (lifecycle exports:");
-    for (int i = 0; i < (int)AW__EXPORT_COUNT; i++) {
-        if (!world.has_export[i]) continue;
-        const char *name = aw__world_export_name((aw__export_id)i);
-        printf(" %s", name + sizeof AW__LIFECYCLE_PREFIX - 1);
-    }
-    printf(")\n");
+    printf("world: fits airwasm:component/component@0.1.0\n");
     return 0;
 }
 
 const aw__cli_command aw__cmd_inspect = {
     "inspect",
-    "show a module's imports and exports and whether it fits the component world",
-    "usage: airwasm inspect FILE.wasm\n\n"
-    "Decodes and validates FILE.wasm, lists its imports and exports with their\n"
-    "types, and checks them against the airwasm component world\n"
-    "(docs/component-abi.md). Exit status 0 when it fits, 1 otherwise.",
-    inspect_run,
+    "print a module's imports and exports and check it against the component world",
+    "usage: airwasm inspect FILE.wasm\n"
+    "Lists the module's imports and exports with their core types, then checks\n"
+    "them against the airwasm component world (docs/component-abi.md). Exits 0\n"
+    "when the module fits, 1 with the first mismatch when it does not.\n",
+    run_inspect,
 };

@@ -42,12 +42,16 @@ bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
             n = 2;
         } else if (b >= 0xE0 && b <= 0xEF) {
             n = 3;
-            if (b == 0xE0) lo = 0xA0;      /* overlong */
-            else if (b == 0xED) hi = 0x9F; /* surrogates */
+            if (b == 0xE0)
+                lo = 0xA0; /* overlong */
+            else if (b == 0xED)
+                hi = 0x9F; /* surrogates */
         } else if (b >= 0xF0 && b <= 0xF4) {
             n = 4;
-            if (b == 0xF0) lo = 0x90;      /* overlong */
-            else if (b == 0xF4) hi = 0x8F; /* above U+10FFFF */
+            if (b == 0xF0)
+                lo = 0x90; /* overlong */
+            else if (b == 0xF4)
+                hi = 0x8F; /* above U+10FFFF */
         } else {
             return false;
         }
@@ -131,9 +135,14 @@ bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const
     if (s == AW_TRAP)
         return aw__canon_fail(c, e.trap, "%s trapped: %s", what,
                               e.message[0] ? e.message : aw_trap_text(e.trap));
-    if (s != AW_OK)
+    if (s != AW_OK) {
+        /* Out of host memory (the engine's first call allocates its stack):
+         * the guest did not run, so a caller outside the guest may report
+         * it without failing the component. */
+        if (s == AW_NO_MEMORY) c->host_out_of_memory = true;
         return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s could not run: %s", what,
                               e.message[0] ? e.message : aw_status_text(s));
+    }
     return true;
 }
 

@@ -28,23 +28,34 @@ typedef struct binding_types {
 
 static const char *op_name(aw__component_op op) {
     switch (op) {
-    case AW__OP_INIT: return "init";
-    case AW__OP_HANDLE_MESSAGE: return "handle-message";
-    case AW__OP_HANDLE_CALLBACK: return "handle-callback";
-    case AW__OP_HEALTH: return "health";
-    case AW__OP_SHUTDOWN: return "shutdown";
-    case AW__OP_NONE: break;
+        case AW__OP_INIT:
+            return "init";
+        case AW__OP_HANDLE_MESSAGE:
+            return "handle-message";
+        case AW__OP_HANDLE_CALLBACK:
+            return "handle-callback";
+        case AW__OP_HEALTH:
+            return "health";
+        case AW__OP_SHUTDOWN:
+            return "shutdown";
+        case AW__OP_NONE:
+            break;
     }
     return "call";
 }
 
 static aw__export_id op_export(aw__component_op op) {
     switch (op) {
-    case AW__OP_INIT: return AW__EXPORT_INIT;
-    case AW__OP_HANDLE_CALLBACK: return AW__EXPORT_HANDLE_CALLBACK;
-    case AW__OP_HEALTH: return AW__EXPORT_HEALTH;
-    case AW__OP_SHUTDOWN: return AW__EXPORT_SHUTDOWN;
-    default: return AW__EXPORT_HANDLE_MESSAGE;
+        case AW__OP_INIT:
+            return AW__EXPORT_INIT;
+        case AW__OP_HANDLE_CALLBACK:
+            return AW__EXPORT_HANDLE_CALLBACK;
+        case AW__OP_HEALTH:
+            return AW__EXPORT_HEALTH;
+        case AW__OP_SHUTDOWN:
+            return AW__EXPORT_SHUTDOWN;
+        default:
+            return AW__EXPORT_HANDLE_MESSAGE;
     }
 }
 
@@ -141,6 +152,7 @@ static void begin(aw__component *c, aw__component_op op) {
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
+    c->host_out_of_memory = false;
     aw_instance_set_fuel(c->instance, c->fuel_per_message ? c->fuel_per_message : UINT64_MAX);
 }
 
@@ -162,9 +174,24 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
     return s;
 }
 
-static bool copy_reply(aw__component *c, const uint8_t *bytes, size_t len) {
+/* Copies the result's bytes into the reused reply buffer. Out of host memory
+ * is not the guest's fault: the call still completes (post-return runs) and
+ * then reports AW_NO_MEMORY, leaving the component usable. */
+/* Lowering the arguments failed before the export ran. For lack of host
+ * memory the component is still sound and stays usable; anything else is
+ * the guest's doing (a bad cabi_realloc) and fails it. */
+static aw_status lowering_failed(aw__component *c, aw_error *err) {
+    if (!c->host_out_of_memory) return fail_trap(c, NULL, err);
+    c->state = AW__COMPONENT_IDLE;
+    aw__component_op op = c->op;
+    c->op = AW__OP_NONE;
+    return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory to start %s", c->id,
+                         op_name(op));
+}
+
+static void copy_reply(aw__component *c, const uint8_t *bytes, size_t len) {
     c->reply.len = 0;
-    return aw__buf_append(&c->reply, bytes, len) == AW_OK;
+    if (len > 0 && aw__buf_append(&c->reply, bytes, len) != AW_OK) c->reply_lost = true;
 }
 
 static bool post_return(aw__component *c, aw__export_id id, uint32_t ret) {
@@ -174,8 +201,9 @@ static bool post_return(aw__component *c, aw__export_id id, uint32_t ret) {
 }
 
 /* Reads the record {disc u8 @0, ptr u32 @4, len u32 @8} at the returned
- * pointer and copies its bytes. is_string: which cases carry a string
- * (bit per case); cases: number of cases. */
+ * pointer and copies its bytes. cases: how many cases the type has;
+ * string_cases / payload_cases: bit per case carrying a string / a list<u8>
+ * (other cases carry nothing). */
 static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string_cases,
                                uint32_t payload_cases, uint8_t *disc_out) {
     const char *what = op_name(c->op);
@@ -184,8 +212,8 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     if (!aw__canon_result_ptr(c, what, ret, 12, 4, &rec)) return false;
     uint8_t disc = rec[0];
     if (disc >= cases)
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s: result discriminant %u is past the %u cases",
-                              what, disc, cases);
+        return aw__canon_fail(c, AW_TRAP_HOST_ERROR,
+                              "%s: result discriminant %u is past the %u cases", what, disc, cases);
     uint32_t ptr = aw__canon_load_u32(rec + 4), len = aw__canon_load_u32(rec + 8);
     const uint8_t *bytes = NULL;
     if (string_cases & (1u << disc)) {
@@ -197,9 +225,7 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     } else {
         len = 0;
     }
-    if (!copy_reply(c, bytes, len))
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s: no host memory for a %u-byte result",
-                              what, len);
+    copy_reply(c, bytes, len);
     *disc_out = disc;
     return true;
 }
@@ -212,24 +238,24 @@ static bool finish(aw__component *c, aw__reply *reply) {
     memset(reply, 0, sizeof *reply);
     reply->op = c->op;
     switch (c->op) {
-    case AW__OP_INIT: /* result<_, string> */
-        if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
-        reply->is_error = disc == 1;
-        break;
-    case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
-        if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
-        reply->is_error = disc == 1;
-        break;
-    case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
-        if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
-        reply->is_error = disc != 0;
-        reply->health = disc;
-        break;
-    case AW__OP_HANDLE_CALLBACK:
-    case AW__OP_SHUTDOWN:
-    case AW__OP_NONE:
-        c->reply.len = 0;
-        return post_return(c, id, 0);
+        case AW__OP_INIT: /* result<_, string> */
+            if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
+            reply->is_error = disc == 1;
+            break;
+        case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
+            if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
+            reply->is_error = disc == 1;
+            break;
+        case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
+            if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
+            reply->is_error = disc != 0;
+            reply->health = disc;
+            break;
+        case AW__OP_HANDLE_CALLBACK:
+        case AW__OP_SHUTDOWN:
+        case AW__OP_NONE:
+            c->reply.len = 0;
+            return post_return(c, id, 0);
     }
     reply->bytes = c->reply.data;
     reply->len = c->reply.len;
@@ -253,7 +279,14 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
     }
     if (!finish(c, reply)) return fail_trap(c, NULL, err);
     c->state = AW__COMPONENT_IDLE;
+    aw__component_op op = c->op;
     c->op = AW__OP_NONE;
+    if (c->reply_lost) {
+        c->reply_lost = false;
+        memset(reply, 0, sizeof *reply);
+        return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory for the %s result",
+                             c->id, op_name(op));
+    }
     return AW_OK;
 }
 
@@ -289,10 +322,12 @@ static aw_status run_init(aw__component *c, aw_error *err) {
         if (s == AW_OK) s = aw_instance_call_index(c->instance, fn, c->slots, &e);
         if (s == AW_TRAP) {
             s = fail_trap(c, &e, err);
+        } else if (s == AW_SUSPENDED) {
+            aw_instance_abort(c->instance);
+            s = aw__error_set(err, AW_INTERNAL, "component '%s': _initialize suspended", c->id);
         } else if (s != AW_OK) {
-            if (s == AW_SUSPENDED) aw_instance_abort(c->instance);
-            s = aw__error_set(err, AW_INTERNAL, "component '%s': _initialize did not finish: %s",
-                              c->id, aw_status_text(s));
+            s = aw__error_set(err, s, "component '%s': _initialize did not run: %s", c->id,
+                              e.message[0] ? e.message : aw_status_text(s));
         }
     }
     if (s == AW_OK && c->world.has_export[AW__EXPORT_INIT]) {
@@ -302,9 +337,8 @@ static aw_status run_init(aw__component *c, aw_error *err) {
             aw_instance_abort(c->instance);
             s = aw__error_set(err, AW_INTERNAL, "component '%s': init suspended", c->id);
         } else if (s == AW_OK && reply.is_error) {
-            s = aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': init failed: %.*s",
-                              c->id, reply.len > 160 ? 160 : (int)reply.len,
-                              (const char *)reply.bytes);
+            s = aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': init failed: %.*s", c->id,
+                              reply.len > 160 ? 160 : (int)reply.len, (const char *)reply.bytes);
         }
     }
     c->in_init = false;
@@ -382,15 +416,15 @@ void aw__component_destroy(aw__component *c) {
 /* ---- the calls ---------------------------------------------------------- */
 
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len,
-                                       aw__reply *reply, aw_error *err) {
+                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
+                                       aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
     begin(c, AW__OP_HANDLE_MESSAGE);
     uint32_t sender_ptr, payload_ptr;
     if (!aw__canon_lower_bytes(c, sender, sender_len, &sender_ptr) ||
         !aw__canon_lower_bytes(c, payload, payload_len, &payload_ptr))
-        return fail_trap(c, NULL, err);
+        return lowering_failed(c, err);
     c->slots[0] = sender_ptr;
     c->slots[1] = sender_len;
     c->slots[2] = payload_ptr;
@@ -410,7 +444,7 @@ aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
     if (response->error == AW__REQUEST_OK) {
         uint32_t ptr;
         if (!aw__canon_lower_bytes(c, response->payload, response->len, &ptr))
-            return fail_trap(c, NULL, err);
+            return lowering_failed(c, err);
         c->slots[1] = 0;
         c->slots[2] = ptr;
         c->slots[3] = response->len;

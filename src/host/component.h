@@ -12,7 +12,7 @@
 typedef struct aw__component_config {
     const char *id; /* component id (UTF-8); copied */
     size_t id_len;
-    aw__host_backend backend; /* copied; its ctx is kept */
+    aw__host_backend backend;  /* copied; its ctx is kept */
     uint32_t max_memory_pages; /* 0: the module's own maximum */
     uint32_t stack_bytes;      /* 0: the engine's default */
     /* Fuel for each call into the component (handle-message, init, ...,
@@ -86,8 +86,8 @@ void aw__component_destroy(aw__component *c);
  *                 trapped instance) and must be destroyed
  *   AW_INVALID_ARGUMENT  the component is not IDLE. */
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len,
-                                       aw__reply *reply, aw_error *err);
+                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
+                                       aw_error *err);
 /* Calls handle-callback(id, response); AW_NOT_FOUND if not exported (the
  * callback is then dropped by the caller). Returns as handle_message. */
 aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,

@@ -34,9 +34,11 @@ struct aw__component {
      * the canonical ABI forbids calling imports from them (a `call` there
      * would suspend in the middle of the host's own lowering). */
     bool may_leave;
-    bool in_init; /* create is running init: a `call` cannot wait */
-    uint32_t call_ret; /* out pointer of the `call` being waited on */
-    aw__buf reply; /* reused copy of the last reply's bytes */
+    bool in_init;            /* create is running init: a `call` cannot wait */
+    uint32_t call_ret;       /* out pointer of the `call` being waited on */
+    aw__buf reply;           /* reused copy of the last reply's bytes */
+    bool reply_lost;         /* copying it ran out of host memory */
+    bool host_out_of_memory; /* a glue call could not start for lack of memory */
     /* Why the host made the guest trap, for the caller's aw_error. */
     aw_trap pending_trap;
     char trap_detail[AW__TRAP_DETAIL_MAX];

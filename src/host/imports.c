@@ -110,8 +110,7 @@ static aw_host_result host_cancel_request(aw_instance *instance, void *env, uint
     return AW_HOST_RETURN;
 }
 
-bool aw__imports_lower_call_result(aw__component *c, uint32_t ret,
-                                   const aw__call_result *result) {
+bool aw__imports_lower_call_result(aw__component *c, uint32_t ret, const aw__call_result *result) {
     /* result<list<u8>, request-error>: disc u8 @0, ok {ptr @4, len @8},
      * err u8 @4. ret was checked by the import; memory only grows, so it is
      * still in bounds, but its host address is taken afresh. */
@@ -169,14 +168,13 @@ static aw_host_result host_publish(aw_instance *instance, void *env, uint64_t *s
     uint8_t *out;
     if (!enter(c, "publish") ||
         !aw__canon_lift_string(c, "publish topic", arg32(slots, 0), arg32(slots, 1), &topic) ||
-        !aw__canon_lift_bytes(c, "publish payload", arg32(slots, 2), arg32(slots, 3),
-                              &payload) ||
+        !aw__canon_lift_bytes(c, "publish payload", arg32(slots, 2), arg32(slots, 3), &payload) ||
         !aw__canon_result_ptr(c, "publish", arg32(slots, 4), 2, 1, &out))
         return aw__canon_trap_now(c);
     int code = AW__SEND_DENIED;
     if (c->backend.publish != NULL)
-        code = c->backend.publish(c->backend.ctx, c, topic, arg32(slots, 1), payload,
-                                  arg32(slots, 3));
+        code =
+            c->backend.publish(c->backend.ctx, c, topic, arg32(slots, 1), payload, arg32(slots, 3));
     store_send_result(out, code);
     return AW_HOST_RETURN;
 }

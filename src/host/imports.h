@@ -6,7 +6,6 @@
 
 /* Lowers the outcome of a `call` at its out-pointer ret (a response list is
  * allocated with cabi_realloc). False with a recorded trap on failure. */
-bool aw__imports_lower_call_result(aw__component *c, uint32_t ret,
-                                   const aw__call_result *result);
+bool aw__imports_lower_call_result(aw__component *c, uint32_t ret, const aw__call_result *result);
 
 #endif

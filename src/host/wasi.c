@@ -161,7 +161,7 @@ static aw_host_result wasi_fd_close(aw_instance *instance, void *env, uint64_t *
 /* ---- clocks and randomness ------------------------------------------- */
 
 static uint32_t clock_check(uint32_t id) {
-    if (id <= 1) return WASI_SUCCESS;                /* realtime, monotonic */
+    if (id <= 1) return WASI_SUCCESS;            /* realtime, monotonic */
     return id <= 3 ? WASI_ENOTSUP : WASI_EINVAL; /* cputime clocks: not offered */
 }
 
@@ -203,8 +203,8 @@ static aw_host_result wasi_random_get(aw_instance *instance, void *env, uint64_t
 
 /* ---- args and environment -------------------------------------------- */
 
-static aw_host_result sizes_get(aw__component *c, const char *what, uint64_t *slots,
-                                uint32_t count, size_t size) {
+static aw_host_result sizes_get(aw__component *c, const char *what, uint64_t *slots, uint32_t count,
+                                size_t size) {
     uint8_t *count_out, *size_out;
     if (!aw__canon_result_ptr(c, what, arg32(slots, 0), 4, 1, &count_out) ||
         !aw__canon_result_ptr(c, what, arg32(slots, 1), 4, 1, &size_out))

@@ -18,8 +18,8 @@ typedef struct export_def {
     const char *post_name;
 } export_def;
 
-#define LIFECYCLE_EXPORT(name, sig, post_sig)                                                \
-    {name, sig, post_sig, AW__LIFECYCLE_PREFIX name, AW__POST_PREFIX AW__LIFECYCLE_PREFIX name}
+#define LIFECYCLE_EXPORT(name, sig, post_sig)                                                      \
+    { name, sig, post_sig, AW__LIFECYCLE_PREFIX name, AW__POST_PREFIX AW__LIFECYCLE_PREFIX name }
 
 /* Indexed by aw__export_id. */
 static const export_def lifecycle_exports[AW__EXPORT_COUNT] = {
@@ -43,10 +43,14 @@ const char *aw__world_post_name(aw__export_id id) {
 
 static aw_valtype letter_type(char letter) {
     switch (letter) {
-    case 'I': return AW_VAL_I64;
-    case 'f': return AW_VAL_F32;
-    case 'F': return AW_VAL_F64;
-    default: return AW_VAL_I32;
+        case 'I':
+            return AW_VAL_I64;
+        case 'f':
+            return AW_VAL_F32;
+        case 'F':
+            return AW_VAL_F64;
+        default:
+            return AW_VAL_I32;
     }
 }
 
@@ -83,12 +87,18 @@ static bool sig_matches(const char *sig, const aw_functype *type) {
 
 static const char *valtype_name(aw_valtype t) {
     switch (t) {
-    case AW_VAL_I32: return "i32";
-    case AW_VAL_I64: return "i64";
-    case AW_VAL_F32: return "f32";
-    case AW_VAL_F64: return "f64";
-    case AW_VAL_FUNCREF: return "funcref";
-    case AW_VAL_EXTERNREF: return "externref";
+        case AW_VAL_I32:
+            return "i32";
+        case AW_VAL_I64:
+            return "i64";
+        case AW_VAL_F32:
+            return "f32";
+        case AW_VAL_F64:
+            return "f64";
+        case AW_VAL_FUNCREF:
+            return "funcref";
+        case AW_VAL_EXTERNREF:
+            return "externref";
     }
     return "?";
 }
@@ -98,11 +108,11 @@ static void format_types(const aw_valtype *params, uint32_t np, const aw_valtype
                          uint32_t nr, char *buf, size_t size) {
     size_t used = 0;
     int n;
-#define APPEND(...)                                                                          \
-    do {                                                                                     \
-        n = snprintf(buf + used, size - used, __VA_ARGS__);                                  \
-        if (n < 0 || (size_t)n >= size - used) return;                                       \
-        used += (size_t)n;                                                                   \
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        n = snprintf(buf + used, size - used, __VA_ARGS__);                                        \
+        if (n < 0 || (size_t)n >= size - used) return;                                             \
+        used += (size_t)n;                                                                         \
     } while (0)
     APPEND("(");
     for (uint32_t i = 0; i < np; i++) APPEND("%s%s", i ? ", " : "", valtype_name(params[i]));
@@ -114,6 +124,11 @@ static void format_types(const aw_valtype *params, uint32_t np, const aw_valtype
 #undef APPEND
 }
 
+void aw__world_format_type(const aw_functype *type, char *buf, size_t size) {
+    if (size > 0) buf[0] = '\0';
+    format_types(type->params, type->param_count, type->results, type->result_count, buf, size);
+}
+
 static void format_sig(const char *sig, char *buf, size_t size) {
     aw_valtype params[16], results[4];
     aw_functype type;
@@ -123,13 +138,19 @@ static void format_sig(const char *sig, char *buf, size_t size) {
 
 static void format_found(const aw_extern_info *info, char *buf, size_t size) {
     switch (info->kind) {
-    case AW_EXTERN_FUNC:
-        format_types(info->type.params, info->type.param_count, info->type.results,
-                     info->type.result_count, buf, size);
-        return;
-    case AW_EXTERN_TABLE: snprintf(buf, size, "a table"); return;
-    case AW_EXTERN_MEMORY: snprintf(buf, size, "a memory"); return;
-    case AW_EXTERN_GLOBAL: snprintf(buf, size, "a global"); return;
+        case AW_EXTERN_FUNC:
+            format_types(info->type.params, info->type.param_count, info->type.results,
+                         info->type.result_count, buf, size);
+            return;
+        case AW_EXTERN_TABLE:
+            snprintf(buf, size, "a table");
+            return;
+        case AW_EXTERN_MEMORY:
+            snprintf(buf, size, "a memory");
+            return;
+        case AW_EXTERN_GLOBAL:
+            snprintf(buf, size, "a global");
+            return;
     }
     snprintf(buf, size, "?");
 }
@@ -170,8 +191,8 @@ static const aw__import_def *find_in(const aw__import_def *defs, size_t count, c
     return NULL;
 }
 
-const aw__import_def *aw__world_find_import(const char *module, size_t module_len,
-                                            const char *name, size_t name_len) {
+const aw__import_def *aw__world_find_import(const char *module, size_t module_len, const char *name,
+                                            size_t name_len) {
     if (name_is(module, module_len, AW__HOST_MODULE))
         return find_in(aw__host_imports, aw__host_import_count, name, name_len);
     if (name_is(module, module_len, AW__WASI_MODULE))
@@ -213,9 +234,9 @@ static aw_status check_export(const aw_extern_info *info, found_exports *found, 
         if (info->kind != AW_EXTERN_MEMORY)
             return aw__error_set(err, AW_ABI_MISMATCH,
                                  "export 'memory': expected a memory, found %s",
-                                 info->kind == AW_EXTERN_FUNC     ? "a function"
-                                 : info->kind == AW_EXTERN_TABLE  ? "a table"
-                                                                  : "a global");
+                                 info->kind == AW_EXTERN_FUNC    ? "a function"
+                                 : info->kind == AW_EXTERN_TABLE ? "a table"
+                                                                 : "a global");
         found->memory = true;
         return AW_OK;
     }
@@ -251,8 +272,8 @@ static aw_status check_export(const aw_extern_info *info, found_exports *found, 
                             AW__LIFECYCLE_PREFIX))
         return AW_OK;
     return aw__error_set(err, AW_ABI_MISMATCH,
-                         "export '%.*s': no such function in the lifecycle interface",
-                         shown(len), name);
+                         "export '%.*s': no such function in the lifecycle interface", shown(len),
+                         name);
 }
 
 aw_status aw__world_check(const aw_module *module, aw__world *out, aw_error *err) {
@@ -281,8 +302,7 @@ aw_status aw__world_check(const aw_module *module, aw__world *out, aw_error *err
                              "export 'cabi_realloc': missing (required, expected %s)",
                              "(i32, i32, i32, i32) -> i32");
     if (!found.world.has_export[AW__EXPORT_HANDLE_MESSAGE])
-        return aw__error_set(err, AW_ABI_MISMATCH,
-                             "export '%s': missing (required, expected %s)",
+        return aw__error_set(err, AW_ABI_MISMATCH, "export '%s': missing (required, expected %s)",
                              lifecycle_exports[AW__EXPORT_HANDLE_MESSAGE].full_name,
                              "(i32, i32, i32, i32) -> i32");
     for (int id = 0; id < AW__EXPORT_COUNT; id++)

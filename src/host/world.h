@@ -43,8 +43,8 @@ extern const aw__import_def aw__wasi_imports[];
 extern const size_t aw__wasi_import_count;
 
 /* The definition for (module, name), or NULL when the world has none. */
-const aw__import_def *aw__world_find_import(const char *module, size_t module_len,
-                                            const char *name, size_t name_len);
+const aw__import_def *aw__world_find_import(const char *module, size_t module_len, const char *name,
+                                            size_t name_len);
 
 /* Checks every import and export of module against the world. On a mismatch
  * returns AW_ABI_MISMATCH with err->message naming the import or export and
@@ -56,12 +56,15 @@ aw_status aw__world_check(const aw_module *module, aw__world *out, aw_error *err
 const char *aw__world_export_name(aw__export_id id);
 const char *aw__world_post_name(aw__export_id id);
 
+/* Writes a function type as "(i32, i64) -> i32" into buf (truncated to
+ * size, always NUL-terminated). */
+void aw__world_format_type(const aw_functype *type, char *buf, size_t size);
+
 /* Number of parameters and results a sig spells. */
 uint32_t aw__world_sig_params(const char *sig);
 uint32_t aw__world_sig_results(const char *sig);
 /* Expands sig into params/results (arrays of at least the counts above) and
  * points *out at them. */
-void aw__world_functype(const char *sig, aw_valtype *params, aw_valtype *results,
-                        aw_functype *out);
+void aw__world_functype(const char *sig, aw_valtype *params, aw_valtype *results, aw_functype *out);
 
 #endif

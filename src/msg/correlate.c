@@ -179,7 +179,11 @@ void aw__correlate_destroy(aw__correlate *c) {
     if (!c) return;
     /* The timer actor holds c as its state: it must be gone first. */
     aw_actor_exit(c->sys, AW_ACTOR_NONE, c->timer_actor, (aw_reason){AW_EXIT_SHUTDOWN, 0});
-    while (aw_actor_alive(c->sys, c->timer_actor)) aw__sleep_ns(50000);
+    while (aw_actor_alive(c->sys, c->timer_actor)) {
+        /* A deterministic system has no workers: drive it from here. */
+        if (aw_actor_system_workers(c->sys) == 0) aw_actor_system_run(c->sys, 64);
+        else aw__sleep_ns(50000);
+    }
     for (uint32_t i = 0; i < c->count; i++) {
         slot *s = &c->slots[i];
         if (s->state == SLOT_FREE) continue;

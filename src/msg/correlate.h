@@ -41,9 +41,9 @@ typedef struct aw__correlate aw__correlate;
  * spawns one small native actor that turns deadline timers into timeouts.
  * Thread-safe: every call may come from any thread. */
 aw_status aw__correlate_create(aw_actor_system *sys, uint32_t max_pending, aw__correlate **out);
-/* Stops the timer actor, waits for it to be gone, and frees the table and
- * every kept outcome; accepts NULL. With a deterministic system, shut the
- * system down first. */
+/* Stops the timer actor, waits for it to be gone (driving a deterministic
+ * system meanwhile), and frees the table and every kept outcome; accepts
+ * NULL. Call it from a thread that is not one of the system's workers. */
 void aw__correlate_destroy(aw__correlate *c);
 
 /* Registers a request and arms its deadline; *request_id gets a non-zero id

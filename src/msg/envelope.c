@@ -239,8 +239,8 @@ static uint64_t get_be64(const uint8_t *p) {
 }
 
 static aw_status read_name(reader *r, aw__names *names, const aw__name **out, const char *what) {
-    const uint8_t *text;
-    size_t len;
+    const uint8_t *text = NULL;
+    size_t len = 0;
     size_t at = r->pos;
     aw_status s = read_field(r, &text, &len, AW__NAME_MAX_LEN, what);
     if (s == AW_TOO_LARGE) s = AW_MALFORMED;
@@ -311,8 +311,8 @@ aw_status aw__envelope_decode(const uint8_t *bytes, size_t len, aw__names *names
         env.deadline_ns = left > UINT64_MAX - now_ns ? UINT64_MAX : now_ns + left;
         if (env.deadline_ns == 0) env.deadline_ns = 1;
     }
-    const uint8_t *topic = NULL, *payload;
-    size_t topic_len = 0, payload_len;
+    const uint8_t *topic = NULL, *payload = NULL;
+    size_t topic_len = 0, payload_len = 0;
     if (kind == AW__MSG_PUBLISH) {
         size_t at = r.pos;
         s = read_field(&r, &topic, &topic_len, AW__TOPIC_MAX_LEN, "topic");

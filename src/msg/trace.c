@@ -12,7 +12,9 @@ typedef struct rng_state {
     bool seeded;
 } rng_state;
 
-static _Thread_local rng_state thread_rng;
+/* initial-exec: the library is built as PIC, and the default TLS model would
+ * make every id a call into the dynamic linker. */
+static _Thread_local rng_state thread_rng __attribute__((tls_model("initial-exec")));
 
 static uint64_t rotl(uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));

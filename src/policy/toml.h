@@ -73,6 +73,7 @@ struct aw__toml_value {
             aw__toml_entry *entries;
             size_t len, cap;
             aw__toml_origin origin;
+            struct aw__strmap *index; /* key -> entry number + 1, once the table is large */
         } table;
     } as;
 };

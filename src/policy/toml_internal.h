@@ -32,7 +32,12 @@ aw_status aw__toml_no_memory(aw__toml_parser *p);
 const char *aw__toml_describe(const aw__toml_parser *p, size_t pos, char buf[16]);
 
 /* Tree building (toml_tree.c). */
+/* A node at byte offset pos; positions must be asked for in increasing
+ * order (else the lookup rescans from the start), so nodes whose place was
+ * passed earlier take a saved line and column instead (_at). */
 aw__toml_value *aw__toml_new(aw__toml_parser *p, aw__toml_type type, size_t pos);
+aw__toml_value *aw__toml_new_at(aw__toml_parser *p, aw__toml_type type, uint32_t line,
+                                uint32_t column);
 /* Adds key -> value; takes ownership of key (key_len + 1 bytes) and value on
  * success only. */
 aw_status aw__toml_table_add(aw__toml_parser *p, aw__toml_value *table, char *key, size_t key_len,

@@ -243,8 +243,9 @@ static aw_status parse_key(aw__toml_parser *p, key_path *k) {
     }
 }
 
-static aw__toml_value *new_table(aw__toml_parser *p, aw__toml_origin origin, size_t pos) {
-    aw__toml_value *t = aw__toml_new(p, AW__TOML_TABLE, pos);
+static aw__toml_value *new_table(aw__toml_parser *p, aw__toml_origin origin, uint32_t line,
+                                 uint32_t column) {
+    aw__toml_value *t = aw__toml_new_at(p, AW__TOML_TABLE, line, column);
     if (t) t->as.table.origin = origin;
     return t;
 }
@@ -252,7 +253,7 @@ static aw__toml_value *new_table(aw__toml_parser *p, aw__toml_origin origin, siz
 /* Adds a child table named by part to parent, moving the name into the tree. */
 static aw_status add_table(aw__toml_parser *p, aw__toml_value *parent, key_part *part,
                            aw__toml_origin origin, aw__toml_value **out) {
-    aw__toml_value *t = new_table(p, origin, part->pos);
+    aw__toml_value *t = new_table(p, origin, part->line, part->column);
     if (!t) return AW_NO_MEMORY;
     aw_status s = aw__toml_table_add(p, parent, part->name, part->len, part->line, part->column, t);
     if (s != AW_OK) {
@@ -384,7 +385,9 @@ fail:
 
 static aw_status parse_inline_table(aw__toml_parser *p, uint32_t depth, aw__toml_value **out) {
     /* Built with the dotted-key rules, closed (frozen) at the '}'. */
-    aw__toml_value *table = new_table(p, AW__TOML_DOTTED, p->pos);
+    uint32_t line, column;
+    aw__toml_position(p, p->pos, &line, &column);
+    aw__toml_value *table = new_table(p, AW__TOML_DOTTED, line, column);
     if (!table) return AW_NO_MEMORY;
     p->pos++;
     skip_spaces(p);
@@ -487,6 +490,8 @@ static aw_status parse_value(aw__toml_parser *p, uint32_t depth, aw__toml_value 
 static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml_value **current,
                               uint32_t *current_depth) {
     size_t start = p->pos;
+    uint32_t line, column;
+    aw__toml_position(p, start, &line, &column);
     bool array = aw__toml_peek(p, 1) == '[';
     p->pos += array ? 2 : 1;
     skip_spaces(p);
@@ -540,7 +545,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
     if (array) {
         aw__toml_value *list;
         if (!e) {
-            list = aw__toml_new(p, AW__TOML_ARRAY, start);
+            list = aw__toml_new_at(p, AW__TOML_ARRAY, line, column);
             if (!list) {
                 s = AW_NO_MEMORY;
                 goto fail;
@@ -561,7 +566,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
                               aw__toml_type_name(e->value->type), e->line);
             goto fail;
         }
-        aw__toml_value *element = new_table(p, AW__TOML_HEADER, start);
+        aw__toml_value *element = new_table(p, AW__TOML_HEADER, line, column);
         if (!element) {
             s = AW_NO_MEMORY;
             goto fail;
@@ -577,11 +582,13 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         if (!e) {
             s = add_table(p, t, last, AW__TOML_HEADER, current);
             if (s != AW_OK) goto fail;
-            aw__toml_position(p, start, &(*current)->line, &(*current)->column);
+            (*current)->line = line;
+            (*current)->column = column;
         } else if (e->value->type == AW__TOML_TABLE &&
                    e->value->as.table.origin == AW__TOML_IMPLICIT) {
             e->value->as.table.origin = AW__TOML_HEADER;
-            aw__toml_position(p, start, &e->value->line, &e->value->column);
+            e->value->line = line;
+            e->value->column = column;
             *current = e->value;
         } else if (e->value->type == AW__TOML_TABLE) {
             s = aw__toml_fail(p, start, "table [%s] is defined twice (first at line %u%s)", full,
@@ -633,7 +640,7 @@ aw_status aw__toml_parse(const char *text, size_t len, aw__toml_value **root, aw
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) p.pos = p.cache_pos = 3;
     aw_status s = check_text(&p);
     if (s != AW_OK) return s;
-    aw__toml_value *doc = new_table(&p, AW__TOML_ROOT, p.pos);
+    aw__toml_value *doc = new_table(&p, AW__TOML_ROOT, 1, 1);
     if (!doc) return AW_NO_MEMORY;
     s = parse_document(&p, doc);
     aw__buf_free(&p.scratch);

@@ -2,27 +2,69 @@
 #include "toml_internal.h"
 
 #include "base/alloc.h"
+#include "base/strmap.h"
 
 #include <stdio.h>
 #include <string.h>
 
-aw__toml_value *aw__toml_new(aw__toml_parser *p, aw__toml_type type, size_t pos) {
+aw__toml_value *aw__toml_new_at(aw__toml_parser *p, aw__toml_type type, uint32_t line,
+                                uint32_t column) {
     aw__toml_value *v = AW__NEW(aw__toml_value);
     if (!v) {
         aw__toml_no_memory(p);
         return NULL;
     }
     v->type = type;
-    aw__toml_position(p, pos, &v->line, &v->column);
+    v->line = line;
+    v->column = column;
     return v;
 }
 
+aw__toml_value *aw__toml_new(aw__toml_parser *p, aw__toml_type type, size_t pos) {
+    uint32_t line, column;
+    aw__toml_position(p, pos, &line, &column);
+    return aw__toml_new_at(p, type, line, column);
+}
+
+/* Small tables are searched in order; from this size on a hash index keeps
+ * documents with thousands of keys in one table linear to parse. */
+#define INDEX_FROM 16
+
 aw__toml_entry *aw__toml_find(aw__toml_value *table, const char *key, size_t key_len) {
+    if (table->as.table.index) {
+        void *slot = aw__strmap_get(table->as.table.index, key, key_len);
+        return slot ? &table->as.table.entries[(uintptr_t)slot - 1] : NULL;
+    }
     for (size_t i = 0; i < table->as.table.len; i++) {
         aw__toml_entry *e = &table->as.table.entries[i];
         if (e->key_len == key_len && memcmp(e->key, key, key_len) == 0) return e;
     }
     return NULL;
+}
+
+static void free_index(aw__toml_value *table) {
+    if (!table->as.table.index) return;
+    aw__strmap_free(table->as.table.index);
+    AW__DELETE(table->as.table.index);
+    table->as.table.index = NULL;
+}
+
+/* Adds entries [from, len) to the index, creating it when needed. */
+static aw_status index_entries(aw__toml_value *table, size_t from) {
+    if (!table->as.table.index) {
+        table->as.table.index = AW__NEW(aw__strmap);
+        if (!table->as.table.index) return AW_NO_MEMORY;
+        from = 0;
+    }
+    for (size_t i = from; i < table->as.table.len; i++) {
+        aw__toml_entry *e = &table->as.table.entries[i];
+        if (aw__strmap_put(table->as.table.index, e->key, e->key_len, (void *)(uintptr_t)(i + 1),
+                           NULL) != AW_OK) {
+            free_index(table);
+            return AW_NO_MEMORY;
+        }
+    }
+    return AW_OK;
 }
 
 aw_status aw__toml_table_add(aw__toml_parser *p, aw__toml_value *table, char *key, size_t key_len,
@@ -42,6 +84,12 @@ aw_status aw__toml_table_add(aw__toml_parser *p, aw__toml_value *table, char *ke
     e->value = value;
     e->line = line;
     e->column = column;
+    if (table->as.table.index || table->as.table.len >= INDEX_FROM) {
+        if (index_entries(table, table->as.table.len - 1) != AW_OK) {
+            table->as.table.len--; /* the caller still owns key and value */
+            return aw__toml_no_memory(p);
+        }
+    }
     return AW_OK;
 }
 
@@ -76,6 +124,7 @@ void aw__toml_free(aw__toml_value *v) {
             aw__toml_free(e->value);
         }
         aw__free(v->as.table.entries, v->as.table.cap * sizeof *v->as.table.entries);
+        free_index(v);
         break;
     default:
         break;

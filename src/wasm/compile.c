@@ -14,7 +14,9 @@ enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
 
 typedef struct vent {
     aw__vt t;       /* AW__VT_NONE: unknown (unreachable code) */
+    bool k;         /* a constant not yet written anywhere: kv */
     uint32_t slot;  /* where the value is now: its canonical slot, or a local */
+    uint64_t kv;
 } vent;
 
 typedef struct ctl {
@@ -45,9 +47,12 @@ typedef struct cc {
     uint32_t last_dst; /* code word of the last single-result instruction's dst */
     uint32_t last_end; /* code length right after it */
     uint32_t last_h;   /* stack index of its result */
+    uint32_t last_start; /* its first word */
+    uint64_t op_at;      /* byte offset of the instruction being compiled */
 } cc;
 
-#define FAIL(c, ...) RD_INVALID((c)->r, __VA_ARGS__)
+/* Validation errors point at the instruction being checked. */
+#define FAIL(c, ...) aw__error_at((c)->r->err, AW_INVALID_MODULE, (c)->op_at, __VA_ARGS__)
 #define TRY RD_TRY
 #define OOM(c) RD_FAIL((c)->r, AW_NO_MEMORY, "out of memory")
 
@@ -133,21 +138,38 @@ static aw_status push(cc *c, aw__vt t) {
         c->vcap = ncap;
     }
     c->vs[c->vh].t = t;
+    c->vs[c->vh].k = false;
+    c->vs[c->vh].kv = 0;
     c->vs[c->vh].slot = canon(c, c->vh);
     c->vh++;
     if (c->vh > c->vmax) c->vmax = c->vh;
     return AW_OK;
 }
 
+static aw_status push_const(cc *c, aw__vt t, uint64_t kv) {
+    TRY(push(c, t));
+    c->vs[c->vh - 1].k = true;
+    c->vs[c->vh - 1].kv = kv;
+    return AW_OK;
+}
+
 static bool is_num(aw__vt t) { return t == AW__VT_I32 || t == AW__VT_I64 || t == AW__VT_F32 || t == AW__VT_F64; }
 static bool is_ref(aw__vt t) { return t == AW__VT_FUNCREF || t == AW__VT_EXTERNREF; }
 
-/* Pops one value of type want (NONE: any); unknown values in unreachable code. */
-static aw_status pop(cc *c, aw__vt want, vent *out) {
+static aw_status emit_const(cc *c, uint32_t dst, aw__vt t, uint64_t kv) {
+    if (t == AW__VT_I32 || t == AW__VT_F32) return EMIT(c, AW__OP_CONST32, dst, (uint32_t)kv);
+    return EMIT(c, AW__OP_CONST64, dst, (uint32_t)kv, (uint32_t)(kv >> 32));
+}
+
+/* Pops one value of type want (NONE: any); unknown values in unreachable
+ * code. The value may be a pending constant (out->k). */
+static aw_status pop_any(cc *c, aw__vt want, vent *out) {
     ctl *t = &c->cs[c->ch - 1];
     if (c->vh == t->height) {
         if (t->unreachable) {
             out->t = want;
+            out->k = false;
+            out->kv = 0;
             out->slot = canon(c, c->vh);
             return AW_OK;
         }
@@ -160,10 +182,29 @@ static aw_status pop(cc *c, aw__vt want, vent *out) {
     return AW_OK;
 }
 
+/* Writes a popped pending constant (which was at stack index h) to its slot. */
+static aw_status materialize(cc *c, vent *v, uint32_t h) {
+    if (!v->k) return AW_OK;
+    v->slot = canon(c, h);
+    v->k = false;
+    return emit_const(c, v->slot, v->t, v->kv);
+}
+
+/* Pops a value that must be in a slot. */
+static aw_status pop(cc *c, aw__vt want, vent *out) {
+    TRY(pop_any(c, want, out));
+    return materialize(c, out, c->vh);
+}
+
 /* Moves value h to its canonical slot if it is a pending local read. */
 static aw_status settle(cc *c, uint32_t h) {
     vent *v = &c->vs[h];
     uint32_t s = canon(c, h);
+    if (v->k) {
+        v->k = false;
+        v->slot = s;
+        return emit_const(c, s, v->t, v->kv);
+    }
     if (v->slot == s) return AW_OK;
     TRY(EMIT(c, AW__OP_COPY, s, v->slot));
     v->slot = s;
@@ -272,15 +313,17 @@ static aw_status read_label(cc *c, uint32_t *depth) {
 static bool needs_copies(const cc *c, const ctl *t) {
     uint32_t n = label_arity(t);
     for (uint32_t i = 0; i < n; i++)
-        if (c->vs[c->vh - n + i].slot != canon(c, t->height + i)) return true;
+        if (c->vs[c->vh - n + i].k || c->vs[c->vh - n + i].slot != canon(c, t->height + i)) return true;
     return false;
 }
 
 static aw_status emit_copies(cc *c, const ctl *t) {
     uint32_t n = label_arity(t);
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t src = c->vs[c->vh - n + i].slot, dst = canon(c, t->height + i);
-        if (src != dst) TRY(EMIT(c, AW__OP_COPY, dst, src));
+        const vent *v = &c->vs[c->vh - n + i];
+        uint32_t src = v->slot, dst = canon(c, t->height + i);
+        if (v->k) TRY(emit_const(c, dst, v->t, v->kv));
+        else if (src != dst) TRY(EMIT(c, AW__OP_COPY, dst, src));
     }
     return AW_OK;
 }
@@ -323,7 +366,9 @@ static aw_status check_end(cc *c, ctl *t) {
 /* ---- instruction groups ---------------------------------------------- */
 
 static aw_status op_generic(cc *c, const aw__opinfo *oi) {
-    vent a = {0, 0}, b = {0, 0};
+    vent a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
     uint32_t offset = 0;
     bool mem = oi->kind >= AW__K_M1 && oi->kind <= AW__K_M8;
     if (mem) {
@@ -336,8 +381,52 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         uint32_t natural = oi->kind == AW__K_M1 ? 0 : oi->kind == AW__K_M2 ? 1 : oi->kind == AW__K_M4 ? 2 : 3;
         if (align > natural) return FAIL(c, "alignment must not be larger than natural");
     }
-    if (oi->p2) TRY(pop(c, oi->p2, &b));
+    uint32_t op = oi->op;
+    if (oi->p2) {
+        TRY(pop_any(c, oi->p2, &b));
+        if (b.k && !mem && aw__op_imm[op] &&
+            (oi->p2 == AW__VT_I32 || (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv)) {
+            op = aw__op_imm[op];
+            b.slot = (uint32_t)b.kv; /* the immediate takes the operand's word */
+        } else {
+            TRY(materialize(c, &b, c->vh));
+        }
+    }
+    /* the address was computed by the i32.add just emitted: fuse it */
+    uint32_t fuse_at = NONE32;
+    if (mem && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
+        !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1)) {
+        uint32_t prev = c->m->code[c->last_start];
+        if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
+    }
     if (oi->p1) TRY(pop(c, oi->p1, &a));
+    if (fuse_at != NONE32 && !dead(c)) {
+        const uint32_t *pw = c->m->code + fuse_at;
+        uint32_t x = pw[2], y = pw[3];
+        bool imm = pw[0] == AW__OP_I32_ADD_I;
+        c->m->code_len = fuse_at;
+        c->last_dst = NONE32;
+        uint32_t fw[6];
+        uint32_t fn = 0;
+        fw[fn++] = imm ? aw__op_addr_imm[op] : aw__op_addr_reg[op];
+        if (oi->r) {
+            TRY(push(c, oi->r));
+            fw[fn++] = canon(c, c->vh - 1);
+        }
+        fw[fn++] = x;
+        fw[fn++] = y;
+        if (oi->p2) fw[fn++] = b.slot;
+        fw[fn++] = offset;
+        uint32_t start = here(c);
+        TRY(emitn(c, fn, fw));
+        if (oi->r) {
+            c->last_dst = start + 1;
+            c->last_end = here(c);
+            c->last_h = c->vh - 1;
+            c->last_start = start;
+        }
+        return AW_OK;
+    }
     if (oi->kind == AW__K_R) {
         TRY(push(c, oi->r));
         c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
@@ -345,7 +434,7 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     }
     uint32_t w[5];
     uint32_t n = 0;
-    w[n++] = oi->op;
+    w[n++] = op;
     uint32_t dst_word = NONE32;
     if (oi->r) {
         TRY(push(c, oi->r));
@@ -362,6 +451,7 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         c->last_dst = start + dst_word;
         c->last_end = here(c);
         c->last_h = c->vh - 1;
+        c->last_start = start;
     }
     return AW_OK;
 }
@@ -375,13 +465,13 @@ static aw_status read_local(cc *c, uint32_t *x) {
 /* Before local x changes, pending reads of it must take their value. */
 static aw_status settle_local(cc *c, uint32_t x, uint32_t upto) {
     for (uint32_t h = 0; h < upto; h++)
-        if (c->vs[h].slot == x) TRY(settle(c, h));
+        if (!c->vs[h].k && c->vs[h].slot == x) TRY(settle(c, h));
     return AW_OK;
 }
 
 static bool has_pending(const cc *c, uint32_t x, uint32_t upto) {
     for (uint32_t h = 0; h < upto; h++)
-        if (c->vs[h].slot == x) return true;
+        if (!c->vs[h].k && c->vs[h].slot == x) return true;
     return false;
 }
 
@@ -393,9 +483,20 @@ static aw_status op_local_set(cc *c, bool tee) {
     if (c->vh > cur->height && c->vs[c->vh - 1].t && c->vs[c->vh - 1].t != t)
         return FAIL(c, "type mismatch: local.set of %s to a %s local", aw__vt_name(c->vs[c->vh - 1].t), aw__vt_name(t));
     vent v;
-    TRY(pop(c, t, &v));
+    TRY(pop_any(c, t, &v));
     if (dead(c)) {
         if (tee) TRY(push(c, t));
+        return AW_OK;
+    }
+    if (v.k) {
+        TRY(settle_local(c, x, c->vh));
+        TRY(emit_const(c, x, t, v.kv));
+        c->last_dst = NONE32;
+        if (tee) {
+            TRY(push(c, t));
+            c->vs[c->vh - 1].k = true;
+            c->vs[c->vh - 1].kv = v.kv;
+        }
         return AW_OK;
     }
     /* retarget the producer of the value straight into the local */
@@ -456,7 +557,7 @@ static aw_status need_data(cc *c, uint32_t d) {
 static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, uint32_t a2, bool indirect,
                          uint32_t idx_slot) {
     vent tmp;
-    for (uint32_t i = ft->nparams; i-- > 0;) TRY(pop(c, ft->vt[i], &tmp));
+    for (uint32_t i = ft->nparams; i-- > 0;) TRY(pop_any(c, ft->vt[i], &tmp));
     uint32_t base = c->vh;
     if (!dead(c)) {
         c->vh += ft->nparams;
@@ -508,6 +609,31 @@ static aw_status op_end(cc *c) {
     return AW_OK;
 }
 
+/* If the condition on top was just computed by a comparison, returns that
+ * instruction's position so the branch can absorb it (NONE32 otherwise). */
+static uint32_t fusable_cond(const cc *c) {
+    if (dead(c) || c->last_dst == NONE32 || c->last_end != here(c) || c->vh == 0) return NONE32;
+    const vent *v = &c->vs[c->vh - 1];
+    if (c->last_h != c->vh - 1 || v->k || v->slot != canon(c, c->vh - 1)) return NONE32;
+    uint32_t op = c->m->code[c->last_start];
+    if (op != AW__OP_I32_EQZ && !aw__op_br_true[op]) return NONE32;
+    return c->last_start;
+}
+
+/* Emits a branch taken when cond (when_true) or !cond; the target word is
+ * the last word emitted. A fusable comparison is replaced by a fused form. */
+static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
+    if (fused != NONE32 && c->last_end == here(c)) {
+        const uint32_t *w = c->m->code + fused;
+        uint32_t op = w[0], a = w[2], b = op == AW__OP_I32_EQZ ? 0 : w[3]; /* eqz has 3 words */
+        c->m->code_len = fused;
+        c->last_dst = NONE32;
+        if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
+        return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
+    }
+    return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
+}
+
 /* ---- the instruction loop --------------------------------------------- */
 
 static aw_status unsupported(cc *c, const char *feature) {
@@ -521,6 +647,7 @@ static aw_status compile_body(cc *c) {
     for (;;) {
         if (r->p >= r->end) return RD_MALFORMED(r, "unexpected end of function body (missing end)");
         uint64_t at = rd_off(r);
+        c->op_at = at;
         uint8_t b = *r->p++;
         uint32_t key = b;
         if (b == 0xFC) {
@@ -553,7 +680,7 @@ static aw_status compile_body(cc *c) {
         }
         vent a, v;
         ctl bt;
-        uint32_t x, y;
+        uint32_t x, y, fused;
         switch (key) {
         case 0x00: /* unreachable */
             TRY(EMIT(c, AW__OP_TRAP_UNREACHABLE));
@@ -578,11 +705,12 @@ static aw_status compile_body(cc *c) {
         case 0x04: /* if */
             memset(&bt, 0, sizeof bt);
             TRY(read_blocktype(c, &bt));
+            fused = fusable_cond(c);
             TRY(pop(c, AW__VT_I32, &a));
             TRY(check_top(c, bt.nparams, bt.params));
             if (c->vh < c->cs[c->ch - 1].height + bt.nparams) return FAIL(c, "type mismatch: missing if parameters");
             TRY(settle_from(c, 0));
-            TRY(EMIT(c, AW__OP_BR_UNLESS, a.slot, 0));
+            TRY(emit_cond_branch(c, fused, false, a.slot));
             {
                 uint32_t word = dead(c) ? NONE32 : here(c) - 1;
                 TRY(push_ctl(c, CTL_IF, bt.params, bt.nparams, bt.results, bt.nresults));
@@ -629,6 +757,7 @@ static aw_status compile_body(cc *c) {
             break;
         case 0x0D: /* br_if */
             TRY(read_label(c, &x));
+            fused = fusable_cond(c);
             TRY(pop(c, AW__VT_I32, &a));
             {
                 ctl *t = &c->cs[c->ch - 1 - x];
@@ -637,7 +766,7 @@ static aw_status compile_body(cc *c) {
                 if (c->vh < c->cs[c->ch - 1].height + n) return FAIL(c, "type mismatch: br_if operands");
                 if (!dead(c)) {
                     if (!needs_copies(c, t)) {
-                        TRY(EMIT(c, AW__OP_BR_IF, a.slot, 0));
+                        TRY(emit_cond_branch(c, fused, true, a.slot));
                         branch_word(c, t, here(c) - 1);
                     } else {
                         TRY(EMIT(c, AW__OP_BR_UNLESS, a.slot, 0));
@@ -716,7 +845,7 @@ static aw_status compile_body(cc *c) {
             TRY(op_call(c, &m->types[y], AW__OP_CALL_INDIRECT, x, y, true, a.slot));
             break;
         case 0x1A: /* drop */
-            TRY(pop(c, 0, &a));
+            TRY(pop_any(c, 0, &a));
             c->last_dst = NONE32;
             break;
         case 0x1B: /* select */
@@ -753,6 +882,7 @@ static aw_status compile_body(cc *c) {
             TRY(push(c, m->globals[x].vt));
             TRY(EMIT(c, AW__OP_GLOBAL_GET, canon(c, c->vh - 1), x));
             if (!dead(c)) {
+                c->last_start = here(c) - 3;
                 c->last_dst = here(c) - 2;
                 c->last_end = here(c);
                 c->last_h = c->vh - 1;
@@ -794,28 +924,16 @@ static aw_status compile_body(cc *c) {
             TRY(EMIT(c, AW__OP_MEMORY_GROW, canon(c, c->vh - 1), a.slot));
             c->last_dst = NONE32;
             break;
-        case 0x41: { /* i32.const */
+        case 0x41: { /* i32.const: a pending constant, written only when needed */
             int64_t k;
             TRY(rd_sleb(r, 32, &k));
-            TRY(push(c, AW__VT_I32));
-            TRY(EMIT(c, AW__OP_CONST32, canon(c, c->vh - 1), (uint32_t)k));
-            if (!dead(c)) {
-                c->last_dst = here(c) - 2;
-                c->last_end = here(c);
-                c->last_h = c->vh - 1;
-            }
+            TRY(push_const(c, AW__VT_I32, (uint32_t)k));
             break;
         }
         case 0x42: { /* i64.const */
             int64_t k;
             TRY(rd_sleb(r, 64, &k));
-            TRY(push(c, AW__VT_I64));
-            TRY(EMIT(c, AW__OP_CONST64, canon(c, c->vh - 1), (uint32_t)(uint64_t)k, (uint32_t)((uint64_t)k >> 32)));
-            if (!dead(c)) {
-                c->last_dst = here(c) - 3;
-                c->last_end = here(c);
-                c->last_h = c->vh - 1;
-            }
+            TRY(push_const(c, AW__VT_I64, (uint64_t)k));
             break;
         }
         case 0x43: { /* f32.const */
@@ -823,13 +941,7 @@ static aw_status compile_body(cc *c) {
             uint32_t bits;
             TRY(rd_bytes(r, 4, &p));
             memcpy(&bits, p, 4);
-            TRY(push(c, AW__VT_F32));
-            TRY(EMIT(c, AW__OP_CONST32, canon(c, c->vh - 1), bits));
-            if (!dead(c)) {
-                c->last_dst = here(c) - 2;
-                c->last_end = here(c);
-                c->last_h = c->vh - 1;
-            }
+            TRY(push_const(c, AW__VT_F32, bits));
             break;
         }
         case 0x44: { /* f64.const */
@@ -837,21 +949,13 @@ static aw_status compile_body(cc *c) {
             uint64_t bits;
             TRY(rd_bytes(r, 8, &p));
             memcpy(&bits, p, 8);
-            TRY(push(c, AW__VT_F64));
-            TRY(EMIT(c, AW__OP_CONST64, canon(c, c->vh - 1), (uint32_t)bits, (uint32_t)(bits >> 32)));
-            if (!dead(c)) {
-                c->last_dst = here(c) - 3;
-                c->last_end = here(c);
-                c->last_h = c->vh - 1;
-            }
+            TRY(push_const(c, AW__VT_F64, bits));
             break;
         }
         case 0xD0: { /* ref.null */
             aw__vt t;
             TRY(aw__read_reftype(r, &t));
-            TRY(push(c, t));
-            TRY(EMIT(c, AW__OP_CONST64, canon(c, c->vh - 1), 0, 0));
-            c->last_dst = NONE32;
+            TRY(push_const(c, t, 0));
             break;
         }
         case 0xD1: /* ref.is_null */

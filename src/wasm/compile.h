@@ -18,5 +18,15 @@ typedef struct aw__opinfo {
 extern const aw__opinfo aw__opinfo_table[512];
 /* Names of the internal opcodes (for dumps and tests). */
 extern const char *const aw__op_names[AW__OP_COUNT_];
+extern const uint8_t aw__op_operands[AW__OP_COUNT_];
+extern const uint16_t aw__op_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
+extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
+
+/* Writes a listing of function func_index's compiled code into out
+ * (NUL-terminated, truncated to cap); returns the instruction count. */
+uint32_t aw__code_dump(const aw_module *m, uint32_t func_index, char *out, size_t cap);
 
 #endif

@@ -130,29 +130,54 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 3;                                                                             \
         NEXT();                                                                              \
     }
-#define LOAD(name, T, SET, conv)                                                             \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(2) + pc[3];                                              \
+/* A load or store in its three address forms: [addr], [x + y], [x + imm]. */
+#define LOAD1(label, T, SET, conv, addr, len)                                                \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
         if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
         T v;                                                                                 \
         memcpy(&v, mb + ea, sizeof v);                                                       \
         SET(1, conv(v));                                                                     \
-        pc += 4;                                                                             \
+        pc += len;                                                                           \
+        NEXT();                                                                              \
+    }
+#define LOAD(name, T, SET, conv)                                                             \
+    LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
+    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)
+#define STORE1(label, T, GET, addr, vi, len)                                                 \
+    OP(label) {                                                                              \
+        uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v = (T)GET(vi);                                                                    \
+        memcpy(mb + ea, &v, sizeof v);                                                       \
+        pc += len;                                                                           \
         NEXT();                                                                              \
     }
 #define STORE(name, T, GET)                                                                  \
-    OP(name) {                                                                               \
-        uint64_t ea = (uint64_t)U32(1) + pc[3];                                              \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
-        T v = (T)GET(2);                                                                     \
-        memcpy(mb + ea, &v, sizeof v);                                                       \
-        pc += 4;                                                                             \
-        NEXT();                                                                              \
-    }
+    STORE1(name, T, GET, U32(1), 2, 4)                                                       \
+    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)
+/* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
-    OP(name) {                                                                               \
+    OP(BR_##name) {                                                                          \
         if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
         else pc += 4;                                                                        \
+        NEXT();                                                                              \
+    }                                                                                        \
+    OP(BR_##name##_I) {                                                                      \
+        __typeof__(GET(1)) a = GET(1);                                                       \
+        if (a cmp(__typeof__(a))(int32_t) pc[2]) pc = REL(3);                                \
+        else pc += 4;                                                                        \
+        NEXT();                                                                              \
+    }
+/* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
+#define BIN2(name, GET, SET, expr)                                                           \
+    BIN(name, GET, SET, expr)                                                                \
+    OP(name##_I) {                                                                           \
+        __typeof__(GET(2)) a = GET(2), b = (__typeof__(a))(int64_t)(int32_t)pc[3];           \
+        SET(1, (expr));                                                                      \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }
 #define ID(x) (x)
@@ -166,21 +191,31 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
     err->func_index = func;
 }
 
+static aw__memory no_memory; /* stands in for a missing memory: size 0 */
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
     static const void *const labels[AW__OP_COUNT_] = {
 #define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(&&L_##n)
 #define AW_IOP(n, d) &&L_##n,
+#define AW_BINIMM(n) &&L_##n##_I,
+#define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
+#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
+#undef AW_BINIMM
+#undef AW_BRCMP
     };
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
-    uint8_t *mb = inst->mem ? inst->mem->base : NULL;
-    uint64_t ms = inst->mem ? inst->mem->size : 0;
+    /* linear memory, cached: reloaded after anything that may grow it */
+    aw__memory *mem = inst->mem ? inst->mem : &no_memory;
+    uint8_t *mb = mem->base;
+    uint64_t ms = mem->size;
     uint64_t *const stack_end = root->stack_end;
     aw__frame *const frames_end = root->frames_end;
     /* fuel for this run: the total, capped by the slice */
@@ -207,11 +242,6 @@ dispatch:
     OP(COPY) {
         fp[pc[1]] = fp[pc[2]];
         pc += 3;
-        NEXT();
-    }
-    OP(COPY_N) {
-        memmove(fp + pc[1], fp + pc[2], pc[3] * sizeof(uint64_t));
-        pc += 4;
         NEXT();
     }
     OP(CONST32) {
@@ -266,6 +296,12 @@ dispatch:
         fr->func = pc[1];
         fp = nfp;
         pc = code + f->code_start;
+        /* charge the callee's entry block here (its FUEL op handles the
+         * slow path when the fuel does not cover it) */
+        if (LIKELY(fuel >= (int64_t)pc[1])) {
+            fuel -= (int64_t)pc[1];
+            pc += 2;
+        }
         NEXT();
     }
     OP(CALL_IMPORT) {
@@ -318,10 +354,11 @@ dispatch:
             inst = fr->inst;
             code = inst->m->code;
             funcs = inst->m->funcs;
+            mem = inst->mem ? inst->mem : &no_memory;
         }
         fr--;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mb = mem->base;
+        ms = mem->size;
         NEXT();
     }
     OP(SELECT) {
@@ -394,9 +431,9 @@ dispatch:
         NEXT();
     }
     OP(MEMORY_GROW) {
-        SET32(1, aw__mem_grow(inst->mem, U32(2)));
-        mb = inst->mem->base;
-        ms = inst->mem->size;
+        SET32(1, aw__mem_grow(mem, U32(2)));
+        mb = mem->base;
+        ms = mem->size;
         pc += 3;
         NEXT();
     }
@@ -433,31 +470,16 @@ dispatch:
         pc += 3;
         NEXT();
     }
-    OP(I32_ADD_IMM) {
-        SET32(1, U32(2) + pc[3]);
-        pc += 4;
-        NEXT();
-    }
-    OP(I64_ADD_IMM) {
-        SET64(1, U64(2) + ((uint64_t)pc[3] | ((uint64_t)pc[4] << 32)));
-        pc += 5;
-        NEXT();
-    }
-    OP(BR_I32_EQZ) {
-        if (!U32(1)) pc = REL(2);
-        else pc += 3;
-        NEXT();
-    }
-    BRCMP(BR_I32_EQ, U32, ==)
-    BRCMP(BR_I32_NE, U32, !=)
-    BRCMP(BR_I32_LT_S, I32, <)
-    BRCMP(BR_I32_LT_U, U32, <)
-    BRCMP(BR_I32_GT_S, I32, >)
-    BRCMP(BR_I32_GT_U, U32, >)
-    BRCMP(BR_I32_LE_S, I32, <=)
-    BRCMP(BR_I32_LE_U, U32, <=)
-    BRCMP(BR_I32_GE_S, I32, >=)
-    BRCMP(BR_I32_GE_U, U32, >=)
+    BRCMP(I32_EQ, U32, ==)
+    BRCMP(I32_NE, U32, !=)
+    BRCMP(I32_LT_S, I32, <)
+    BRCMP(I32_LT_U, U32, <)
+    BRCMP(I32_GT_S, I32, >)
+    BRCMP(I32_GT_U, U32, >)
+    BRCMP(I32_LE_S, I32, <=)
+    BRCMP(I32_LE_U, U32, <=)
+    BRCMP(I32_GE_S, I32, >=)
+    BRCMP(I32_GE_U, U32, >=)
 
     /* memory */
     LOAD(I32_LOAD, uint32_t, SET32, ID)
@@ -486,22 +508,22 @@ dispatch:
 
     /* i32 */
     UN(I32_EQZ, U32, SET32, a == 0)
-    BIN(I32_EQ, U32, SET32, a == b)
-    BIN(I32_NE, U32, SET32, a != b)
-    BIN(I32_LT_S, I32, SET32, a < b)
-    BIN(I32_LT_U, U32, SET32, a < b)
-    BIN(I32_GT_S, I32, SET32, a > b)
-    BIN(I32_GT_U, U32, SET32, a > b)
-    BIN(I32_LE_S, I32, SET32, a <= b)
-    BIN(I32_LE_U, U32, SET32, a <= b)
-    BIN(I32_GE_S, I32, SET32, a >= b)
-    BIN(I32_GE_U, U32, SET32, a >= b)
+    BIN2(I32_EQ, U32, SET32, a == b)
+    BIN2(I32_NE, U32, SET32, a != b)
+    BIN2(I32_LT_S, I32, SET32, a < b)
+    BIN2(I32_LT_U, U32, SET32, a < b)
+    BIN2(I32_GT_S, I32, SET32, a > b)
+    BIN2(I32_GT_U, U32, SET32, a > b)
+    BIN2(I32_LE_S, I32, SET32, a <= b)
+    BIN2(I32_LE_U, U32, SET32, a <= b)
+    BIN2(I32_GE_S, I32, SET32, a >= b)
+    BIN2(I32_GE_U, U32, SET32, a >= b)
     UN(I32_CLZ, U32, SET32, a ? __builtin_clz(a) : 32)
     UN(I32_CTZ, U32, SET32, a ? __builtin_ctz(a) : 32)
     UN(I32_POPCNT, U32, SET32, __builtin_popcount(a))
-    BIN(I32_ADD, U32, SET32, a + b)
-    BIN(I32_SUB, U32, SET32, a - b)
-    BIN(I32_MUL, U32, SET32, a * b)
+    BIN2(I32_ADD, U32, SET32, a + b)
+    BIN2(I32_SUB, U32, SET32, a - b)
+    BIN2(I32_MUL, U32, SET32, a * b)
     OP(I32_DIV_S) {
         int32_t a = I32(2), b = I32(3);
         if (UNLIKELY(b == 0)) goto trap_div0;
@@ -531,33 +553,33 @@ dispatch:
         pc += 4;
         NEXT();
     }
-    BIN(I32_AND, U32, SET32, a & b)
-    BIN(I32_OR, U32, SET32, a | b)
-    BIN(I32_XOR, U32, SET32, a ^ b)
-    BIN(I32_SHL, U32, SET32, a << (b & 31))
-    BIN(I32_SHR_S, I32, SET32, a >> (b & 31))
-    BIN(I32_SHR_U, U32, SET32, a >> (b & 31))
-    BIN(I32_ROTL, U32, SET32, rotl32(a, b))
-    BIN(I32_ROTR, U32, SET32, rotr32(a, b))
+    BIN2(I32_AND, U32, SET32, a & b)
+    BIN2(I32_OR, U32, SET32, a | b)
+    BIN2(I32_XOR, U32, SET32, a ^ b)
+    BIN2(I32_SHL, U32, SET32, a << (b & 31))
+    BIN2(I32_SHR_S, I32, SET32, a >> (b & 31))
+    BIN2(I32_SHR_U, U32, SET32, a >> (b & 31))
+    BIN2(I32_ROTL, U32, SET32, rotl32(a, b))
+    BIN2(I32_ROTR, U32, SET32, rotr32(a, b))
 
     /* i64 */
     UN(I64_EQZ, U64, SET32, a == 0)
-    BIN(I64_EQ, U64, SET32, a == b)
-    BIN(I64_NE, U64, SET32, a != b)
-    BIN(I64_LT_S, I64, SET32, a < b)
-    BIN(I64_LT_U, U64, SET32, a < b)
-    BIN(I64_GT_S, I64, SET32, a > b)
-    BIN(I64_GT_U, U64, SET32, a > b)
-    BIN(I64_LE_S, I64, SET32, a <= b)
-    BIN(I64_LE_U, U64, SET32, a <= b)
-    BIN(I64_GE_S, I64, SET32, a >= b)
-    BIN(I64_GE_U, U64, SET32, a >= b)
+    BIN2(I64_EQ, U64, SET32, a == b)
+    BIN2(I64_NE, U64, SET32, a != b)
+    BIN2(I64_LT_S, I64, SET32, a < b)
+    BIN2(I64_LT_U, U64, SET32, a < b)
+    BIN2(I64_GT_S, I64, SET32, a > b)
+    BIN2(I64_GT_U, U64, SET32, a > b)
+    BIN2(I64_LE_S, I64, SET32, a <= b)
+    BIN2(I64_LE_U, U64, SET32, a <= b)
+    BIN2(I64_GE_S, I64, SET32, a >= b)
+    BIN2(I64_GE_U, U64, SET32, a >= b)
     UN(I64_CLZ, U64, SET64, a ? __builtin_clzll(a) : 64)
     UN(I64_CTZ, U64, SET64, a ? __builtin_ctzll(a) : 64)
     UN(I64_POPCNT, U64, SET64, __builtin_popcountll(a))
-    BIN(I64_ADD, U64, SET64, a + b)
-    BIN(I64_SUB, U64, SET64, a - b)
-    BIN(I64_MUL, U64, SET64, a * b)
+    BIN2(I64_ADD, U64, SET64, a + b)
+    BIN2(I64_SUB, U64, SET64, a - b)
+    BIN2(I64_MUL, U64, SET64, a * b)
     OP(I64_DIV_S) {
         int64_t a = I64(2), b = I64(3);
         if (UNLIKELY(b == 0)) goto trap_div0;
@@ -587,14 +609,14 @@ dispatch:
         pc += 4;
         NEXT();
     }
-    BIN(I64_AND, U64, SET64, a & b)
-    BIN(I64_OR, U64, SET64, a | b)
-    BIN(I64_XOR, U64, SET64, a ^ b)
-    BIN(I64_SHL, U64, SET64, a << (b & 63))
-    BIN(I64_SHR_S, I64, SET64, a >> (b & 63))
-    BIN(I64_SHR_U, U64, SET64, a >> (b & 63))
-    BIN(I64_ROTL, U64, SET64, rotl64(a, b))
-    BIN(I64_ROTR, U64, SET64, rotr64(a, b))
+    BIN2(I64_AND, U64, SET64, a & b)
+    BIN2(I64_OR, U64, SET64, a | b)
+    BIN2(I64_XOR, U64, SET64, a ^ b)
+    BIN2(I64_SHL, U64, SET64, a << (b & 63))
+    BIN2(I64_SHR_S, I64, SET64, a >> (b & 63))
+    BIN2(I64_SHR_U, U64, SET64, a >> (b & 63))
+    BIN2(I64_ROTL, U64, SET64, rotl64(a, b))
+    BIN2(I64_ROTR, U64, SET64, rotr64(a, b))
 
     /* f32 */
     BIN(F32_EQ, F32, SET32, a == b)
@@ -756,8 +778,8 @@ call_fi:
         }
         if (hr == AW_HOST_RETURN) {
             pc = npc;
-            mb = inst->mem ? inst->mem->base : NULL;
-            ms = inst->mem ? inst->mem->size : 0;
+            mb = mem->base;
+            ms = mem->size;
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
@@ -792,8 +814,9 @@ call_fi:
         inst = fi->inst;
         code = inst->m->code;
         funcs = inst->m->funcs;
-        mb = inst->mem ? inst->mem->base : NULL;
-        ms = inst->mem ? inst->mem->size : 0;
+        mem = inst->mem ? inst->mem : &no_memory;
+        mb = mem->base;
+        ms = mem->size;
         pc = code + f->code_start;
         NEXT();
     }

@@ -16,9 +16,15 @@
 typedef enum aw__op {
 #define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(AW__OP_##n)
 #define AW_IOP(n, d) AW__OP_##n,
+#define AW_BINIMM(n) AW__OP_##n##_I,
+#define AW_BRCMP(n, inv) AW__OP_BR_##n, AW__OP_BR_##n##_I,
+#define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI,
 #include "wasm/opcodes.def"
 #undef AW_OP
 #undef AW_IOP
+#undef AW_BINIMM
+#undef AW_BRCMP
+#undef AW_MEMFUSE
     AW__OP_COUNT_
 } aw__op;
 

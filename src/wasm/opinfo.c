@@ -25,7 +25,66 @@ const aw__opinfo aw__opinfo_table[512] = {
 const char *const aw__op_names[AW__OP_COUNT_] = {
 #define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(t)
 #define AW_IOP(n, d) #n,
+#define AW_BINIMM(n) #n "_I",
+#define AW_BRCMP(n, inv) "BR_" #n, "BR_" #n "_I",
+#define AW_MEMFUSE(n) #n "_AX", #n "_AI",
 #include "wasm/opcodes.def"
+#undef AW_MEMFUSE
 #undef AW_OP
 #undef AW_IOP
+#undef AW_BINIMM
+#undef AW_BRCMP
+};
+
+/* Operand words per internal opcode (BR_TABLE has 2 per entry more). */
+#define NB(x) ((x) ? 1 : 0)
+#define CNT_G(a, b, r) (uint8_t)(NB(a) + NB(b) + NB(r))
+#define CNT_M1(a, b, r) (uint8_t)(NB(a) + NB(b) + NB(r) + 1)
+#define CNT_M2 CNT_M1
+#define CNT_M4 CNT_M1
+#define CNT_M8 CNT_M1
+const uint8_t aw__op_operands[AW__OP_COUNT_] = {
+#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(CNT_##k(T_##a, T_##b, T_##r))
+#define AW_IOP(n, d) d,
+#define AW_BINIMM(n) 3,
+#define AW_BRCMP(n, inv) 3, 3,
+#define AW_MEMFUSE(n) 4, 4,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+#undef AW_OP
+#undef AW_IOP
+#undef AW_BINIMM
+#undef AW_BRCMP
+};
+
+/* For each generic binary op: its immediate form (0: none). */
+const uint16_t aw__op_imm[AW__OP_COUNT_] = {
+#define AW_BINIMM(n) [AW__OP_##n] = AW__OP_##n##_I,
+#include "wasm/opcodes.def"
+#undef AW_BINIMM
+};
+
+/* For loads and stores: the forms with a fused address add (reg, imm). */
+const uint16_t aw__op_addr_reg[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AX,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+};
+const uint16_t aw__op_addr_imm[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AI,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+};
+
+/* For comparisons (and their immediate forms): the fused branch taken when
+ * the comparison holds, and the one taken when it does not. */
+const uint16_t aw__op_br_true[AW__OP_COUNT_] = {
+#define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##n, [AW__OP_##n##_I] = AW__OP_BR_##n##_I,
+#include "wasm/opcodes.def"
+#undef AW_BRCMP
+};
+const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
+#define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##inv, [AW__OP_##n##_I] = AW__OP_BR_##inv##_I,
+#include "wasm/opcodes.def"
+#undef AW_BRCMP
 };

@@ -83,7 +83,7 @@ static inline aw_status rd_sleb(aw__reader *r, unsigned bits, int64_t *out) {
                 return RD_MALFORMED(r, "integer representation too long");
             }
             /* bits room-1 .. 6 must all equal the sign bit */
-            uint8_t upper = (uint8_t)(b & 0x7F) >> (room - 1);
+            uint8_t upper = (uint8_t)((b & 0x7F) >> (room - 1));
             uint8_t allset = (uint8_t)(0x7F >> (room - 1));
             if (upper != 0 && upper != allset) {
                 r->p--;

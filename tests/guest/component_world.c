@@ -66,8 +66,7 @@ static int problem(char *report, size_t cap, const char *fmt, ...) {
     size_t used = strlen(report);
     va_list args;
     va_start(args, fmt);
-    if (used < cap)
-        vsnprintf(report + used, cap - used, fmt, args);
+    if (used < cap) vsnprintf(report + used, cap - used, fmt, args);
     va_end(args);
     used = strlen(report);
     if (used + 1 < cap) {
@@ -79,15 +78,13 @@ static int problem(char *report, size_t cap, const char *fmt, ...) {
 
 static const world_func *find(const world_func *table, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(table[i].name, name) == 0)
-            return &table[i];
+        if (strcmp(table[i].name, name) == 0) return &table[i];
     return NULL;
 }
 
 static const scan_entry *find_export(const scan_module *m, const char *name) {
     for (size_t i = 0; i < m->export_count; i++)
-        if (strcmp(m->exports[i].name, name) == 0)
-            return &m->exports[i];
+        if (strcmp(m->exports[i].name, name) == 0) return &m->exports[i];
     return NULL;
 }
 
@@ -133,14 +130,14 @@ static int check_export(const scan_entry *e, char *report, size_t cap) {
         want = "()->()";
     for (size_t i = 0; !want && i < COUNT(lifecycle); i++) {
         size_t ep = strlen(EXPORT_PREFIX), pp = strlen(POST_PREFIX);
-        if (strncmp(e->name, EXPORT_PREFIX, ep) == 0 && strcmp(e->name + ep, lifecycle[i].name) == 0)
+        if (strncmp(e->name, EXPORT_PREFIX, ep) == 0 &&
+            strcmp(e->name + ep, lifecycle[i].name) == 0)
             want = lifecycle[i].sig;
         else if (lifecycle[i].has_post && strncmp(e->name, POST_PREFIX, pp) == 0 &&
                  strcmp(e->name + pp, lifecycle[i].name) == 0)
             want = "(i32)->()";
     }
-    if (!want)
-        return problem(report, cap, "export %s: not in the world", e->name);
+    if (!want) return problem(report, cap, "export %s: not in the world", e->name);
     if (strcmp(e->sig.text, want) != 0)
         return problem(report, cap, "export %s: signature %s, want %s", e->name, e->sig.text, want);
     return 0;
@@ -151,8 +148,7 @@ int component_world_check(const scan_module *m, char *report, size_t cap) {
     int problems = check_imports(m, report, cap);
     for (size_t i = 0; i < m->export_count; i++)
         problems += check_export(&m->exports[i], report, cap);
-    if (!find_export(m, "memory"))
-        problems += problem(report, cap, "export memory: missing");
+    if (!find_export(m, "memory")) problems += problem(report, cap, "export memory: missing");
     if (!find_export(m, "cabi_realloc"))
         problems += problem(report, cap, "export cabi_realloc: missing");
     if (!component_exports(m, "handle-message"))

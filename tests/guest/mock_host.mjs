@@ -313,6 +313,12 @@ scenario('echo: bytes round trip, empty and 1 MiB payloads, no leak', () => {
   // 20,000 leaked 4 KiB arguments would need more than 1,000 pages.
   assert.equal(echo.ex.memory.buffer.byteLength, before, 'memory grew: arguments leak');
   assert.deepEqual(echo.handleMessage('', big).ok, big);
+  // The lifecycle functions it does not define answer with the defaults.
+  assert.deepEqual(echo.health(), { state: 'healthy', reason: undefined });
+  echo.handleCallback(5n, { ok: json('{"late":true}') });
+  echo.handleCallback(6n, { err: REQ_ERR.targetCrashed });
+  echo.ex[LIFE + 'shutdown']();
+  assert.throws(() => echo.ex[LIFE + 'handle-callback'](7n, 2, 0, 0), WebAssembly.RuntimeError);
 });
 
 scenario('sdk_full: every import and export through the SDK', () => {
@@ -389,6 +395,19 @@ scenario('order-pipeline: the system file run end to end', () => {
     'not an order (want json {order, item, qty}): [1,2');
   rt.components.get('inventory').ex[LIFE + 'shutdown']();
   assert.ok(rt.logs.includes('inventory info: final: widget stock 8, reserved 2'), rt.logs.join('\n'));
+});
+
+scenario('a stack overflow traps and the component restarts fresh', () => {
+  const rt = new Runtime();
+  const c = rt.add('deep', path.join(wasmDir, 'guest/sdk_stack.wasm'));
+  const raw = (t) => prefixed(CODECS.raw, t);
+  // 16 levels of 1 KiB fit the 32 KiB stack; the data below is intact.
+  assert.equal(bodyText(rt.ask('deep', raw('16')).ok), '{"sum":136,"canary":12648430}');
+  // 64 levels do not: the stack, placed first, runs out below address 0.
+  assert.deepEqual(rt.ask('deep', raw('64')), { err: REQ_ERR.targetCrashed });
+  assert.equal(c.restarts, 1);
+  assert.match(rt.deadLetters[0].reason, /out of bounds/);
+  assert.equal(bodyText(rt.ask('deep', raw('16')).ok), '{"sum":136,"canary":12648430}');
 });
 
 scenario('the mock itself traps bad guest pointers', () => {

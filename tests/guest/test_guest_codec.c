@@ -26,8 +26,11 @@ static void known_codecs_encode_as_the_multicodec_table(void **state) {
 
 static void varints_round_trip_up_to_63_bits(void **state) {
     (void)state;
-    const uint64_t values[] = {0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 0xffffffffu,
-                               (1ull << 56) - 1, 1ull << 56, (1ull << 63) - 1};
+    const uint64_t values[] = {0,           1,
+                               0x7f,        0x80,
+                               0x3fff,      0x4000,
+                               0xffffffffu, (1ull << 56) - 1,
+                               1ull << 56,  (1ull << 63) - 1};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         uint8_t out[AW_UVARINT_MAX];
         size_t n = aw_uvarint_encode(values[i], out);

@@ -1,6 +1,5 @@
-/* A small reader of a wasm binary's type, import, function and export
- * sections: enough to compare a module's interface with the component world
- * until the engine's aw_module_import/aw_module_export exist. */
+/* A module's imports and exports as plain data (from the engine's
+ * aw_module_import/aw_module_export), to compare with the component world. */
 #ifndef AW_TEST_WASM_SCAN_H
 #define AW_TEST_WASM_SCAN_H
 
@@ -9,7 +8,12 @@
 
 enum { SCAN_MAX_NAME = 128, SCAN_MAX_VALS = 16 };
 
-typedef enum scan_kind { SCAN_FUNC = 0, SCAN_TABLE = 1, SCAN_MEMORY = 2, SCAN_GLOBAL = 3 } scan_kind;
+typedef enum scan_kind {
+    SCAN_FUNC = 0,
+    SCAN_TABLE = 1,
+    SCAN_MEMORY = 2,
+    SCAN_GLOBAL = 3
+} scan_kind;
 
 /* A function type written as "(i32,i64)->i32" with "()" for none. */
 typedef struct scan_sig {
@@ -30,7 +34,8 @@ typedef struct scan_module {
     size_t export_count;
 } scan_module;
 
-/* Parses bytes; returns 0, or -1 with a message in err (malformed input). */
+/* Compiles bytes with the engine and copies the interface; returns 0, or -1
+ * with the engine's status and message in err. */
 int scan_module_parse(const uint8_t *bytes, size_t len, scan_module *out, char *err, size_t errlen);
 void scan_module_free(scan_module *m);
 

@@ -120,6 +120,7 @@ static void wildcards_reach_exactly_the_matching_subscribers(void **state) {
                                         NULL, &err),
                      AW_OK);
     wait_idle(rt);
+    assert_int_equal(atomic_load_explicit(&got.calls, memory_order_acquire), 1);
     assert_int_equal(got.outcome, AW_REQUEST_TARGET_CRASHED);
     assert_int_equal(publish(rt, "orders.new", P4, LEN(P4)), 2); /* s1 s2 */
     wait_idle(rt);

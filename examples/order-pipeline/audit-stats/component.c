@@ -18,8 +18,7 @@ static const char *on_init(void) {
 AW_ON_INIT(on_init)
 
 static void on_message(const aw_message *msg, aw_reply *reply) {
-    if (msg->codec != AW_CODEC_JSON)
-        return;
+    if (msg->codec != AW_CODEC_JSON) return;
     const char *body = (const char *)msg->body;
     if (json_str(body, "op", (char[8]){0}, 8)) {
         /* A request for the figures, not an event. */
@@ -33,20 +32,18 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
     char stage[16] = "";
     json_str(body, "stage", stage, sizeof stage);
     size_t i = 0;
-    while (i < STAGES - 1 && strcmp(stage_names[i], stage) != 0)
-        i++;
+    while (i < STAGES - 1 && strcmp(stage_names[i], stage) != 0) i++;
     stages[i]++;
     int64_t amount = 0;
-    if (i == 1 && json_int(body, "amount", &amount))
-        billed_cents += amount;
+    if (i == 1 && json_int(body, "amount", &amount)) billed_cents += amount;
 }
 AW_ON_MESSAGE(on_message)
 
 static aw_health on_health(void) {
     unsigned long bad = stages[3] + stages[4];
     if (bad > 2 && bad > stages[1])
-        return (aw_health){AW_UNHEALTHY, aw_errorf("%lu failed or malformed orders, %lu billed",
-                                                   bad, stages[1])};
+        return (aw_health){AW_UNHEALTHY,
+                           aw_errorf("%lu failed or malformed orders, %lu billed", bad, stages[1])};
     return (aw_health){AW_HEALTHY, NULL};
 }
 AW_ON_HEALTH(on_health)

@@ -17,8 +17,7 @@ static unsigned billed, rejected;
 
 static int64_t price_of(const char *item) {
     for (size_t i = 0; i < sizeof prices / sizeof prices[0]; i++)
-        if (strcmp(prices[i].item, item) == 0)
-            return prices[i].cents;
+        if (strcmp(prices[i].item, item) == 0) return prices[i].cents;
     return -1;
 }
 
@@ -40,8 +39,9 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
     }
 
     char request[128];
-    snprintf(request, sizeof request, "{\"op\":\"reserve\",\"order\":%lld,\"item\":\"%s\",\"qty\":%lld}",
-             (long long)order, item, (long long)qty);
+    snprintf(request, sizeof request,
+             "{\"op\":\"reserve\",\"order\":%lld,\"item\":\"%s\",\"qty\":%lld}", (long long)order,
+             item, (long long)qty);
     aw_buffer answer;
     aw_request_error e = aw_call_json("inventory", request, 500, &answer);
     if (e != AW_REQUEST_OK) {
@@ -60,7 +60,8 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
     aw_buffer_free(&answer);
     if (!ok) {
         rejected++;
-        aw_reply_jsonf(reply, "{\"order\":%lld,\"status\":\"rejected\",\"reason\":\"out of stock\"}",
+        aw_reply_jsonf(reply,
+                       "{\"order\":%lld,\"status\":\"rejected\",\"reason\":\"out of stock\"}",
                        (long long)order);
         return;
     }
@@ -78,8 +79,8 @@ AW_ON_MESSAGE(on_message)
 static aw_health on_health(void) {
     /* Mostly rejected orders usually mean the stock ran out. */
     if (rejected > 3 && rejected > billed)
-        return (aw_health){AW_DEGRADED, aw_errorf("%u of %u orders rejected", rejected,
-                                                  rejected + billed)};
+        return (aw_health){AW_DEGRADED,
+                           aw_errorf("%u of %u orders rejected", rejected, rejected + billed)};
     return (aw_health){AW_HEALTHY, NULL};
 }
 AW_ON_HEALTH(on_health)

@@ -8,8 +8,7 @@
 
 static inline const char *audit_subscribe(void) {
     aw_send_error e = aw_subscribe(AUDIT_PATTERN);
-    if (e != AW_SEND_OK)
-        return aw_errorf("subscribe %s: %s", AUDIT_PATTERN, aw_send_error_name(e));
+    if (e != AW_SEND_OK) return aw_errorf("subscribe %s: %s", AUDIT_PATTERN, aw_send_error_name(e));
     aw_logf(AW_LOG_INFO, "%s subscribed to %s", aw_self_id(), AUDIT_PATTERN);
     return NULL;
 }

@@ -28,8 +28,7 @@ static void audit(const char *fmt, ...) {
     vsnprintf(event, sizeof event, fmt, args);
     va_end(args);
     aw_send_error e = aw_publish_json(AUDIT_TOPIC, event);
-    if (e != AW_SEND_OK)
-        aw_logf(AW_LOG_WARN, "publish %s: %s", AUDIT_TOPIC, aw_send_error_name(e));
+    if (e != AW_SEND_OK) aw_logf(AW_LOG_WARN, "publish %s: %s", AUDIT_TOPIC, aw_send_error_name(e));
 }
 
 static bool remember(aw_request_id id, int64_t order) {
@@ -68,8 +67,8 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
         return;
     }
     received++;
-    audit("{\"order\":%lld,\"stage\":\"received\",\"item\":\"%s\",\"qty\":%lld}",
-          (long long)order, item, (long long)qty);
+    audit("{\"order\":%lld,\"stage\":\"received\",\"item\":\"%s\",\"qty\":%lld}", (long long)order,
+          item, (long long)qty);
 
     aw_request_id id;
     aw_send_error e = pending_count < MAX_PENDING
@@ -130,7 +129,7 @@ static aw_health on_health(void) {
 AW_ON_HEALTH(on_health)
 
 static void on_shutdown(void) {
-    aw_logf(AW_LOG_INFO, "%u orders received, %u malformed, %u still pending", received,
-            malformed, pending_count);
+    aw_logf(AW_LOG_INFO, "%u orders received, %u malformed, %u still pending", received, malformed,
+            pending_count);
 }
 AW_ON_SHUTDOWN(on_shutdown)

@@ -19,8 +19,7 @@ static item items[] = {
 
 static item *find_item(const char *name) {
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
-        if (strcmp(items[i].name, name) == 0)
-            return &items[i];
+        if (strcmp(items[i].name, name) == 0) return &items[i];
     return NULL;
 }
 

@@ -7,8 +7,7 @@
 static unsigned messages;
 
 static const char *on_init(void) {
-    if (aw_subscribe("sdk.>") != AW_SEND_OK)
-        return aw_errorf("%s: cannot subscribe", aw_self_id());
+    if (aw_subscribe("sdk.>") != AW_SEND_OK) return aw_errorf("%s: cannot subscribe", aw_self_id());
     return NULL;
 }
 AW_ON_INIT(on_init)

@@ -26,8 +26,11 @@
  *   !exit                              exit(7): wasi proc_exit
  *   !error\n<text>                     replies err(text)
  *   !self                              reply: self-id
+ *   !print\n<text>                     printf's the text and a newline (WASI stdout)
  * Anything else is logged as an 'm' entry and answered with
  * 0x55 "re:" followed by the whole payload it got.
+ *
+ * Its shutdown export logs "shutdown after <n> records".
  *
  * At init, the environment variable SUBSCRIBE (from the manifest's [wasi]
  * env) lists patterns, separated by ',', to subscribe to.
@@ -107,6 +110,11 @@ static void on_callback(const aw_response *response) {
     log_entry('c', who, response->payload, response->error == AW_REQUEST_OK ? response->payload_len : 0);
 }
 AW_ON_CALLBACK(on_callback)
+
+static void on_shutdown(void) {
+    aw_logf(AW_LOG_INFO, "shutdown after %u records", log_entries);
+}
+AW_ON_SHUTDOWN(on_shutdown)
 
 static void reply_text(aw_reply *reply, const char *text) {
     aw_reply_codec(reply, AW_CODEC_RAW, text, strlen(text));
@@ -210,6 +218,10 @@ static void command(const uint8_t *body, size_t len, aw_reply *reply) {
         exit(7);
     } else if (strcmp(name, "!error") == 0) {
         aw_reply_errorf(reply, "%.*s", (int)(end - p), (const char *)p);
+    } else if (strcmp(name, "!print") == 0) {
+        printf("%.*s\n", (int)(end - p), (const char *)p);
+        fflush(stdout);
+        reply_text(reply, "printed");
     } else if (strcmp(name, "!self") == 0) {
         reply_text(reply, aw_self_id());
     } else {

@@ -331,8 +331,12 @@ static void test_restart_in_place_keeps_reference_and_queued_messages(void **sta
     assert_int_equal(child_of(sys, sup, 0), c);
     assert_int_equal(aw_actor_send(sys, c, &(aw_msg){.kind = 1}), AW_OK);
     wait_for(&sh.handled, 6);
-    stop_sup(sys, sup);
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}), AW_OK);
+    idle(sys);
     assert_false(aw_actor_alive(sys, c));
+    assert_int_equal(aw_actor_whereis(sys, "inplace"), AW_ACTOR_NONE);
+    drain_dead_letters(sys, -1);
+    finish_system(sys);
 }
 
 static void test_one_for_all_resets_in_place_siblings(void **state) {

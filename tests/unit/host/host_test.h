@@ -38,9 +38,9 @@ typedef struct recorder {
     uint64_t id;
     aw__component *from;
     /* answers */
-    int answer;         /* send-message/request, publish, subscribe */
+    int answer;          /* send-message/request, publish, subscribe */
     uint64_t request_id; /* send-request */
-    bool cancelled;     /* cancel-request */
+    bool cancelled;      /* cancel-request */
     aw__call_start call_start;
     aw__call_result call_now;
     uint64_t now;
@@ -94,8 +94,8 @@ static inline aw__call_start rec_call(void *ctx, aw__component *from, const char
     return r->call_start;
 }
 
-static inline int rec_publish(void *ctx, aw__component *from, const char *topic,
-                              size_t topic_len, const uint8_t *payload, size_t len) {
+static inline int rec_publish(void *ctx, aw__component *from, const char *topic, size_t topic_len,
+                              const uint8_t *payload, size_t len) {
     recorder *r = ctx;
     record(r, "publish", from, topic, topic_len, payload, len);
     return r->answer;
@@ -108,8 +108,8 @@ static inline int rec_subscribe(void *ctx, aw__component *from, const char *topi
     return r->answer;
 }
 
-static inline void rec_log(void *ctx, aw__component *from, aw_log_level level,
-                           const char *message, size_t len) {
+static inline void rec_log(void *ctx, aw__component *from, aw_log_level level, const char *message,
+                           size_t len) {
     recorder *r = ctx;
     record(r, "log", from, "", 0, (const uint8_t *)message, len);
     r->level = level;
@@ -159,8 +159,8 @@ static inline aw__component *spawn(const char *name, const aw__component_config 
 /* Sends a message whose payload is the string text; returns the status. */
 static inline aw_status send_text(aw__component *c, const char *text, aw__reply *reply,
                                   aw_error *err) {
-    return aw__component_handle_message(c, "tester", 6, (const uint8_t *)text, strlen(text),
-                                        reply, err);
+    return aw__component_handle_message(c, "tester", 6, (const uint8_t *)text, strlen(text), reply,
+                                        err);
 }
 
 static inline void assert_reply_bytes(const aw__reply *reply, const void *want, size_t len) {

@@ -12,32 +12,32 @@ static void well_formed_utf8_is_accepted(void **state) {
     (void)state;
     assert_true(valid("", 0));
     assert_true(valid("plain ascii", 11));
-    assert_true(valid("caf\xc3\xa9", 5));                 /* U+00E9 */
-    assert_true(valid("\xe2\x82\xac", 3));                /* U+20AC */
-    assert_true(valid("\xf0\x9f\x98\x80", 4));            /* U+1F600 */
-    assert_true(valid("\xef\xbf\xbf", 3));                /* U+FFFF */
-    assert_true(valid("\xf4\x8f\xbf\xbf", 4));            /* U+10FFFF, the last */
-    assert_true(valid("\xed\x9f\xbf", 3));                /* U+D7FF, before surrogates */
-    assert_true(valid("a\0b", 3));                        /* NUL is a character */
+    assert_true(valid("caf\xc3\xa9", 5));      /* U+00E9 */
+    assert_true(valid("\xe2\x82\xac", 3));     /* U+20AC */
+    assert_true(valid("\xf0\x9f\x98\x80", 4)); /* U+1F600 */
+    assert_true(valid("\xef\xbf\xbf", 3));     /* U+FFFF */
+    assert_true(valid("\xf4\x8f\xbf\xbf", 4)); /* U+10FFFF, the last */
+    assert_true(valid("\xed\x9f\xbf", 3));     /* U+D7FF, before surrogates */
+    assert_true(valid("a\0b", 3));             /* NUL is a character */
 }
 
 static void malformed_utf8_is_refused(void **state) {
     (void)state;
-    assert_false(valid("\x80", 1));                 /* lone continuation */
-    assert_false(valid("\xc3", 1));                 /* truncated */
-    assert_false(valid("caf\xc3", 4));              /* truncated at the end */
-    assert_false(valid("\xc0\xaf", 2));             /* overlong '/' */
-    assert_false(valid("\xc1\xbf", 2));             /* overlong */
-    assert_false(valid("\xe0\x80\xaf", 3));         /* overlong, 3 bytes */
-    assert_false(valid("\xf0\x80\x80\xaf", 4));     /* overlong, 4 bytes */
-    assert_false(valid("\xed\xa0\x80", 3));         /* surrogate U+D800 */
-    assert_false(valid("\xed\xbf\xbf", 3));         /* surrogate U+DFFF */
-    assert_false(valid("\xf4\x90\x80\x80", 4));     /* U+110000 */
-    assert_false(valid("\xf5\x80\x80\x80", 4));     /* lead byte past F4 */
+    assert_false(valid("\x80", 1));             /* lone continuation */
+    assert_false(valid("\xc3", 1));             /* truncated */
+    assert_false(valid("caf\xc3", 4));          /* truncated at the end */
+    assert_false(valid("\xc0\xaf", 2));         /* overlong '/' */
+    assert_false(valid("\xc1\xbf", 2));         /* overlong */
+    assert_false(valid("\xe0\x80\xaf", 3));     /* overlong, 3 bytes */
+    assert_false(valid("\xf0\x80\x80\xaf", 4)); /* overlong, 4 bytes */
+    assert_false(valid("\xed\xa0\x80", 3));     /* surrogate U+D800 */
+    assert_false(valid("\xed\xbf\xbf", 3));     /* surrogate U+DFFF */
+    assert_false(valid("\xf4\x90\x80\x80", 4)); /* U+110000 */
+    assert_false(valid("\xf5\x80\x80\x80", 4)); /* lead byte past F4 */
     assert_false(valid("\xff", 1));
-    assert_false(valid("\xe2\x28\xa1", 3));         /* bad second byte */
-    assert_false(valid("\xe2\x82\x28", 3));         /* bad third byte */
-    assert_false(valid("\xf0\x9f\x98\x28", 4));     /* bad fourth byte */
+    assert_false(valid("\xe2\x28\xa1", 3));     /* bad second byte */
+    assert_false(valid("\xe2\x82\x28", 3));     /* bad third byte */
+    assert_false(valid("\xf0\x9f\x98\x28", 4)); /* bad fourth byte */
 }
 
 static void records_are_little_endian(void **state) {

@@ -130,7 +130,11 @@ static void publish_and_subscribe(void **state) {
 
 static void log_and_now_millis(void **state) {
     (void)state;
-    assert_int_equal(send_text(fx->c, "l\x03" "careful", &fx->reply, &fx->err), AW_OK);
+    assert_int_equal(send_text(fx->c,
+                               "l\x03"
+                               "careful",
+                               &fx->reply, &fx->err),
+                     AW_OK);
     assert_string_equal(fx->rec.fn, "log");
     assert_int_equal(fx->rec.level, AW_LOG_WARN);
     assert_int_equal(fx->rec.payload_len, 7);
@@ -154,7 +158,11 @@ static void defaults_without_a_backend(void **state) {
     assert_reply_bytes(&reply, denied, 2);
     log_capture cap;
     capture_logs(&cap);
-    assert_int_equal(send_text(c, "l\x04" "disk on fire", &reply, NULL), AW_OK);
+    assert_int_equal(send_text(c,
+                               "l\x04"
+                               "disk on fire",
+                               &reply, NULL),
+                     AW_OK);
     aw_log_configure(NULL);
     assert_int_equal(cap.count, 1);
     assert_int_equal(cap.levels[0], AW_LOG_ERROR);

@@ -80,7 +80,7 @@ static void other_fds_are_bad(void **state) {
     assert_int_equal(send_text(c, "k", &reply, NULL), AW_OK);
     /* fd_seek(1) fd_seek(7) fd_close(2) fd_close(9) fd_read(0) path_open
      * fd_prestat_get(3) sched_yield clock_time_get(9) clock_res_get(1) */
-    const uint32_t want[10] = {E_SPIPE, E_BADF, E_SUCCESS, E_BADF, E_BADF,
+    const uint32_t want[10] = {E_SPIPE, E_BADF, E_SUCCESS, E_BADF,  E_BADF,
                                E_BADF,  E_BADF, E_SUCCESS, E_INVAL, E_SUCCESS};
     assert_int_equal(reply.len, 40);
     for (int i = 0; i < 10; i++)
@@ -94,12 +94,12 @@ static void args_and_environment(void **state) {
     aw__component *c = spawn_wasi("args");
     aw__reply reply;
     assert_int_equal(send_text(c, "a", &reply, NULL), AW_OK);
-    const uint8_t args[] = {2, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0,
-                            'p', 'r', 'o', 'g', 0, '-', 'v', 0};
+    const uint8_t args[] = {2, 0, 0, 0, 8,   0,   0,   0,   0, 0,   0,   0,
+                            5, 0, 0, 0, 'p', 'r', 'o', 'g', 0, '-', 'v', 0};
     assert_reply_bytes(&reply, args, sizeof args);
     assert_int_equal(send_text(c, "n", &reply, NULL), AW_OK);
-    const uint8_t env[] = {2, 0, 0, 0, 13, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0,
-                           'A', '=', '1', 0, 'L', 'O', 'G', '=', 'i', 'n', 'f', 'o', 0};
+    const uint8_t env[] = {2, 0,   0,   0,   13, 0,   0,   0,   0,   0,   0,   0,   4,   0, 0,
+                           0, 'A', '=', '1', 0,  'L', 'O', 'G', '=', 'i', 'n', 'f', 'o', 0};
     assert_reply_bytes(&reply, env, sizeof env);
     aw__component_destroy(c);
 
@@ -133,7 +133,7 @@ static void clocks_random_and_fdstat(void **state) {
 
     assert_int_equal(send_text(c, "f\x01", &reply, NULL), AW_OK);
     assert_int_equal(le32(reply.bytes + 24), E_SUCCESS);
-    assert_int_equal(reply.bytes[0], 2);                      /* character device */
+    assert_int_equal(reply.bytes[0], 2);                       /* character device */
     assert_int_equal(le64(reply.bytes + 8), UINT64_C(1) << 6); /* fd_write */
     assert_int_equal(send_text(c, "f\x05", &reply, NULL), AW_OK);
     assert_int_equal(le32(reply.bytes + 24), E_BADF);
@@ -176,12 +176,9 @@ static void bad_pointers_trap(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(stdout_lines_reach_the_log),
-        cmocka_unit_test(long_lines_are_cut),
-        cmocka_unit_test(other_fds_are_bad),
-        cmocka_unit_test(args_and_environment),
-        cmocka_unit_test(clocks_random_and_fdstat),
-        cmocka_unit_test(proc_exit_ends_the_instance),
+        cmocka_unit_test(stdout_lines_reach_the_log), cmocka_unit_test(long_lines_are_cut),
+        cmocka_unit_test(other_fds_are_bad),          cmocka_unit_test(args_and_environment),
+        cmocka_unit_test(clocks_random_and_fdstat),   cmocka_unit_test(proc_exit_ends_the_instance),
         cmocka_unit_test(bad_pointers_trap),
     };
     return AW_TEST_RUN(tests);

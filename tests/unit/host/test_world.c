@@ -10,7 +10,8 @@ static void check_refused(const char *fixture, const char *needle1, const char *
     aw__world world;
     aw_status s = aw__world_check(module, &world, &err);
     aw_module_release(module);
-    if (s != AW_ABI_MISMATCH) fail_msg("%s: expected ABI_MISMATCH, got %s", fixture, aw_status_name(s));
+    if (s != AW_ABI_MISMATCH)
+        fail_msg("%s: expected ABI_MISMATCH, got %s", fixture, aw_status_name(s));
     if (strstr(err.message, needle1) == NULL || (needle2 && strstr(err.message, needle2) == NULL))
         fail_msg("%s: message '%s' lacks '%s' / '%s'", fixture, err.message, needle1,
                  needle2 ? needle2 : "");
@@ -125,8 +126,8 @@ static void create_refuses_a_mismatch(void **state) {
 
 static void import_table_lookup(void **state) {
     (void)state;
-    const aw__import_def *d = aw__world_find_import(AW__WASI_MODULE, strlen(AW__WASI_MODULE),
-                                                    "path_open", 9);
+    const aw__import_def *d =
+        aw__world_find_import(AW__WASI_MODULE, strlen(AW__WASI_MODULE), "path_open", 9);
     assert_non_null(d);
     assert_int_equal(aw__world_sig_params(d->sig), 9);
     assert_int_equal(aw__world_sig_results(d->sig), 1);

@@ -456,6 +456,43 @@ static void exactly_one_outcome_under_races(void **state) {
     finish(s);
 }
 
+/* Deterministic mode (virtual clock, seeded schedule): deadlines fire in
+ * order without waiting, and an answer given before the run wins. */
+static void deterministic_deadlines(void **state) {
+    (void)state;
+    aw_actor_config cfg = {.deterministic = true, .seed = 20261122};
+    aw_actor_system *sys;
+    assert_int_equal(aw_actor_system_create(&cfg, &sys), AW_OK);
+    aw__correlate *table;
+    assert_int_equal(aw__correlate_create(sys, 10, &table), AW_OK);
+    recorder inbox;
+    recorder_init(&inbox);
+    aw_actor_ref requester = spawn_recorder(sys, &inbox);
+    uint64_t start_ns = aw_actor_system_now(sys);
+    uint64_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        aw__request_info info = {.requester = requester, .target = 9,
+                                 .deadline_ns = start_ns + (uint64_t)(i + 1) * 1000000000u};
+        assert_int_equal(aw__correlate_begin(table, &info, &ids[i]), AW_OK);
+    }
+    assert_int_equal(aw__correlate_respond(table, ids[1], NULL), AW_OK);
+    assert_int_equal(aw_actor_system_wait_idle(sys, 10000000000u), AW_OK);
+    assert_int_equal(atomic_load(&inbox.count), 3);
+    received first = recorder_get(&inbox, 0), second = recorder_get(&inbox, 1),
+             third = recorder_get(&inbox, 2);
+    assert_int_equal(first.kind, AW__MSG_RESPONSE);
+    assert_int_equal(first.request_id, ids[1]);
+    assert_int_equal(second.error, AW__REQERR_TIMEOUT);
+    assert_int_equal(second.request_id, ids[0]);
+    assert_int_equal(third.error, AW__REQERR_TIMEOUT);
+    assert_int_equal(third.request_id, ids[2]);
+    assert_true(aw_actor_system_now(sys) >= start_ns + 3000000000u);
+    assert_int_equal(aw__correlate_respond(table, ids[0], NULL), AW_NOT_FOUND);
+    aw__correlate_destroy(table);
+    msg_system_finish(sys);
+    aw__mutex_destroy(&inbox.lock);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(response_reaches_requester_once),
@@ -467,6 +504,7 @@ int main(void) {
         cmocka_unit_test(end_to_end_blocking_call),
         cmocka_unit_test(blocking_call_times_out),
         cmocka_unit_test(exactly_one_outcome_under_races),
+        cmocka_unit_test(deterministic_deadlines),
     };
     return AW_TEST_RUN(tests);
 }

@@ -406,11 +406,56 @@ static void type_mismatch_getters(void **state) {
     aw__toml_free(NULL);
 }
 
+/* Past 16 keys a table is indexed: lookups, duplicate detection and file
+ * order must stay exactly as for small tables. */
+static void large_tables(void **state) {
+    (void)state;
+    enum { KEYS = 3000 };
+    static char text[KEYS * 24 + 64];
+    size_t n = 0;
+    for (int i = 0; i < KEYS; i++) n += (size_t)snprintf(text + n, sizeof text - n, "k%d = %d\n", i, i);
+    aw__toml_value *root = parse_ok(text);
+    assert_int_equal(aw__toml_len(root), KEYS);
+    for (int i = 0; i < KEYS; i += 7) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        const aw__toml_entry *e = aw__toml_get_entry(root, key, strlen(key));
+        assert_non_null(e);
+        assert_int_equal(e->value->as.integer, i);
+        assert_int_equal(e->line, (uint32_t)i + 1);
+        assert_string_equal(aw__toml_entry_at(root, (size_t)i)->key, key);
+    }
+    assert_null(aw__toml_get(root, "k3000"));
+    aw__toml_free(root);
+    n += (size_t)snprintf(text + n, sizeof text - n, "k1234 = 0\n");
+    aw_error err;
+    assert_int_equal(aw__toml_parse(text, n, &root, &err), AW_PARSE_ERROR);
+    assert_int_equal(err.line, KEYS + 1);
+    assert_non_null(strstr(err.message, "key 'k1234' is defined twice (first at line 1235)"));
+    /* Positions stay right after dotted keys and headers (which create
+     * tables at places already passed). */
+    root = parse_ok("a.b.c = 1\nx = 2\n[t.u]\ny = 3\n[[v.w]]\nz = 4\n");
+    assert_int_equal(aw__toml_get_entry(root, "x", 1)->line, 2);
+    assert_int_equal(aw__toml_get(aw__toml_get(root, "a"), "b")->column, 3);
+    const aw__toml_value *t = aw__toml_get(root, "t");
+    assert_int_equal(t->line, 3);
+    assert_int_equal(t->column, 2);
+    assert_int_equal(aw__toml_get(t, "u")->line, 3);
+    assert_int_equal(aw__toml_get(t, "u")->column, 1);
+    assert_int_equal(aw__toml_get_entry(aw__toml_get(t, "u"), "y", 1)->line, 4);
+    const aw__toml_value *w = aw__toml_get(aw__toml_get(root, "v"), "w");
+    assert_int_equal(w->line, 5);
+    assert_int_equal(aw__toml_get_entry(aw__toml_at(w, 0), "z", 1)->line, 6);
+    aw__toml_free(root);
+}
+
 /* Fails every allocation in turn: each must give AW_NO_MEMORY and leak nothing. */
 static void allocation_failures(void **state) {
     (void)state;
     const char *text = "title = \"x\"\n[a.b]\nc = [1, {d = 'e'}]\n[[f]]\ng.h = 2021-01-01\n"
-                       "[[f]]\ni = \"\"\"long\nstring\"\"\"\n";
+                       "[[f]]\ni = \"\"\"long\nstring\"\"\"\n"
+                       "[big]\na=1\nb=2\nc=3\nd=4\ne=5\nf=6\ng=7\nh=8\ni=9\nj=10\nk=11\nl=12\n"
+                       "m=13\nn=14\no=15\np=16\nq=17\nr=18\n";
     for (uint64_t nth = 1;; nth++) {
         aw_test_allocator_fail_at(nth);
         aw__toml_value *root;
@@ -441,6 +486,7 @@ int main(void) {
         cmocka_unit_test(malformed),
         cmocka_unit_test(nesting_limit),
         cmocka_unit_test(type_mismatch_getters),
+        cmocka_unit_test(large_tables),
         cmocka_unit_test(allocation_failures),
     };
     return AW_TEST_RUN(tests);

@@ -1,0 +1,30 @@
+/* A human-readable listing of a function's compiled code (for debugging, the
+ * docs and tests that check what the compiler emits). */
+#include "wasm/compile.h"
+
+#include "base/buf.h"
+
+#include <string.h>
+
+uint32_t aw__code_dump(const aw_module *m, uint32_t func_index, char *out, size_t cap) {
+    if (func_index < m->func_import_count || func_index >= m->func_count || !cap) return 0;
+    const aw__func *f = &m->funcs[func_index];
+    uint32_t end = func_index + 1 < m->func_count ? m->funcs[func_index + 1].code_start : m->code_len;
+    aw__buf b = AW__BUF_INIT;
+    uint32_t count = 0;
+    for (uint32_t at = f->code_start; at < end;) {
+        const uint32_t *pc = m->code + at;
+        uint32_t n = aw__op_operands[*pc];
+        if (*pc == AW__OP_BR_TABLE) n += 2 * (pc[2] + 1);
+        aw__buf_printf(&b, "%4u %s", at - f->code_start, aw__op_names[*pc]);
+        for (uint32_t k = 1; k <= n; k++) aw__buf_printf(&b, " %d", (int32_t)pc[k]);
+        aw__buf_printf(&b, "\n");
+        at += 1 + n;
+        count++;
+    }
+    size_t len = b.len < cap - 1 ? b.len : cap - 1;
+    if (b.data) memcpy(out, b.data, len);
+    out[len] = '\0';
+    aw__buf_free(&b);
+    return count;
+}

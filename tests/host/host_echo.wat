@@ -1,0 +1,26 @@
+;; An echo component with an arena allocator that post-return resets, as a
+;; real SDK does: memory stays flat however many messages it handles. Used by
+;; bench/host and by the steady-state test.
+(module
+  (memory (export "memory") 1)
+  (global $arena (mut i32) (i32.const 1024))
+  (func (export "cabi_realloc") (param i32 i32) (param $align i32) (param $size i32) (result i32)
+    (local $p i32) (local $end i32)
+    (local.set $p (i32.and (i32.add (global.get $arena) (i32.sub (local.get $align) (i32.const 1)))
+                           (i32.sub (i32.const 0) (local.get $align))))
+    (local.set $end (i32.add (local.get $p) (local.get $size)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then (if (i32.eq (memory.grow (i32.add (i32.shr_u (local.get $size) (i32.const 16))
+                                              (i32.const 1)))
+                        (i32.const -1))
+              (then unreachable))))
+    (global.set $arena (local.get $end))
+    (local.get $p))
+  (func (export "airwasm:component/lifecycle@0.1.0#handle-message")
+    (param i32 i32) (param $pp i32) (param $pl i32) (result i32)
+    (i32.store8 (i32.const 16) (i32.const 0))
+    (i32.store (i32.const 20) (local.get $pp))
+    (i32.store (i32.const 24) (local.get $pl))
+    (i32.const 16))
+  (func (export "cabi_post_airwasm:component/lifecycle@0.1.0#handle-message") (param i32)
+    (global.set $arena (i32.const 1024))))

@@ -1,0 +1,155 @@
+/* Linear memory: loads and stores of every width, bounds traps at the edge,
+ * memory.grow and its limits, bulk memory, the host memory accessors. */
+#include "wasm_test_util.h"
+
+static aw_instance *inst;
+
+static int setup(void **state) {
+    (void)state;
+    inst = instantiate("memory.wasm", NULL);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    aw_instance_destroy(inst);
+    return 0;
+}
+
+static void loads(void **state) {
+    (void)state;
+    /* data segment at 16: 01 02 03 04 05 06 07 08 f0 ff */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 16, 0), 0x04030201);
+    assert_int_equal((uint32_t)call2(inst, "i32.load_off", 16, 0), 0x08070605);
+    assert_int_equal((uint32_t)call2(inst, "i32.load_add", 12, 0), 0x08070605);
+    assert_int_equal((uint32_t)call2(inst, "i32.load8_s", 24, 0), 0xFFFFFFF0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load8_u", 24, 0), 0xF0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load16_s", 24, 0), 0xFFFFFFF0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load16_u", 24, 0), 0xFFF0);
+    assert_true(call2(inst, "i64.load", 16, 0) == 0x0807060504030201ull);
+    assert_true(call2(inst, "i64.load8_s", 25, 0) == UINT64_MAX);
+    assert_true(call2(inst, "i64.load16_u", 24, 0) == 0xFFF0);
+    assert_true(call2(inst, "i64.load32_s", 22, 0) == 0xFFFFFFFFFFF00807ull);
+    assert_true(call2(inst, "i64.load32_u", 22, 0) == 0xFFF00807ull);
+    assert_true(call2(inst, "i32.load", 0, 0) == 0);
+}
+
+static void stores(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 100, 0xAABBCCDD);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 100, 0), 0xAABBCCDD);
+    call2(inst, "i32.store8", 100, 0x11223344);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 100, 0), 0xAABBCC44);
+    call2(inst, "i32.store16", 102, 0x5566);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 100, 0), 0x5566CC44);
+    call2(inst, "i64.store", 200, 0x0102030405060708ull);
+    assert_true(call2(inst, "i64.load", 200, 0) == 0x0102030405060708ull);
+    call2(inst, "i64.store32", 200, 0xFFFFFFFFAABBCCDDull);
+    assert_true(call2(inst, "i64.load", 200, 0) == 0x01020304AABBCCDDull);
+    call2(inst, "i64.store16", 200, 0x1234);
+    call2(inst, "i64.store8", 202, 0x99);
+    assert_true(call2(inst, "i64.load", 200, 0) == 0x01020304AA991234ull);
+    call2(inst, "f32.store", 300, f32b(1.5f));
+    assert_true(asf32(call2(inst, "f32.load", 300, 0)) == 1.5f);
+    call2(inst, "f64.store", 304, f64b(-2.25));
+    assert_true(asf64(call2(inst, "f64.load", 304, 0)) == -2.25);
+    call3(inst, "store_add", 400, 77, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 404, 0), 77);
+    call3(inst, "store_addx", 500, 8, 0xBEEF);
+    assert_int_equal((uint32_t)call2(inst, "i32.load16_u", 508, 0), 0xBEEF);
+}
+
+static void bounds(void **state) {
+    (void)state;
+    /* the last whole i32 fits, one byte further traps */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 65532, 0), 0);
+    expect_trap(inst, "i32.load", 65533, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "i64.load", 65529, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "i32.load8_u", 65536, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "i32.load", 0xFFFFFFFF, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* offset + address must not wrap around */
+    expect_trap(inst, "i32.load_off", 0xFFFFFFFE, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* a fused address add wraps at 32 bits like i32.add does */
+    assert_int_equal((uint32_t)call2(inst, "i32.load_add", 0xFFFFFFFF, 0), 0);
+    expect_trap(inst, "i32.store", 65534, 1, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "i64.store8", 65536, 1, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "f64.store", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "i32.store8", 65535, 9);
+    assert_int_equal((uint32_t)call2(inst, "i32.load8_u", 65535, 0), 9);
+}
+
+static void grow(void **state) {
+    (void)state;
+    assert_int_equal((uint32_t)call2(inst, "size", 0, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "grow", 2, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "size", 0, 0), 3);
+    /* new pages are zero and addressable */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 3 * 65536 - 4, 0), 0);
+    /* the module's maximum is 4 pages */
+    assert_int_equal((uint32_t)call2(inst, "grow", 2, 0), 0xFFFFFFFF);
+    assert_int_equal((uint32_t)call2(inst, "grow", 1, 0), 3);
+    assert_int_equal((uint32_t)call2(inst, "grow", 0, 0), 4);
+    size_t size;
+    assert_non_null(aw_instance_memory(inst, &size));
+    assert_int_equal(size, 4 * 65536);
+}
+
+static void grow_capped_by_config(void **state) {
+    (void)state;
+    aw_instance_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_memory_pages = 2;
+    aw_instance *capped = instantiate("memory.wasm", &cfg);
+    assert_int_equal((uint32_t)call2(capped, "grow", 2, 0), 0xFFFFFFFF);
+    assert_int_equal((uint32_t)call2(capped, "grow", 1, 0), 1);
+    assert_int_equal((uint32_t)call2(capped, "grow", 1, 0), 0xFFFFFFFF);
+    aw_instance_destroy(capped);
+}
+
+static void bulk(void **state) {
+    (void)state;
+    call3(inst, "fill", 1000, 0xAB, 8);
+    assert_true(call2(inst, "i64.load", 1000, 0) == 0xABABABABABABABABull);
+    call3(inst, "copy", 1004, 16, 4); /* 01 02 03 04 */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 1004, 0), 0x04030201);
+    /* overlapping copy behaves as memmove */
+    call3(inst, "copy", 17, 16, 4);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 16, 0), 0x03020101);
+    call3(inst, "init", 2000, 0, 8);
+    uint8_t buf[8];
+    assert_int_equal(aw_instance_memory_read(inst, 2000, buf, 8), AW_OK);
+    assert_memory_equal(buf, "passive!", 8);
+    expect_trap(inst, "init", 2000, 4, 5, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "fill", 65530, 0, 7, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "copy", 0, 65530, 7, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* zero-length at the very end is fine, past it traps */
+    call3(inst, "fill", 65536, 0, 0);
+    expect_trap(inst, "fill", 65537, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "drop", 0, 0);
+    expect_trap(inst, "init", 0, 0, 1, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call3(inst, "init", 0, 0, 0);
+}
+
+static void host_access(void **state) {
+    (void)state;
+    uint32_t v = 0x11223344;
+    assert_int_equal(aw_instance_memory_write(inst, 3000, &v, 4), AW_OK);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 3000, 0), 0x11223344);
+    assert_int_equal(aw_instance_memory_write(inst, 65534, &v, 4), AW_INVALID_ARGUMENT);
+    assert_int_equal(aw_instance_memory_read(inst, UINT64_MAX, &v, 1), AW_INVALID_ARGUMENT);
+    assert_int_equal(aw_instance_memory_read(inst, 65536, &v, 0), AW_OK);
+    assert_true(aw_instance_footprint(inst) >= 65536);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(loads, setup, teardown),
+        cmocka_unit_test_setup_teardown(stores, setup, teardown),
+        cmocka_unit_test_setup_teardown(bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(grow, setup, teardown),
+        cmocka_unit_test(grow_capped_by_config),
+        cmocka_unit_test_setup_teardown(bulk, setup, teardown),
+        cmocka_unit_test_setup_teardown(host_access, setup, teardown),
+    };
+    return AW_TEST_RUN(tests);
+}

@@ -1,0 +1,15 @@
+;; Imports everything link_provider exports.
+(module
+  (import "p" "triple" (func $triple (param i32) (result i32)))
+  (import "p" "mem" (memory 1))
+  (import "p" "g" (global $g (mut i32)))
+  (import "p" "k" (global $k i64))
+  (import "p" "tab" (table 2 funcref))
+  (type $i_i (func (param i32) (result i32)))
+  (elem (i32.const 0) $triple)
+  (func (export "use") (param i32) (result i32)
+    (i32.store (i32.const 8) (call $triple (local.get 0)))
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (i32.add (i32.load (i32.const 8)) (i32.wrap_i64 (global.get $k))))
+  (func (export "via_table") (param i32) (result i32) (call_indirect (type $i_i) (local.get 0) (i32.const 0)))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1))))
