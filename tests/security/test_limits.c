@@ -81,7 +81,7 @@ static void a_flood_against_a_slow_receiver_loses_nothing_silently(void **state)
 }
 
 static sec_comp storm[8];
-static char storm_ids[8][16];
+static char storm_ids[8][24];
 
 static const sec_comp *storm_of(size_t n) {
     for (size_t i = 0; i < n; i++) {
