@@ -391,6 +391,8 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
         s = aw__error_set(err, s, "component '%s': WASI args/env: %s", c->id, aw_status_text(s));
         goto fail;
     }
+    s = aw__wasi_fs_create(config->preopens, config->preopen_count, &c->fs, err);
+    if (s != AW_OK) goto fail;
     s = instantiate(c, module, config, err);
     if (s != AW_OK) goto fail;
     s = find_exports(c, err);
@@ -415,6 +417,7 @@ void aw__component_destroy(aw__component *c) {
     aw__buf_free(&c->out_line[1]);
     aw__free(c->args_blob, c->args_size);
     aw__free(c->env_blob, c->env_size);
+    aw__wasi_fs_destroy(c->fs);
     if (c->log_source != NULL) aw__free(c->log_source, c->log_source_len + 1);
     aw__strfree(c->id);
     AW__DELETE(c);

@@ -7,6 +7,7 @@
 
 #include "airwasm/wasm.h"
 #include "host/backend.h"
+#include "host/wasi_fs.h"
 
 typedef struct aw__component_config {
     const char *id; /* component id (UTF-8); copied */
@@ -25,6 +26,10 @@ typedef struct aw__component_config {
     size_t arg_count;
     const char *const *env; /* WASI environment, "KEY=VALUE" each; copied */
     size_t env_count;
+    /* WASI directories the guest may use (src/host/wasi_fs.h); none: no
+     * file access at all. Borrowed for the call. */
+    const aw__wasi_preopen *preopens;
+    size_t preopen_count;
     void *user_data; /* kept; aw__component_user_data */
 } aw__component_config;
 

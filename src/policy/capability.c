@@ -79,7 +79,7 @@ static void compile_list(const aw__config_list *src, bool topics, pattern *stora
         else
             storage[--wilds] = (pattern){p, len};
     }
-    qsort(storage, lits, sizeof *storage, compare_patterns);
+    if (lits > 1) qsort(storage, lits, sizeof *storage, compare_patterns);
     out->literals = storage;
     out->literal_count = lits;
     out->wildcards = storage + wilds;
@@ -101,7 +101,7 @@ aw_status aw__capset_create(const aw__manifest *m, aw__capset **out) {
         }
     }
     size_t at = 0;
-    for (int k = 0; k < AW__CAP_KIND_COUNT; k++) {
+    for (int k = 0; k < AW__CAP_KIND_COUNT && set->storage; k++) {
         bool topics = k == AW__CAP_PUBLISH || k == AW__CAP_SUBSCRIBE;
         compile_list(lists[k], topics, set->storage + at, &set->lists[k]);
         at += lists[k]->len;

@@ -205,6 +205,9 @@ static aw_status read_preopens(aw__config *c, const aw__toml_value *wasi, aw__ma
     aw_status s = aw__config_table(c, wasi, sec, "preopens", false, &pre);
     if (s != AW_OK || !pre || aw__toml_len(pre) == 0) return s;
     size_t n = aw__toml_len(pre);
+    if (n > AW__MANIFEST_MAX_PREOPENS)
+        return aw__config_fail(c, AW_MALFORMED, aw__toml_entry_at(pre, 0)->line, sec, "preopens",
+                               "at most %u directories (found %zu)", AW__MANIFEST_MAX_PREOPENS, n);
     m->preopens = aw__calloc(n, sizeof *m->preopens);
     if (!m->preopens) return aw__error_set(c->err, AW_NO_MEMORY, "out of memory");
     m->preopens_len = n;

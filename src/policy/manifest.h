@@ -17,6 +17,7 @@
 #define AW__MANIFEST_DEFAULT_MAX_PAYLOAD (1u << 20) /* 1 MiB */
 #define AW__MANIFEST_MAX_MAX_PAYLOAD (1u << 30)     /* 1 GiB */
 #define AW__MANIFEST_MAX_RATE 1000000000u
+#define AW__MANIFEST_MAX_PREOPENS 16u /* directories in [wasi] preopens */
 
 typedef struct aw__manifest_limits {
     uint32_t memory_pages;     /* 64 KiB pages, 1..65536 */

@@ -74,6 +74,12 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         snprintf(env_text[i], sizeof env_text[i], "%s=%s", m->env[i].name, m->env[i].value);
         env[i] = env_text[i];
     }
+    /* The manifest reader allows at most AW__MANIFEST_MAX_PREOPENS. */
+    aw__wasi_preopen preopens[AW__MANIFEST_MAX_PREOPENS];
+    size_t preopen_count = m->preopens_len;
+    for (size_t i = 0; i < preopen_count; i++)
+        preopens[i] = (aw__wasi_preopen){m->preopens[i].guest_path, m->preopens[i].host_path,
+                                         m->preopens[i].writable};
     aw__component_config cfg = {
         .id = def->name->text,
         .id_len = def->name->len,
@@ -85,6 +91,8 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         .arg_count = m->args.len,
         .env = env,
         .env_count = env_count,
+        .preopens = preopens,
+        .preopen_count = preopen_count,
         .user_data = s,
     };
     aw_error err;

@@ -196,28 +196,89 @@ aw_status aw_runtime_start(aw_runtime *rt, const aw_system_spec *spec, aw_error 
     return s;
 }
 
-/* A [[message]] of the system file, sent by a timer once the system is up. */
+/* The [[message]] entries of the system file, sent once the system is up.
+ * One timer at a time walks the list, sorted by delay and otherwise in file
+ * order: with a timer per message, messages due at the same moment could be
+ * sent in any order (a timer wheel fires what is due in one turn unordered),
+ * and two messages to one component must arrive in the order of the file. */
 typedef struct scheduled_message {
-    aw_runtime *rt;
     char to[320];
     uint8_t *payload;
     size_t len;
+    uint32_t after_ms;
+    struct scheduled_message *next;
 } scheduled_message;
 
-static void send_scheduled(aw_actor_system *sys, void *arg) {
-    (void)sys;
-    scheduled_message *m = arg;
-    aw_error err;
-    aw_error_clear(&err);
-    if (aw_runtime_send(m->rt, m->to, m->payload, m->len, &err) != AW_OK)
-        aw__log(AW_LOG_WARN, "system", "message to %s not sent: %s", m->to, err.message);
-    aw_runtime *rt = m->rt;
+typedef struct aw__rt_schedule {
+    aw_runtime *rt;
+    uint64_t start_ns; /* system clock when the system was up */
+    scheduled_message *first;
+} schedule;
+
+static void free_message(scheduled_message *m) {
     aw__free(m->payload, m->len);
     AW__DELETE(m);
-    atomic_fetch_sub(&rt->scheduled, 1);
+}
+
+/* Drops the messages not sent; frees the schedule. */
+static void schedule_free(schedule *sc) {
+    while (sc->first) {
+        scheduled_message *m = sc->first;
+        sc->first = m->next;
+        free_message(m);
+        atomic_fetch_sub(&sc->rt->scheduled, 1);
+    }
+    AW__DELETE(sc);
+}
+
+/* Timer callback: sends every message due by now's delay, in order, then
+ * arms the timer for the next one. */
+static void send_due(aw_actor_system *sys, void *arg) {
+    schedule *sc = arg;
+    aw_runtime *rt = sc->rt;
+    uint32_t due = sc->first ? sc->first->after_ms : 0;
+    while (sc->first && sc->first->after_ms <= due) {
+        scheduled_message *m = sc->first;
+        sc->first = m->next;
+        aw_error err;
+        aw_error_clear(&err);
+        if (aw_runtime_send(rt, m->to, m->payload, m->len, &err) != AW_OK)
+            aw__log(AW_LOG_WARN, "system", "message to %s not sent: %s", m->to, err.message);
+        free_message(m);
+        atomic_fetch_sub(&rt->scheduled, 1);
+    }
+    bool armed = false;
+    aw__mutex_lock(&rt->host_lock);
+    if (sc->first && !rt->schedule_stopped) {
+        uint64_t at = sc->start_ns + (uint64_t)sc->first->after_ms * 1000000u;
+        armed = aw_timer_call_at(sys, at, send_due, sc, &rt->schedule_timer) == AW_OK;
+        if (!armed) aw__log(AW_LOG_WARN, "system", "later messages not sent: cannot arm a timer");
+    }
+    if (!armed) rt->schedule = NULL;
+    aw__mutex_unlock(&rt->host_lock);
+    if (!armed) schedule_free(sc);
+}
+
+/* At stop: the messages not sent yet are dropped (their timer would never
+ * fire). If the timer is firing right now, send_due frees them instead. */
+static void cancel_schedule(aw_runtime *rt) {
+    aw__mutex_lock(&rt->host_lock);
+    schedule *sc = rt->schedule;
+    rt->schedule_stopped = true;
+    if (sc && aw_timer_cancel(rt->sys, rt->schedule_timer) == AW_OK)
+        rt->schedule = NULL;
+    else
+        sc = NULL;
+    aw__mutex_unlock(&rt->host_lock);
+    if (sc) schedule_free(sc);
 }
 
 static aw_status schedule_messages(aw_runtime *rt, const aw__system_config *sys, aw_error *err) {
+    if (sys->messages_len == 0) return AW_OK;
+    schedule *sc = AW__NEW(schedule);
+    if (!sc) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
+    sc->rt = rt;
+    sc->start_ns = aw_actor_system_now(rt->sys);
     for (size_t i = 0; i < sys->messages_len; i++) {
         const aw__system_message *sm = &sys->messages[i];
         scheduled_message *m = AW__NEW(scheduled_message);
@@ -226,22 +287,30 @@ static aw_status schedule_messages(aw_runtime *rt, const aw__system_config *sys,
         if (m) m->payload = aw__malloc(plen + sm->body_len);
         if (!m || !m->payload) {
             if (m) AW__DELETE(m);
+            schedule_free(sc);
             return aw__error_set(err, AW_NO_MEMORY, "out of memory");
         }
-        m->rt = rt;
         snprintf(m->to, sizeof m->to, "%s", sm->to);
         memcpy(m->payload, prefix, plen);
         if (sm->body_len) memcpy(m->payload + plen, sm->body, sm->body_len);
         m->len = plen + sm->body_len;
+        m->after_ms = sm->after_ms;
+        /* After every message with a delay up to its own: stable. */
+        scheduled_message **link = &sc->first;
+        while (*link && (*link)->after_ms <= m->after_ms) link = &(*link)->next;
+        m->next = *link;
+        *link = m;
         atomic_fetch_add(&rt->scheduled, 1);
-        aw_status s = aw_timer_call_after(rt->sys, (uint64_t)sm->after_ms * 1000000u,
-                                          send_scheduled, m, NULL);
-        if (s != AW_OK) {
-            atomic_fetch_sub(&rt->scheduled, 1);
-            aw__free(m->payload, m->len);
-            AW__DELETE(m);
-            return aw__error_set(err, s, "cannot schedule message %zu", i + 1);
-        }
+    }
+    uint64_t at = sc->start_ns + (uint64_t)sc->first->after_ms * 1000000u;
+    aw__mutex_lock(&rt->host_lock);
+    rt->schedule = sc;
+    aw_status s = aw_timer_call_at(rt->sys, at, send_due, sc, &rt->schedule_timer);
+    if (s != AW_OK) rt->schedule = NULL;
+    aw__mutex_unlock(&rt->host_lock);
+    if (s != AW_OK) {
+        schedule_free(sc);
+        return aw__error_set(err, s, "cannot schedule the system file's messages");
     }
     return AW_OK;
 }
@@ -334,6 +403,7 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
 
 aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns) {
     if (rt->stopped) return AW_OK;
+    cancel_schedule(rt);
     if (rt->supervisor != AW_ACTOR_NONE) {
         if (drain_ns) aw_runtime_wait_idle(rt, drain_ns);
         aw_supervisor_restarts(rt->sys, rt->supervisor, &rt->final_restarts);

@@ -72,12 +72,17 @@ struct aw_runtime {
     aw_actor_ref supervisor;
     aw_actor_ref host_proxy; /* native actor receiving host request outcomes */
 
-    aw__mutex host_lock; /* guards host_requests and start_error */
+    aw__mutex host_lock; /* guards host_requests, start_error and schedule */
     aw__rt_host_request *host_requests;
     /* The first component that failed to start while the system started,
      * and why, for aw_runtime_start's error. */
     aw_error start_error;
     bool start_failed;
+    /* The system file's messages still to send (runtime.c) and the timer
+     * that sends the next; guarded by host_lock. */
+    struct aw__rt_schedule *schedule;
+    aw_timer_id schedule_timer;
+    bool schedule_stopped;
     /* rt->supervisor for component actors (set once the system is up). */
     _Atomic aw_actor_ref supervisor_seen;
 

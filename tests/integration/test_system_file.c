@@ -70,6 +70,26 @@ static void file_starts_instances_and_sends_its_messages(void **state) {
     it_end();
 }
 
+/* Stopping before a delayed message is due drops it without a leak. */
+static void stop_before_a_delayed_message(void **state) {
+    (void)state;
+    it_begin();
+    const char *path = write_system("", "[[component]]\nid = \"rec\"\nmanifest = \"rec.toml\"\n"
+                                        "[[message]]\nto = \"rec\"\ntext = \"now\"\n"
+                                        "[[message]]\nto = \"rec\"\ntext = \"later\"\n"
+                                        "after-ms = 60000\n");
+    aw_runtime *rt = create(2);
+    aw_error err;
+    aw_error_clear(&err);
+    assert_int_equal(aw_runtime_start_file(rt, path, &err), AW_OK);
+    /* Not idle: a message is still to come. */
+    assert_int_equal(aw_runtime_wait_idle(rt, 200000000ull), AW_TIMEOUT);
+    assert_string_equal(it_cmd(rt, "rec", "!records"), "1");
+    assert_int_equal(aw_runtime_stop(rt, 0), AW_OK);
+    aw_runtime_destroy(rt);
+    it_end();
+}
+
 /* one_for_all: one crash restarts every component (all state is fresh). */
 static void one_for_all_restarts_everyone(void **state) {
     (void)state;
@@ -194,6 +214,7 @@ static void failed_starts_leave_nothing_running(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(file_starts_instances_and_sends_its_messages),
+        cmocka_unit_test(stop_before_a_delayed_message),
         cmocka_unit_test(one_for_all_restarts_everyone),
         cmocka_unit_test(intensity_exceeded_stops_the_system),
         cmocka_unit_test(failed_starts_leave_nothing_running),

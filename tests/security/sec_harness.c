@@ -88,10 +88,11 @@ aw_status sec_try_start(const aw_runtime_config *cfg, const sec_comp *comps, siz
     for (size_t i = 0; i < count; i++) {
         const sec_comp *c = &comps[i];
         char text[4096], name[128];
+        const char *module = c->module ? c->module : SEC_ACTOR;
         snprintf(text, sizeof text,
-                 "[component]\nname = \"%s\"\nmodule = \"%s/%s\"\naccepts = [\"raw\"]\n"
+                 "[component]\nname = \"%s\"\nmodule = \"%s%s%s\"\naccepts = [\"raw\"]\n"
                  "[capabilities]\n%s[limits]\n%s%s",
-                 c->id, AW_WASM_DIR, c->module ? c->module : SEC_ACTOR,
+                 c->id, module[0] == '/' ? "" : AW_WASM_DIR, module[0] == '/' ? "" : "/", module,
                  c->capabilities ? c->capabilities : SEC_ALL_CAPS,
                  c->limits ? c->limits : SEC_LIMITS, c->extra ? c->extra : "");
         snprintf(name, sizeof name, "%s.toml", c->id);

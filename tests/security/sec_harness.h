@@ -20,7 +20,8 @@ enum { SEC_REQUEST_OK = 0, SEC_REQUEST_DENIED = 6 };
 
 typedef struct sec_comp {
     const char *id;
-    const char *module;       /* file name in AW_WASM_DIR; NULL: SEC_ACTOR */
+    const char *module;       /* file name in AW_WASM_DIR, or an absolute path;
+                                 NULL: SEC_ACTOR */
     const char *capabilities; /* body of [capabilities]; NULL: everything granted */
     const char *limits;       /* body of [limits]; NULL: SEC_LIMITS */
     const char *extra;        /* more TOML sections ([rate-limit], [wasi]); NULL: none */

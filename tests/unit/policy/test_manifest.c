@@ -230,6 +230,10 @@ static void errors_name_file_line_and_key(void **state) {
         {HEAD "[wasi]\npreopens = { \"/d\" = true }\n", 5,
          "5: [wasi] preopens.\"/d\": must be a host directory string"},
         {HEAD "[wasi]\nstdin = true\n", 5, "5: [wasi]: unknown key 'stdin'"},
+        {HEAD "[wasi]\npreopens = { \"/d0\" = \"d\", \"/d1\" = \"d\", \"/d2\" = \"d\", \"/d3\" = \"d\", \"/d4\" = \"d\", \"/d5\" = \"d\", \"/d6\" = \"d\", \"/d7\" = \"d\", \"/d8\" = \"d\", \"/d9\" = \"d\", \"/d10\" = \"d\", \"/d11\" = \"d\", \"/d12\" = \"d\", \"/d13\" = \"d\", \"/d14\" = \"d\", \"/d15\" = \"d\", \"/d16\" = \"d\" }\n", 5,
+         "5: [wasi] preopens: at most 16 directories (found 17)"},
+        {HEAD "[capabilities]\npublish = [\"a.>x\"]\n", 5, "5: [capabilities] publish: 'a.>x' is not a topic"},
+        {HEAD "[capabilities]\nsubscribe = [\"a.b/c\"]\n", 5, "5: [capabilities] subscribe: 'a.b/c' is not a topic"},
         /* TOML syntax errors come with line and column. */
         {HEAD "[limits\n", 4, "4:8: expected ']' to close the table header"},
         {HEAD "version = \"1.0\n", 4, "4:11: unterminated string"},
