@@ -291,8 +291,8 @@ static void call_suspends_only_the_caller(void **state) {
     static const char mark[] = "\x55mark";
     assert_int_equal(aw_runtime_send(rt, "alpha", mark, sizeof mark - 1, &err), AW_OK);
     for (int i = 0; i < 10; i++) {
-        char body[8];
-        uint8_t p[16];
+        char body[16];
+        uint8_t p[24];
         snprintf(body, sizeof body, "n%d", i);
         size_t plen = it_raw(p, sizeof p, body, strlen(body));
         assert_int_equal(aw_runtime_send(rt, "gamma", p, plen, &err), AW_OK);
@@ -318,7 +318,7 @@ static void call_suspends_only_the_caller(void **state) {
     it_dump(rt, "gamma", &log);
     assert_int_equal(log.count, 10);
     for (size_t i = 0; i < 10; i++) {
-        char body[8];
+        char body[32];
         snprintf(body, sizeof body, "\x55n%zu", i);
         assert_string_equal(log.entries[i].who, "host");
         assert_bytes(log.entries[i].bytes, log.entries[i].len, (const uint8_t *)body,
@@ -389,6 +389,57 @@ static void codec_rejection(void **state) {
     it_end();
 }
 
+/* A full mailbox and an oversized payload are refused at send time, from the
+ * host and from components; what was accepted arrives, nothing else. */
+static void full_mailbox_and_too_large(void **state) {
+    (void)state;
+    it_begin();
+    it_comp comps[] = {{"alpha", IT_PROBE, {0}},
+                       {"tiny", IT_PROBE, {.mailbox = 3, .fuel = 100000000000ull,
+                                           .timeout_ms = 5000}}};
+    aw_runtime *rt = it_start(2, comps, 2);
+    aw_error err;
+    aw_error_clear(&err);
+
+    /* tiny is busy with the first message while the next ones queue. */
+    static const char busy[] = "\x55!busy\n300";
+    assert_int_equal(aw_runtime_send(rt, "tiny", busy, sizeof busy - 1, &err), AW_OK);
+    it_sleep_ms(50);
+    int accepted = 0;
+    aw_status s = AW_OK;
+    for (int i = 0; i < 10 && s == AW_OK; i++) {
+        char body[16];
+        uint8_t p[24];
+        snprintf(body, sizeof body, "q%d", i);
+        size_t plen = it_raw(p, sizeof p, body, strlen(body));
+        s = aw_runtime_send(rt, "tiny", p, plen, &err);
+        if (s == AW_OK) accepted++;
+    }
+    assert_int_equal(s, AW_MAILBOX_FULL);
+    assert_true(accepted >= 1 && accepted <= 3);
+    assert_string_equal(it_cmd(rt, "alpha", "!send\ntiny\nU"), "4"); /* mailbox-full */
+
+    /* max-payload is 64 KiB. */
+    static uint8_t big[65 * 1024];
+    big[0] = 0x55;
+    assert_int_equal(aw_runtime_send(rt, "alpha", big, sizeof big, &err), AW_TOO_LARGE);
+    wait_idle(rt);
+
+    it_log log;
+    it_dump(rt, "tiny", &log);
+    assert_int_equal(log.count, (size_t)accepted);
+    for (int i = 0; i < accepted; i++) {
+        char want[24];
+        snprintf(want, sizeof want, "\x55q%d", i);
+        assert_int_equal(log.entries[i].len, strlen(want));
+        assert_memory_equal(log.entries[i].bytes, want, strlen(want));
+    }
+    it_dump(rt, "alpha", &log);
+    assert_int_equal(log.count, 0);
+    it_finish(rt);
+    it_end();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cast_bytes_and_senders),
@@ -397,6 +448,7 @@ int main(void) {
         cmocka_unit_test(request_cancel),
         cmocka_unit_test(call_suspends_only_the_caller),
         cmocka_unit_test(codec_rejection),
+        cmocka_unit_test(full_mailbox_and_too_large),
     };
     return AW_TEST_RUN(tests);
 }
