@@ -317,10 +317,16 @@ static double bench_crash_restart(uint64_t cycles, bool in_place) {
     driver d = {.sys = sys, .left = cycles + 1};
     aw_actor_ref driver_ref, sup;
     aw_actor_spawn(sys, &driver_behaviour, &d, NULL, &driver_ref);
-    aw_child_spec child = {.id = "crasher", .behaviour = &crasher_behaviour, .arg = &driver_ref,
-                           .restart = AW_PERMANENT, .restart_in_place = in_place};
-    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .intensity = (uint32_t)cycles + 10,
-                               .period_ns = 600000000000u, .children = &child, .child_count = 1};
+    aw_child_spec child = {.id = "crasher",
+                           .behaviour = &crasher_behaviour,
+                           .arg = &driver_ref,
+                           .restart = AW_PERMANENT,
+                           .restart_in_place = in_place};
+    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE,
+                               .intensity = (uint32_t)cycles + 10,
+                               .period_ns = 600000000000u,
+                               .children = &child,
+                               .child_count = 1};
     if (aw_supervisor_start(sys, &spec, NULL, &sup) != AW_OK) abort();
     wait_flag(&d.done_at);
     /* Acquire (wait_flag) made start_at visible. */
@@ -355,13 +361,20 @@ static void run_erlang(erlang_figures *e) {
         double value;
         if (sscanf(line, "%63s %lf", key, &value) != 2) continue;
         e->present = true;
-        if (!strcmp(key, "ff1")) e->ff1 = value;
-        else if (!strcmp(key, "ff2")) e->ff2 = value;
-        else if (!strcmp(key, "pingpong_ns")) e->pingpong = value;
-        else if (!strcmp(key, "call_ns")) e->call = value;
-        else if (!strcmp(key, "spawn_ns")) e->spawn_ns = value;
-        else if (!strcmp(key, "spawn_bytes")) e->spawn_bytes = value;
-        else if (!strcmp(key, "restart_ns")) e->restart = value;
+        if (!strcmp(key, "ff1"))
+            e->ff1 = value;
+        else if (!strcmp(key, "ff2"))
+            e->ff2 = value;
+        else if (!strcmp(key, "pingpong_ns"))
+            e->pingpong = value;
+        else if (!strcmp(key, "call_ns"))
+            e->call = value;
+        else if (!strcmp(key, "spawn_ns"))
+            e->spawn_ns = value;
+        else if (!strcmp(key, "spawn_bytes"))
+            e->spawn_bytes = value;
+        else if (!strcmp(key, "restart_ns"))
+            e->restart = value;
     }
     pclose(p);
 }
@@ -375,13 +388,20 @@ static void row(const char *name, double ours, bool have_erlang, double erl, con
 /* `bench_actor SCENARIO N` runs one scenario once with N (for profiling). */
 static int run_one(const char *name, uint64_t n) {
     double a = 0, b = 0;
-    if (!strcmp(name, "ff1")) a = bench_fire_and_forget(1, n);
-    else if (!strcmp(name, "ff2")) a = bench_fire_and_forget(2, n);
-    else if (!strcmp(name, "pingpong")) a = bench_ping_pong(n);
-    else if (!strcmp(name, "call")) a = bench_call(n);
-    else if (!strcmp(name, "spawn")) bench_spawn(n, &a, &b);
-    else if (!strcmp(name, "restart")) a = bench_crash_restart(n, false);
-    else if (!strcmp(name, "restart_in_place")) a = bench_crash_restart(n, true);
+    if (!strcmp(name, "ff1"))
+        a = bench_fire_and_forget(1, n);
+    else if (!strcmp(name, "ff2"))
+        a = bench_fire_and_forget(2, n);
+    else if (!strcmp(name, "pingpong"))
+        a = bench_ping_pong(n);
+    else if (!strcmp(name, "call"))
+        a = bench_call(n);
+    else if (!strcmp(name, "spawn"))
+        bench_spawn(n, &a, &b);
+    else if (!strcmp(name, "restart"))
+        a = bench_crash_restart(n, false);
+    else if (!strcmp(name, "restart_in_place"))
+        a = bench_crash_restart(n, true);
     else {
         fprintf(stderr, "unknown scenario %s\n", name);
         return 2;

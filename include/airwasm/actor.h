@@ -55,11 +55,11 @@ AW_API void aw_payload_release(aw_payload *p);
 /* A message: a fixed envelope of 64-bit words plus an optional payload. It is
  * copied into a pooled mailbox cell, so sending allocates nothing. */
 typedef struct aw_msg {
-    uint64_t kind;                /* the message tag; see AW_MSG_* for system kinds */
-    uint64_t corr;                /* correlation id (requests / replies / monitors) */
-    aw_actor_ref sender;          /* who sent it (or AW_ACTOR_NONE) */
-    uint64_t word[AW_MSG_WORDS];  /* free for the sender */
-    aw_payload *payload;          /* one reference, or NULL */
+    uint64_t kind;               /* the message tag; see AW_MSG_* for system kinds */
+    uint64_t corr;               /* correlation id (requests / replies / monitors) */
+    aw_actor_ref sender;         /* who sent it (or AW_ACTOR_NONE) */
+    uint64_t word[AW_MSG_WORDS]; /* free for the sender */
+    aw_payload *payload;         /* one reference, or NULL */
 } aw_msg;
 
 /* Kinds with this bit set are produced by the runtime; user kinds stay below. */
@@ -247,8 +247,8 @@ AW_API aw_status aw_actor_link(aw_actor *self, aw_actor_ref other);
 AW_API aw_status aw_actor_unlink(aw_actor *self, aw_actor_ref other);
 /* watcher gets one AW_MSG_DOWN (corr = *id) when target exits, or at once
  * with AW_EXIT_NOPROC if it is already gone. */
-AW_API aw_status aw_actor_monitor(aw_actor_system *sys, aw_actor_ref watcher,
-                                  aw_actor_ref target, uint64_t *id);
+AW_API aw_status aw_actor_monitor(aw_actor_system *sys, aw_actor_ref watcher, aw_actor_ref target,
+                                  uint64_t *id);
 /* Removes a monitor; a DOWN already on its way may still arrive. */
 AW_API aw_status aw_actor_demonitor(aw_actor_system *sys, aw_actor_ref target, uint64_t id);
 
@@ -308,9 +308,9 @@ AW_API uint64_t aw_dead_letters_dropped(aw_actor_system *sys);
 /* ---- Supervisors --------------------------------------------------------------- */
 
 typedef enum aw_strategy {
-    AW_ONE_FOR_ONE,  /* restart the child that exited */
-    AW_ONE_FOR_ALL,  /* stop all children, restart all */
-    AW_REST_FOR_ONE  /* stop the children started after it, restart those and it */
+    AW_ONE_FOR_ONE, /* restart the child that exited */
+    AW_ONE_FOR_ALL, /* stop all children, restart all */
+    AW_REST_FOR_ONE /* stop the children started after it, restart those and it */
 } aw_strategy;
 
 typedef enum aw_restart {
@@ -322,11 +322,11 @@ typedef enum aw_restart {
 struct aw_supervisor_spec;
 
 typedef struct aw_child_spec {
-    const char *id;                          /* for logs and lookups (copied) */
-    const aw_behaviour *behaviour;           /* kept; NULL when supervisor is set */
-    void *arg;                               /* kept: passed to init at every start */
+    const char *id;                              /* for logs and lookups (copied) */
+    const aw_behaviour *behaviour;               /* kept; NULL when supervisor is set */
+    void *arg;                                   /* kept: passed to init at every start */
     const struct aw_supervisor_spec *supervisor; /* a nested supervisor (copied) */
-    aw_spawn_opts opts;                      /* name copied; link is ignored */
+    aw_spawn_opts opts;                          /* name copied; link is ignored */
     aw_restart restart;
     /* Restart as the SAME actor: same reference, same mailbox with its queued
      * messages; init builds fresh state. Otherwise a new actor is spawned. */

@@ -74,7 +74,8 @@ void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
         aw__runq *q = &sys->workers[0].queue;
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
         return;
     }
@@ -225,7 +226,8 @@ static void *worker_main(void *arg) {
         aw_actor *a = take_own(w);
         if (!a) a = steal(w);
         if (a) {
-            atomic_store_explicit(&w->runs, atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
+            atomic_store_explicit(&w->runs,
+                                  atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
                                   memory_order_relaxed);
             atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
             /* A rescheduled actor (batch done, YIELD) goes to the back. */
@@ -328,7 +330,8 @@ bool aw__scheduler_det_step(aw_actor_system *sys) {
     if (aw__actor_run(a, batch)) {
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
     }
     return true;

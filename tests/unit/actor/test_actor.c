@@ -170,8 +170,7 @@ static void test_block_keeps_exit_signals_flowing(void **state) {
     assert_int_equal(aw_actor_send(sys, r, &(aw_msg){.kind = 2, .word = {8}}), AW_OK);
     wait_for(&st.calls, 1);
     /* A wake that comes early (before anything blocks again) is remembered. */
-    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, r, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
-                     AW_OK);
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, r, (aw_reason){AW_EXIT_SHUTDOWN, 0}), AW_OK);
     wait_for(&st.terminated, 1);
     assert_int_equal(aw_actor_system_wait_idle(sys, 5000000000u), AW_OK);
     assert_false(aw_actor_alive(sys, r));
@@ -307,7 +306,8 @@ static void test_sends_racing_exits_are_safe(void **state) {
         assert_int_equal(aw_actor_spawn(sys, &stop_or_crash, &count, NULL, &targets[i]), AW_OK);
     racer rs[2] = {{sys, targets, N, 0, 0}, {sys, targets, N, 0, 0}};
     aw__thread t[2];
-    for (int i = 0; i < 2; i++) assert_int_equal(aw__thread_create(&t[i], race_sends, &rs[i], "racer"), AW_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(aw__thread_create(&t[i], race_sends, &rs[i], "racer"), AW_OK);
     for (int i = 0; i < N; i++) aw_actor_send(sys, targets[i], &(aw_msg){.kind = KIND_STOP});
     for (int i = 0; i < 2; i++) aw__thread_join(t[i], NULL);
     assert_int_equal(aw_actor_system_wait_idle(sys, 5000000000u), AW_OK);
@@ -333,9 +333,9 @@ static void test_shutdown_reports_live_actors_and_queued_messages(void **state) 
         assert_int_equal(aw_actor_send(sys, refs[i], &(aw_msg){.kind = 1}), AW_OK);
         wait_for(&st[i].calls, 1);
         for (int k = 0; k < 3; k++)
-            assert_int_equal(aw_actor_send(sys, refs[i], &(aw_msg){.kind = 2,
-                                                                   .payload = aw_payload_new(16)}),
-                             AW_OK);
+            assert_int_equal(
+                aw_actor_send(sys, refs[i], &(aw_msg){.kind = 2, .payload = aw_payload_new(16)}),
+                AW_OK);
     }
     aw_shutdown_report report;
     assert_int_equal(aw_actor_system_shutdown(sys, 100000000u, &report), AW_OK);

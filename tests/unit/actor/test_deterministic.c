@@ -63,13 +63,15 @@ static void run_ring(uint64_t seed, trace *t, uint64_t *used_seed) {
         assert_int_equal(aw_actor_spawn(sys, &node_behaviour, &nodes[i], NULL, &ring[i]), AW_OK);
     }
     for (uint64_t token = 0; token < 6; token++)
-        assert_int_equal(aw_actor_send(sys, ring[token % RING], &(aw_msg){.kind = 1, .word = {token, 20}}),
-                         AW_OK);
+        assert_int_equal(
+            aw_actor_send(sys, ring[token % RING], &(aw_msg){.kind = 1, .word = {token, 20}}),
+            AW_OK);
     /* Two actors off the ring wait for receive timeouts. */
     node idlers[2] = {{t, ring, 7}, {t, ring, 8}};
     aw_actor_ref idle_refs[2];
     for (int i = 0; i < 2; i++)
-        assert_int_equal(aw_actor_spawn(sys, &node_behaviour, &idlers[i], NULL, &idle_refs[i]), AW_OK);
+        assert_int_equal(aw_actor_spawn(sys, &node_behaviour, &idlers[i], NULL, &idle_refs[i]),
+                         AW_OK);
     aw_actor_send(sys, idle_refs[0], &(aw_msg){.kind = 2, .word = {50000000u}});
     aw_actor_send(sys, idle_refs[1], &(aw_msg){.kind = 2, .word = {30000000u}});
     aw_timer_send_after(sys, 40000000u, ring[2], &(aw_msg){.kind = 1, .word = {9, 3}}, NULL);
@@ -130,30 +132,30 @@ static aw_handled stress_handle(aw_actor *self, void *state, const aw_msg *msg) 
     uint64_t r = stress_random(st);
     aw_actor_ref peer = st->peers[r % st->peer_count];
     switch ((r >> 8) % 10) {
-    case 0:
-        return aw_actor_crash(self, 1);
-    case 1:
-        aw_actor_link(self, peer);
-        break;
-    case 2:
-        aw_actor_monitor(sys, aw_actor_self(self), peer, NULL);
-        break;
-    case 3:
-        aw_actor_receive_timeout(self, (r >> 16) % 5000000u);
-        break;
-    case 4:
-        aw_timer_send_after(sys, (r >> 16) % 3000000u, peer, &(aw_msg){.kind = 1}, NULL);
-        break;
-    case 5:
-        aw_actor_wake(sys, peer);
-        if ((r >> 20) % 3 == 0) return AW_BLOCK;
-        break;
-    case 6:
-        return AW_YIELD;
-    default:
-        aw_actor_send(sys, peer, &(aw_msg){.kind = 1, .payload = aw_payload_new(8)});
-        aw_actor_send(sys, peer, &(aw_msg){.kind = 1});
-        break;
+        case 0:
+            return aw_actor_crash(self, 1);
+        case 1:
+            aw_actor_link(self, peer);
+            break;
+        case 2:
+            aw_actor_monitor(sys, aw_actor_self(self), peer, NULL);
+            break;
+        case 3:
+            aw_actor_receive_timeout(self, (r >> 16) % 5000000u);
+            break;
+        case 4:
+            aw_timer_send_after(sys, (r >> 16) % 3000000u, peer, &(aw_msg){.kind = 1}, NULL);
+            break;
+        case 5:
+            aw_actor_wake(sys, peer);
+            if ((r >> 20) % 3 == 0) return AW_BLOCK;
+            break;
+        case 6:
+            return AW_YIELD;
+        default:
+            aw_actor_send(sys, peer, &(aw_msg){.kind = 1, .payload = aw_payload_new(8)});
+            aw_actor_send(sys, peer, &(aw_msg){.kind = 1});
+            break;
     }
     return AW_DONE;
 }

@@ -11,7 +11,7 @@ enum { PRODUCERS = 4, PER = 50000 };
 
 typedef struct box_test {
     aw__mailbox mb;
-    aw__cell *cells; /* PRODUCERS * PER + 1 (the stub) */
+    aw__cell *cells;              /* PRODUCERS * PER + 1 (the stub) */
     _Atomic uint64_t schedules;   /* pushes that found the consumer idle */
     _Atomic uint64_t outstanding; /* schedules not yet taken by the consumer */
     _Atomic uint64_t max_outstanding;
