@@ -185,6 +185,7 @@ static void test_block_keeps_exit_signals_flowing(void **state) {
 typedef struct yield_state {
     _Atomic uint64_t *other_ran;
     uint64_t turns;
+    uint64_t started;
     uint64_t first_word;
     bool same_message;
     bool other_ran_before_done;
@@ -196,9 +197,13 @@ typedef struct yield_state {
 static aw_handled yield_handle(aw_actor *self, void *state, const aw_msg *msg) {
     (void)self;
     yield_state *st = state;
-    if (st->turns++ == 0) st->first_word = msg->word[0];
+    if (st->turns++ == 0) {
+        st->first_word = msg->word[0];
+        st->started = aw__clock_ns();
+    }
     if (msg->word[0] != st->first_word) st->same_message = false;
-    if (atomic_load(st->other_ran) == 0 && st->turns < 10000000u) return AW_YIELD;
+    if (atomic_load(st->other_ran) == 0 && aw__clock_ns() - st->started < 20000000000u)
+        return AW_YIELD;
     st->other_ran_before_done = atomic_load(st->other_ran) != 0;
     atomic_store(&st->done, 1);
     return AW_DONE;
