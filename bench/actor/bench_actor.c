@@ -410,8 +410,19 @@ static int run_one(const char *name, uint64_t n) {
     return 0;
 }
 
+/* `bench_actor --smoke`: every scenario once, small (the CTest test
+ * bench_actor_smoke keeps the benchmark building and running). */
+static int smoke(void) {
+    static const char *const names[] = {"ff1",   "ff2",     "pingpong",        "call",
+                                        "spawn", "restart", "restart_in_place"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (run_one(names[i], 1000) != 0) return 1;
+    return atomic_load(&bytes_live) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     aw_allocator_set(&counting);
+    if (argc == 2 && !strcmp(argv[1], "--smoke")) return smoke();
     if (argc > 2) return run_one(argv[1], strtoull(argv[2], NULL, 10));
     double v[RUNS], w[RUNS];
     double ff1, ff2, pp, call, spawn_ns, spawn_bytes, restart, restart_in_place;
