@@ -108,13 +108,14 @@ typedef struct source {
     uint64_t left;
 } source;
 
-/* Sends in slices; a full mailbox (back-pressure) yields and retries. */
+/* Sends in slices of 64 (the receiver's batch), yielding in between as a
+ * fuel-sliced wasm actor would; a full mailbox (back-pressure) yields too. */
 static aw_handled source_handle(aw_actor *self, void *state, const aw_msg *msg) {
     (void)self;
     (void)msg;
     source *s = state;
     aw_msg data = {.kind = KIND_DATA};
-    for (int i = 0; i < 4096 && s->left > 0; i++) {
+    for (int i = 0; i < 64 && s->left > 0; i++) {
         if (aw_actor_send(s->sys, s->to, &data) != AW_OK) return AW_YIELD;
         s->left--;
     }

@@ -157,12 +157,31 @@ static aw_actor *steal(aw__worker *w) {
     return NULL;
 }
 
-static bool any_work(aw_actor_system *sys) {
-    for (uint32_t i = 0; i < sys->worker_count; i++)
-        if (atomic_load_explicit(&sys->workers[i].queue.length, memory_order_seq_cst) > 0 ||
-            atomic_load_explicit(&sys->workers[i].next, memory_order_seq_cst) != NULL)
-            return true;
-    return false;
+typedef enum work {
+    WORK_NONE,      /* no ready actor anywhere */
+    WORK_ELSEWHERE, /* ready actors a busy worker will run itself */
+    WORK_TAKEABLE   /* this worker's own, or ones it may steal */
+} work;
+
+/* What this worker could do now. seq_cst loads: the parker's side of the
+ * Dekker pair with aw__scheduler_schedule. Work held by a busy worker does
+ * not keep this one spinning: watching it would only slow that worker. */
+static work look_for_work(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_seq_cst) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_seq_cst) != NULL)
+        return WORK_TAKEABLE;
+    work found = WORK_NONE;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w) continue;
+        if (atomic_load_explicit(&victim->queue.length, memory_order_seq_cst) == 0 &&
+            atomic_load_explicit(&victim->next, memory_order_seq_cst) == NULL)
+            continue;
+        if (may_steal_from(w, victim)) return WORK_TAKEABLE;
+        found = WORK_ELSEWHERE;
+    }
+    return found;
 }
 
 /* The worker's own next actor: its next slot (a bounded streak of them, so
@@ -202,8 +221,12 @@ static void park(aw__worker *w) {
     /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
      * as a sleeper or we see its queue non-empty here. */
     atomic_fetch_add_explicit(&sys->sleepers, 1, memory_order_seq_cst);
-    if (!any_work(sys) && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
-        aw__cond_wait_until(&sys->park_cond, &sys->park_lock, aw__clock_ns() + 100000000u);
+    work found = look_for_work(w);
+    /* Work held by a busy worker is looked at again in a millisecond, in
+     * case that worker stays busy (a long handler) and it must be stolen. */
+    if (found != WORK_TAKEABLE && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
+        aw__cond_wait_until(&sys->park_cond, &sys->park_lock,
+                            aw__clock_ns() + (found == WORK_ELSEWHERE ? 1000000u : 100000000u));
     atomic_fetch_sub_explicit(&sys->sleepers, 1, memory_order_seq_cst);
     aw__mutex_unlock(&sys->park_lock);
     atomic_store_explicit(&w->quiescent, atomic_load_explicit(&sys->epoch, memory_order_seq_cst),
@@ -241,7 +264,7 @@ static void *worker_main(void *arg) {
         while (!found && aw__clock_ns() < spin_until &&
                !atomic_load_explicit(&sys->stopping, memory_order_relaxed)) {
             for (int i = 0; i < 16; i++) aw__cpu_relax();
-            found = any_work(sys);
+            found = look_for_work(w) == WORK_TAKEABLE;
         }
         if (!found) park(w);
     }
