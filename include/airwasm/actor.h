@@ -207,10 +207,12 @@ typedef struct aw_spawn_opts {
 AW_API aw_status aw_actor_spawn(aw_actor_system *sys, const aw_behaviour *b, void *arg,
                                 const aw_spawn_opts *opts, aw_actor_ref *out);
 
-/* Sends msg (copied) to `to`. Takes ownership of msg->payload's reference in
- * every case: on failure the message goes to the dead-letter log with the
- * status. Fails fast with AW_MAILBOX_FULL (never blocks), AW_NO_SUCH_ACTOR or
- * AW_SHUTTING_DOWN. Messages from one sender arrive in the order sent. */
+/* Sends msg (copied) to `to`. Messages from one sender arrive in the order
+ * sent. Fails fast, never blocking:
+ * - AW_MAILBOX_FULL: nothing happened; the caller keeps msg->payload's
+ *   reference (to retry later, or release it);
+ * - AW_NO_SUCH_ACTOR, AW_SHUTTING_DOWN (and AW_OK): the reference is taken;
+ *   an undeliverable message goes to the dead-letter log with the status. */
 AW_API aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg);
 
 /* Inside callbacks: the actor's own reference, its system, its state. */
@@ -290,7 +292,7 @@ typedef struct aw_dead_letter {
     aw_actor_ref target;
     aw_msg msg;       /* its payload reference belongs to whoever took the letter */
     aw_status status; /* AW_NO_SUCH_ACTOR (gone, or exited with it queued),
-                         AW_MAILBOX_FULL, AW_TRAP (its handler crashed),
+                         AW_TRAP (its handler crashed),
                          AW_CANCELLED (held when a supervisor reset the actor
                          in place), AW_SHUTTING_DOWN (left at shutdown),
                          AW_NO_MEMORY (could not be set aside while blocked) */

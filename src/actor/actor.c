@@ -63,9 +63,10 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
     bool was_idle = false;
     aw_status s = aw__mailbox_push(&a->mailbox, cell, true, &was_idle);
     if (s != AW_OK) {
+        /* Full: refused before anything happened; the caller keeps the
+         * payload and may retry (a retry storm must not flood the log). */
         aw__cell_put(sys, cell);
         aw__actor_leave(a, pinned);
-        aw__deadletter_add(sys, to, msg, s, (aw_reason){AW_EXIT_NORMAL, 0});
         return s;
     }
     if (was_idle) aw__scheduler_schedule(sys, a);

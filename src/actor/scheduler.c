@@ -157,6 +157,26 @@ static aw_actor *steal(aw__worker *w) {
     return NULL;
 }
 
+/* Work sharing for a worker about to run the same actor again (its batch
+ * ended or it yielded) with nothing else to do: an actor waiting in another
+ * worker's queue, behind that worker's running one, goes first. Without it a
+ * sender yielding on a full mailbox could spin alone on one worker while its
+ * receiver waits for a turn on the other. */
+static aw_actor *take_waiting(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_relaxed) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_relaxed) != NULL)
+        return NULL;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w || atomic_load_explicit(&victim->queue.length, memory_order_relaxed) == 0)
+            continue;
+        aw_actor *a = runq_pop(&victim->queue);
+        if (a) return a;
+    }
+    return NULL;
+}
+
 typedef enum work {
     WORK_NONE,      /* no ready actor anywhere */
     WORK_ELSEWHERE, /* ready actors a busy worker will run itself */
@@ -254,7 +274,11 @@ static void *worker_main(void *arg) {
                                   memory_order_relaxed);
             atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
             /* A rescheduled actor (batch done, YIELD) goes to the back. */
-            if (aw__actor_run(a, batch)) runq_push(&w->queue, a);
+            if (aw__actor_run(a, batch)) {
+                aw_actor *waiting = take_waiting(w);
+                if (waiting) runq_push(&w->queue, waiting);
+                runq_push(&w->queue, a);
+            }
             continue;
         }
         atomic_store_explicit(&w->running, 0, memory_order_seq_cst);
