@@ -124,18 +124,39 @@ bool aw__scheduler_quiet(aw_actor_system *sys) {
  * take them: stealing at once would bounce every ping-pong between cores. */
 #define STEAL_AFTER_NS 3000u
 
-/* Whether victim's ready actors may be taken: it is not running, or its
- * current run has lasted STEAL_AFTER_NS (its run count has not moved). */
-static bool may_steal_from(aw__worker *w, aw__worker *victim) {
-    if (!atomic_load_explicit(&victim->running, memory_order_relaxed)) return true;
-    uint64_t runs = atomic_load_explicit(&victim->runs, memory_order_relaxed);
+#define STEAL_QUEUE 1u
+#define STEAL_NEXT 2u
+
+/* What of victim's ready actors this worker may take (STEAL_* bits): all of
+ * them when it is not running; its queue once the queue has stayed non-empty
+ * for STEAL_AFTER_NS (it has more than it can run, e.g. two actors taking
+ * turns on it while this worker idles); its next actor once its current run
+ * has lasted STEAL_AFTER_NS (a long handler). queued and has_next are what the
+ * caller just saw; the observations are this worker's own. */
+static unsigned may_steal(aw__worker *w, aw__worker *victim, bool queued, bool has_next) {
+    uint32_t v = victim->index;
+    if (!queued) w->queue_since[v] = 0;
+    if (!queued && !has_next) return 0;
+    if (!atomic_load_explicit(&victim->running, memory_order_relaxed))
+        return STEAL_QUEUE | STEAL_NEXT;
     uint64_t now = aw__clock_ns();
-    if (runs != w->seen_runs[victim->index]) {
-        w->seen_runs[victim->index] = runs;
-        w->seen_at[victim->index] = now;
-        return false;
+    unsigned allowed = 0;
+    if (queued) {
+        if (w->queue_since[v] == 0)
+            w->queue_since[v] = now;
+        else if (now - w->queue_since[v] >= STEAL_AFTER_NS)
+            allowed |= STEAL_QUEUE;
     }
-    return now - w->seen_at[victim->index] >= STEAL_AFTER_NS;
+    if (has_next) {
+        uint64_t runs = atomic_load_explicit(&victim->runs, memory_order_relaxed);
+        if (runs != w->seen_runs[v]) {
+            w->seen_runs[v] = runs;
+            w->seen_at[v] = now;
+        } else if (now - w->seen_at[v] >= STEAL_AFTER_NS) {
+            allowed |= STEAL_NEXT;
+        }
+    }
+    return allowed;
 }
 
 static aw_actor *steal(aw__worker *w) {
@@ -148,10 +169,10 @@ static aw_actor *steal(aw__worker *w) {
         if (victim == w) continue;
         bool queued = atomic_load_explicit(&victim->queue.length, memory_order_relaxed) > 0;
         bool has_next = atomic_load_explicit(&victim->next, memory_order_relaxed) != NULL;
-        if (!queued && !has_next) continue;
-        if (!may_steal_from(w, victim)) continue;
-        aw_actor *a = queued ? runq_pop(&victim->queue) : NULL;
-        if (!a && has_next) a = atomic_exchange_explicit(&victim->next, NULL, memory_order_acquire);
+        unsigned allowed = may_steal(w, victim, queued, has_next);
+        aw_actor *a = (allowed & STEAL_QUEUE) ? runq_pop(&victim->queue) : NULL;
+        if (!a && (allowed & STEAL_NEXT))
+            a = atomic_exchange_explicit(&victim->next, NULL, memory_order_acquire);
         if (a) return a;
     }
     return NULL;
@@ -195,11 +216,10 @@ static work look_for_work(aw__worker *w) {
     for (uint32_t i = 0; i < sys->worker_count; i++) {
         aw__worker *victim = &sys->workers[i];
         if (victim == w) continue;
-        if (atomic_load_explicit(&victim->queue.length, memory_order_seq_cst) == 0 &&
-            atomic_load_explicit(&victim->next, memory_order_seq_cst) == NULL)
-            continue;
-        if (may_steal_from(w, victim)) return WORK_TAKEABLE;
-        found = WORK_ELSEWHERE;
+        bool queued = atomic_load_explicit(&victim->queue.length, memory_order_seq_cst) > 0;
+        bool has_next = atomic_load_explicit(&victim->next, memory_order_seq_cst) != NULL;
+        if (may_steal(w, victim, queued, has_next)) return WORK_TAKEABLE;
+        if (queued || has_next) found = WORK_ELSEWHERE;
     }
     return found;
 }
@@ -305,7 +325,7 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
     sys->workers_raw = aw__calloc(1, n * sizeof(aw__worker) + 64);
     if (!sys->workers_raw) return AW_NO_MEMORY;
     sys->workers = (aw__worker *)(((uintptr_t)sys->workers_raw + 63) & ~(uintptr_t)63);
-    sys->steal_seen = aw__calloc(2 * (size_t)n * n, sizeof(uint64_t));
+    sys->steal_seen = aw__calloc(3 * (size_t)n * n, sizeof(uint64_t));
     if (!sys->steal_seen) {
         aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
         sys->workers = sys->workers_raw = NULL;
@@ -318,8 +338,9 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
         w->sys = sys;
         w->index = made;
         w->rng = (uint64_t)made * UINT64_C(0x9E3779B97F4A7C15) + 1;
-        w->seen_runs = &sys->steal_seen[2 * (size_t)made * n];
+        w->seen_runs = &sys->steal_seen[3 * (size_t)made * n];
         w->seen_at = w->seen_runs + n;
+        w->queue_since = w->seen_at + n;
         atomic_init(&w->quiescent, 0);
         if ((s = aw__mutex_init(&w->queue.lock)) != AW_OK) break;
     }
@@ -357,7 +378,7 @@ void aw__scheduler_free(aw_actor_system *sys) {
     uint32_t inited = sys->cfg.deterministic ? 1 : sys->worker_count;
     for (uint32_t i = 0; i < inited; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
     aw__cell_cache_flush(&sys->cells, &sys->det_cells);
-    aw__free(sys->steal_seen, 2 * (size_t)n * n * sizeof(uint64_t));
+    aw__free(sys->steal_seen, 3 * (size_t)n * n * sizeof(uint64_t));
     aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
     sys->workers = sys->workers_raw = NULL;
 }

@@ -98,9 +98,10 @@ struct aw__worker {
     aw__thread thread;
     aw__cell_cache cells;
     uint64_t rng;
-    uint32_t next_streak; /* consecutive turns taken from next */
-    uint64_t *seen_runs;  /* per victim: its run count when last looked at */
-    uint64_t *seen_at;    /* per victim: when */
+    uint32_t next_streak;  /* consecutive turns taken from next */
+    uint64_t *seen_runs;   /* per victim: its run count when last looked at */
+    uint64_t *seen_at;     /* per victim: when */
+    uint64_t *queue_since; /* per victim: first seen with a non-empty queue, 0: empty */
     aw__runq queue;
     /* Written by the worker, read by thieves and idle checks. */
     _Alignas(64) _Atomic uint32_t running; /* looking for or running actors */
@@ -140,7 +141,7 @@ struct aw_actor_system {
     aw__worker *workers;
     void *workers_raw; /* the block workers are aligned in */
     uint32_t worker_count;
-    uint64_t *steal_seen; /* the workers' seen_runs / seen_at arrays */
+    uint64_t *steal_seen; /* the workers' seen_runs / seen_at / queue_since */
     _Atomic uint32_t next_inject;
     _Atomic uint32_t sleepers;
     _Atomic bool stopping;
