@@ -94,8 +94,13 @@ void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
             runq_push(&w->queue, older);
         }
     } else {
+        /* From outside: round robin, preferring a worker that is not busy. */
+        uint32_t n = sys->worker_count;
         uint32_t i = atomic_fetch_add_explicit(&sys->next_inject, 1, memory_order_relaxed);
-        w = &sys->workers[i % sys->worker_count];
+        w = &sys->workers[i % n];
+        for (uint32_t k = 1; k < n && atomic_load_explicit(&w->running, memory_order_relaxed); k++)
+            if (!atomic_load_explicit(&sys->workers[(i + k) % n].running, memory_order_relaxed))
+                w = &sys->workers[(i + k) % n];
         runq_push(&w->queue, a);
     }
     /* There is more than this worker takes next: a parked one may help.
