@@ -241,6 +241,9 @@ AW_API aw_status aw_actor_exit(aw_actor_system *sys, aw_actor_ref from, aw_actor
 AW_API aw_status aw_actor_wake(aw_actor_system *sys, aw_actor_ref ref);
 /* True while ref names a live actor (a snapshot). */
 AW_API bool aw_actor_alive(aw_actor_system *sys, aw_actor_ref ref);
+/* Messages waiting for ref's handler, counted against its capacity (a
+ * snapshot, for metrics and back-pressure). AW_NO_SUCH_ACTOR when gone. */
+AW_API aw_status aw_actor_mailbox_length(aw_actor_system *sys, aw_actor_ref ref, uint64_t *out);
 
 /* Inside callbacks: a bidirectional link between self and other. When one
  * exits the other gets an exit signal with the reason. Linking to an actor

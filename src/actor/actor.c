@@ -457,6 +457,16 @@ bool aw_actor_alive(aw_actor_system *sys, aw_actor_ref ref) {
     return (s >> 32) == (ref >> 32) && (s & AW__SLOT_ALIVE);
 }
 
+aw_status aw_actor_mailbox_length(aw_actor_system *sys, aw_actor_ref ref, uint64_t *out) {
+    if (!sys || !out) return AW_INVALID_ARGUMENT;
+    *out = 0;
+    aw_actor *a = aw__actor_pin(sys, ref);
+    if (!a) return AW_NO_SUCH_ACTOR;
+    *out = aw__mailbox_length(&a->mailbox);
+    aw__actor_unpin(a);
+    return AW_OK;
+}
+
 const char *aw_exit_kind_name(uint32_t kind) {
     static const char *const names[] = {"normal", "shutdown", "kill",        "killed",
                                         "crash",  "noproc",   "init_failed", "escalated"};

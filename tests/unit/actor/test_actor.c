@@ -139,6 +139,10 @@ static void test_bounded_mailbox_rejects_when_full(void **state) {
     /* Refused: nothing logged, the payload is still ours. */
     assert_int_equal(aw_dead_letters_total(sys), 0);
     aw_payload_release(p);
+    uint64_t waiting;
+    assert_int_equal(aw_actor_mailbox_length(sys, r, &waiting), AW_OK);
+    assert_int_equal(waiting, 8);
+    assert_int_equal(aw_actor_mailbox_length(sys, AW_ACTOR_NONE, &waiting), AW_NO_SUCH_ACTOR);
     /* Wake: the held message comes again, then the queued ones in order. */
     assert_int_equal(aw_actor_wake(sys, r), AW_OK);
     wait_for(&st.seen_count, 9);
