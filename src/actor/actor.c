@@ -21,8 +21,7 @@ typedef enum turn {
     TURN_DIED        /* the actor is gone: do not touch it again */
 } turn;
 
-aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
-                           const aw_msg *msg) {
+aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig, const aw_msg *msg) {
     bool pinned;
     aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) return AW_NO_SUCH_ACTOR;
@@ -64,9 +63,10 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
     bool was_idle = false;
     aw_status s = aw__mailbox_push(&a->mailbox, cell, true, &was_idle);
     if (s != AW_OK) {
+        /* Full: refused before anything happened; the caller keeps the
+         * payload and may retry (a retry storm must not flood the log). */
         aw__cell_put(sys, cell);
         aw__actor_leave(a, pinned);
-        aw__deadletter_add(sys, to, msg, s, (aw_reason){AW_EXIT_NORMAL, 0});
         return s;
     }
     if (was_idle) aw__scheduler_schedule(sys, a);
@@ -199,7 +199,9 @@ static void accept(aw_actor *a, const aw_msg *msg, bool counted) {
     }
 }
 
-void aw__actor_accept(aw_actor *a, const aw_msg *msg) { accept(a, msg, false); }
+void aw__actor_accept(aw_actor *a, const aw_msg *msg) {
+    accept(a, msg, false);
+}
 
 /* An ordinary message reached the actor: it ends a pending receive timeout. */
 static void cancel_receive_timeout(aw_actor *a) {
@@ -213,38 +215,38 @@ static void cancel_receive_timeout(aw_actor *a) {
 static turn deliver(aw_actor *a) {
     aw_handled h = a->behaviour->handle(a, a->state, &a->current);
     switch (h) {
-    case AW_DONE:
-        aw_payload_release(a->current.payload);
-        a->has_current = false;
-        if (a->stop_requested) {
-            aw__actor_die(a, a->reason);
+        case AW_DONE:
+            aw_payload_release(a->current.payload);
+            a->has_current = false;
+            if (a->stop_requested) {
+                aw__actor_die(a, a->reason);
+                return TURN_DIED;
+            }
+            return TURN_CONTINUE;
+        case AW_YIELD:
+            if (a->stop_requested) break;
+            return TURN_RESCHEDULE;
+        case AW_BLOCK:
+            if (a->stop_requested) break;
+            if (a->wake_pending) {
+                a->wake_pending = false;
+                return TURN_RESCHEDULE;
+            }
+            a->mode = AW__MODE_BLOCKED;
+            return TURN_CONTINUE;
+        case AW_CRASH:
+        default: {
+            aw_reason reason = a->crash_set ? a->reason : (aw_reason){AW_EXIT_CRASH, 0};
+            a->crash_set = false;
+            aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
+            a->has_current = false;
+            if (a->in_place) {
+                aw__actor_await_restart(a, reason);
+                return TURN_CONTINUE;
+            }
+            aw__actor_die(a, reason);
             return TURN_DIED;
         }
-        return TURN_CONTINUE;
-    case AW_YIELD:
-        if (a->stop_requested) break;
-        return TURN_RESCHEDULE;
-    case AW_BLOCK:
-        if (a->stop_requested) break;
-        if (a->wake_pending) {
-            a->wake_pending = false;
-            return TURN_RESCHEDULE;
-        }
-        a->mode = AW__MODE_BLOCKED;
-        return TURN_CONTINUE;
-    case AW_CRASH:
-    default: {
-        aw_reason reason = a->crash_set ? a->reason : (aw_reason){AW_EXIT_CRASH, 0};
-        a->crash_set = false;
-        aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
-        a->has_current = false;
-        if (a->in_place) {
-            aw__actor_await_restart(a, reason);
-            return TURN_CONTINUE;
-        }
-        aw__actor_die(a, reason);
-        return TURN_DIED;
-    }
     }
     /* Stopped while holding the message: it is undelivered. */
     aw__actor_die(a, a->reason);
@@ -410,9 +412,13 @@ void aw__actor_shutdown(aw_actor *a, uint64_t *messages_left) {
 
 /* ---- the API inside callbacks ------------------------------------------------ */
 
-aw_actor_ref aw_actor_self(const aw_actor *self) { return self->ref; }
+aw_actor_ref aw_actor_self(const aw_actor *self) {
+    return self->ref;
+}
 
-aw_actor_system *aw_actor_system_of(const aw_actor *self) { return self->sys; }
+aw_actor_system *aw_actor_system_of(const aw_actor *self) {
+    return self->sys;
+}
 
 void aw_actor_stop(aw_actor *self, aw_reason reason) {
     self->stop_requested = true;
@@ -425,7 +431,9 @@ aw_handled aw_actor_crash(aw_actor *self, uint32_t code) {
     return AW_CRASH;
 }
 
-void aw_actor_trap_exit(aw_actor *self, bool on) { self->trap_exit = on; }
+void aw_actor_trap_exit(aw_actor *self, bool on) {
+    self->trap_exit = on;
+}
 
 void aw_actor_receive_timeout(aw_actor *self, uint64_t timeout_ns) {
     cancel_receive_timeout(self);
@@ -449,8 +457,18 @@ bool aw_actor_alive(aw_actor_system *sys, aw_actor_ref ref) {
     return (s >> 32) == (ref >> 32) && (s & AW__SLOT_ALIVE);
 }
 
+aw_status aw_actor_mailbox_length(aw_actor_system *sys, aw_actor_ref ref, uint64_t *out) {
+    if (!sys || !out) return AW_INVALID_ARGUMENT;
+    *out = 0;
+    aw_actor *a = aw__actor_pin(sys, ref);
+    if (!a) return AW_NO_SUCH_ACTOR;
+    *out = aw__mailbox_length(&a->mailbox);
+    aw__actor_unpin(a);
+    return AW_OK;
+}
+
 const char *aw_exit_kind_name(uint32_t kind) {
-    static const char *const names[] = {"normal", "shutdown",    "kill",     "killed",
-                                        "crash",  "noproc",      "init_failed", "escalated"};
+    static const char *const names[] = {"normal", "shutdown", "kill",        "killed",
+                                        "crash",  "noproc",   "init_failed", "escalated"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }

@@ -74,7 +74,8 @@ void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
         aw__runq *q = &sys->workers[0].queue;
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
         return;
     }
@@ -93,8 +94,13 @@ void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
             runq_push(&w->queue, older);
         }
     } else {
+        /* From outside: round robin, preferring a worker that is not busy. */
+        uint32_t n = sys->worker_count;
         uint32_t i = atomic_fetch_add_explicit(&sys->next_inject, 1, memory_order_relaxed);
-        w = &sys->workers[i % sys->worker_count];
+        w = &sys->workers[i % n];
+        for (uint32_t k = 1; k < n && atomic_load_explicit(&w->running, memory_order_relaxed); k++)
+            if (!atomic_load_explicit(&sys->workers[(i + k) % n].running, memory_order_relaxed))
+                w = &sys->workers[(i + k) % n];
         runq_push(&w->queue, a);
     }
     /* There is more than this worker takes next: a parked one may help.
@@ -123,18 +129,39 @@ bool aw__scheduler_quiet(aw_actor_system *sys) {
  * take them: stealing at once would bounce every ping-pong between cores. */
 #define STEAL_AFTER_NS 3000u
 
-/* Whether victim's ready actors may be taken: it is not running, or its
- * current run has lasted STEAL_AFTER_NS (its run count has not moved). */
-static bool may_steal_from(aw__worker *w, aw__worker *victim) {
-    if (!atomic_load_explicit(&victim->running, memory_order_relaxed)) return true;
-    uint64_t runs = atomic_load_explicit(&victim->runs, memory_order_relaxed);
+#define STEAL_QUEUE 1u
+#define STEAL_NEXT 2u
+
+/* What of victim's ready actors this worker may take (STEAL_* bits): all of
+ * them when it is not running; its queue once the queue has stayed non-empty
+ * for STEAL_AFTER_NS (it has more than it can run, e.g. two actors taking
+ * turns on it while this worker idles); its next actor once its current run
+ * has lasted STEAL_AFTER_NS (a long handler). queued and has_next are what the
+ * caller just saw; the observations are this worker's own. */
+static unsigned may_steal(aw__worker *w, aw__worker *victim, bool queued, bool has_next) {
+    uint32_t v = victim->index;
+    if (!queued) w->queue_since[v] = 0;
+    if (!queued && !has_next) return 0;
+    if (!atomic_load_explicit(&victim->running, memory_order_relaxed))
+        return STEAL_QUEUE | STEAL_NEXT;
     uint64_t now = aw__clock_ns();
-    if (runs != w->seen_runs[victim->index]) {
-        w->seen_runs[victim->index] = runs;
-        w->seen_at[victim->index] = now;
-        return false;
+    unsigned allowed = 0;
+    if (queued) {
+        if (w->queue_since[v] == 0)
+            w->queue_since[v] = now;
+        else if (now - w->queue_since[v] >= STEAL_AFTER_NS)
+            allowed |= STEAL_QUEUE;
     }
-    return now - w->seen_at[victim->index] >= STEAL_AFTER_NS;
+    if (has_next) {
+        uint64_t runs = atomic_load_explicit(&victim->runs, memory_order_relaxed);
+        if (runs != w->seen_runs[v]) {
+            w->seen_runs[v] = runs;
+            w->seen_at[v] = now;
+        } else if (now - w->seen_at[v] >= STEAL_AFTER_NS) {
+            allowed |= STEAL_NEXT;
+        }
+    }
+    return allowed;
 }
 
 static aw_actor *steal(aw__worker *w) {
@@ -147,21 +174,59 @@ static aw_actor *steal(aw__worker *w) {
         if (victim == w) continue;
         bool queued = atomic_load_explicit(&victim->queue.length, memory_order_relaxed) > 0;
         bool has_next = atomic_load_explicit(&victim->next, memory_order_relaxed) != NULL;
-        if (!queued && !has_next) continue;
-        if (!may_steal_from(w, victim)) continue;
-        aw_actor *a = queued ? runq_pop(&victim->queue) : NULL;
-        if (!a && has_next) a = atomic_exchange_explicit(&victim->next, NULL, memory_order_acquire);
+        unsigned allowed = may_steal(w, victim, queued, has_next);
+        aw_actor *a = (allowed & STEAL_QUEUE) ? runq_pop(&victim->queue) : NULL;
+        if (!a && (allowed & STEAL_NEXT))
+            a = atomic_exchange_explicit(&victim->next, NULL, memory_order_acquire);
         if (a) return a;
     }
     return NULL;
 }
 
-static bool any_work(aw_actor_system *sys) {
-    for (uint32_t i = 0; i < sys->worker_count; i++)
-        if (atomic_load_explicit(&sys->workers[i].queue.length, memory_order_seq_cst) > 0 ||
-            atomic_load_explicit(&sys->workers[i].next, memory_order_seq_cst) != NULL)
-            return true;
-    return false;
+/* Work sharing for a worker about to run the same actor again (its batch
+ * ended or it yielded) with nothing else to do: an actor waiting in another
+ * worker's queue, behind that worker's running one, goes first. Without it a
+ * sender yielding on a full mailbox could spin alone on one worker while its
+ * receiver waits for a turn on the other. */
+static aw_actor *take_waiting(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_relaxed) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_relaxed) != NULL)
+        return NULL;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w || atomic_load_explicit(&victim->queue.length, memory_order_relaxed) == 0)
+            continue;
+        aw_actor *a = runq_pop(&victim->queue);
+        if (a) return a;
+    }
+    return NULL;
+}
+
+typedef enum work {
+    WORK_NONE,      /* no ready actor anywhere */
+    WORK_ELSEWHERE, /* ready actors a busy worker will run itself */
+    WORK_TAKEABLE   /* this worker's own, or ones it may steal */
+} work;
+
+/* What this worker could do now. seq_cst loads: the parker's side of the
+ * Dekker pair with aw__scheduler_schedule. Work held by a busy worker does
+ * not keep this one spinning: watching it would only slow that worker. */
+static work look_for_work(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_seq_cst) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_seq_cst) != NULL)
+        return WORK_TAKEABLE;
+    work found = WORK_NONE;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w) continue;
+        bool queued = atomic_load_explicit(&victim->queue.length, memory_order_seq_cst) > 0;
+        bool has_next = atomic_load_explicit(&victim->next, memory_order_seq_cst) != NULL;
+        if (may_steal(w, victim, queued, has_next)) return WORK_TAKEABLE;
+        if (queued || has_next) found = WORK_ELSEWHERE;
+    }
+    return found;
 }
 
 /* The worker's own next actor: its next slot (a bounded streak of them, so
@@ -201,8 +266,12 @@ static void park(aw__worker *w) {
     /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
      * as a sleeper or we see its queue non-empty here. */
     atomic_fetch_add_explicit(&sys->sleepers, 1, memory_order_seq_cst);
-    if (!any_work(sys) && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
-        aw__cond_wait_until(&sys->park_cond, &sys->park_lock, aw__clock_ns() + 100000000u);
+    work found = look_for_work(w);
+    /* Work held by a busy worker is looked at again in a millisecond, in
+     * case that worker stays busy (a long handler) and it must be stolen. */
+    if (found != WORK_TAKEABLE && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
+        aw__cond_wait_until(&sys->park_cond, &sys->park_lock,
+                            aw__clock_ns() + (found == WORK_ELSEWHERE ? 1000000u : 100000000u));
     atomic_fetch_sub_explicit(&sys->sleepers, 1, memory_order_seq_cst);
     aw__mutex_unlock(&sys->park_lock);
     atomic_store_explicit(&w->quiescent, atomic_load_explicit(&sys->epoch, memory_order_seq_cst),
@@ -225,11 +294,16 @@ static void *worker_main(void *arg) {
         aw_actor *a = take_own(w);
         if (!a) a = steal(w);
         if (a) {
-            atomic_store_explicit(&w->runs, atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
+            atomic_store_explicit(&w->runs,
+                                  atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
                                   memory_order_relaxed);
             atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
             /* A rescheduled actor (batch done, YIELD) goes to the back. */
-            if (aw__actor_run(a, batch)) runq_push(&w->queue, a);
+            if (aw__actor_run(a, batch)) {
+                aw_actor *waiting = take_waiting(w);
+                if (waiting) runq_push(&w->queue, waiting);
+                runq_push(&w->queue, a);
+            }
             continue;
         }
         atomic_store_explicit(&w->running, 0, memory_order_seq_cst);
@@ -239,7 +313,7 @@ static void *worker_main(void *arg) {
         while (!found && aw__clock_ns() < spin_until &&
                !atomic_load_explicit(&sys->stopping, memory_order_relaxed)) {
             for (int i = 0; i < 16; i++) aw__cpu_relax();
-            found = any_work(sys);
+            found = look_for_work(w) == WORK_TAKEABLE;
         }
         if (!found) park(w);
     }
@@ -256,7 +330,7 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
     sys->workers_raw = aw__calloc(1, n * sizeof(aw__worker) + 64);
     if (!sys->workers_raw) return AW_NO_MEMORY;
     sys->workers = (aw__worker *)(((uintptr_t)sys->workers_raw + 63) & ~(uintptr_t)63);
-    sys->steal_seen = aw__calloc(2 * (size_t)n * n, sizeof(uint64_t));
+    sys->steal_seen = aw__calloc(3 * (size_t)n * n, sizeof(uint64_t));
     if (!sys->steal_seen) {
         aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
         sys->workers = sys->workers_raw = NULL;
@@ -269,8 +343,9 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
         w->sys = sys;
         w->index = made;
         w->rng = (uint64_t)made * UINT64_C(0x9E3779B97F4A7C15) + 1;
-        w->seen_runs = &sys->steal_seen[2 * (size_t)made * n];
+        w->seen_runs = &sys->steal_seen[3 * (size_t)made * n];
         w->seen_at = w->seen_runs + n;
+        w->queue_since = w->seen_at + n;
         atomic_init(&w->quiescent, 0);
         if ((s = aw__mutex_init(&w->queue.lock)) != AW_OK) break;
     }
@@ -308,7 +383,7 @@ void aw__scheduler_free(aw_actor_system *sys) {
     uint32_t inited = sys->cfg.deterministic ? 1 : sys->worker_count;
     for (uint32_t i = 0; i < inited; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
     aw__cell_cache_flush(&sys->cells, &sys->det_cells);
-    aw__free(sys->steal_seen, 2 * (size_t)n * n * sizeof(uint64_t));
+    aw__free(sys->steal_seen, 3 * (size_t)n * n * sizeof(uint64_t));
     aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
     sys->workers = sys->workers_raw = NULL;
 }
@@ -328,7 +403,8 @@ bool aw__scheduler_det_step(aw_actor_system *sys) {
     if (aw__actor_run(a, batch)) {
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
     }
     return true;

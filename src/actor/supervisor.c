@@ -48,8 +48,8 @@ struct spec_copy {
 };
 
 typedef struct child_rt {
-    aw_actor_ref ref;   /* AW_ACTOR_NONE while down */
-    bool awaiting;      /* crashed in place: ref valid, waits for a restart */
+    aw_actor_ref ref; /* AW_ACTOR_NONE while down */
+    bool awaiting;    /* crashed in place: ref valid, waits for a restart */
     uint32_t consecutive;
     uint64_t last_restart;
 } child_rt;
@@ -190,12 +190,12 @@ static aw_status start_child(sup *s, size_t i) {
 
 static bool wants_restart(const child_copy *c, aw_reason reason) {
     switch (c->restart) {
-    case AW_PERMANENT:
-        return true;
-    case AW_TRANSIENT:
-        return reason.kind != AW_EXIT_NORMAL && reason.kind != AW_EXIT_SHUTDOWN;
-    default:
-        return false;
+        case AW_PERMANENT:
+            return true;
+        case AW_TRANSIENT:
+            return reason.kind != AW_EXIT_NORMAL && reason.kind != AW_EXIT_SHUTDOWN;
+        default:
+            return false;
     }
 }
 
@@ -228,7 +228,9 @@ static uint64_t backoff_for(sup *s, size_t i, uint64_t now) {
     return delay;
 }
 
-static bool running(const sup *s, size_t i) { return s->rt[i].ref != AW_ACTOR_NONE; }
+static bool running(const sup *s, size_t i) {
+    return s->rt[i].ref != AW_ACTOR_NONE;
+}
 
 static void advance(sup *s);
 static void handle_failure(sup *s, size_t i, aw_reason reason);
@@ -379,7 +381,8 @@ static aw_handled sup_handle(aw_actor *self, void *state, const aw_msg *msg) {
             s->exit_reason = reason;
             s->stop_len = s->stop_pos = 0;
             for (size_t i = s->spec->count; i-- > 0;)
-                if (running(s, i) && s->rt[i].ref != s->waiting_for) s->stop_list[s->stop_len++] = i;
+                if (running(s, i) && s->rt[i].ref != s->waiting_for)
+                    s->stop_list[s->stop_len++] = i;
             return AW_DONE;
         }
         begin_exit(s, reason);
@@ -467,7 +470,8 @@ static void sup_terminate(aw_actor *self, void *state, aw_reason reason) {
     sup *s = state;
     /* Killed or stopped before its children: they must not outlive it. */
     for (size_t i = s->spec->count; i-- > 0;)
-        if (s->rt[i].ref) aw_actor_exit(s->sys, s->self, s->rt[i].ref, (aw_reason){AW_EXIT_KILL, 0});
+        if (s->rt[i].ref)
+            aw_actor_exit(s->sys, s->self, s->rt[i].ref, (aw_reason){AW_EXIT_KILL, 0});
     aw__mutex_lock(&s->sys->sup_lock);
     self->sup = NULL;
     aw__mutex_unlock(&s->sys->sup_lock);

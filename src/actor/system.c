@@ -17,8 +17,8 @@ aw_actor *aw__actor_at(aw_actor_system *sys, aw_actor_ref ref) {
     uint32_t index = aw__ref_index(ref);
     if (ref == 0 || index / AW__SLOT_CHUNK >= AW__SLOT_CHUNKS) return NULL;
     /* Acquire: pairs with the release store that published the chunk. */
-    aw_actor *chunk = atomic_load_explicit(&sys->chunks[index / AW__SLOT_CHUNK],
-                                           memory_order_acquire);
+    aw_actor *chunk =
+        atomic_load_explicit(&sys->chunks[index / AW__SLOT_CHUNK], memory_order_acquire);
     return chunk ? &chunk[index % AW__SLOT_CHUNK] : NULL;
 }
 
@@ -166,8 +166,7 @@ aw_actor *aw__slot_alloc(aw_actor_system *sys) {
                 sys->chunk_raw[c] = raw;
                 chunk = (aw_actor *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
                 for (uint32_t i = 0; i < AW__SLOT_CHUNK; i++)
-                    atomic_store_explicit(&chunk[i].slot, UINT64_C(1) << 32,
-                                          memory_order_relaxed);
+                    atomic_store_explicit(&chunk[i].slot, UINT64_C(1) << 32, memory_order_relaxed);
                 /* Release: pairs with the acquire in aw__actor_at. */
                 atomic_store_explicit(&sys->chunks[c], chunk, memory_order_release);
             }
@@ -332,13 +331,17 @@ uint64_t aw_actor_system_now(const aw_actor_system *sys) {
     return sys->cfg.deterministic ? sys->det_now : aw__clock_ns();
 }
 
-uint64_t aw_actor_system_seed(const aw_actor_system *sys) { return sys->cfg.seed; }
+uint64_t aw_actor_system_seed(const aw_actor_system *sys) {
+    return sys->cfg.seed;
+}
 
 uint32_t aw_actor_system_live(const aw_actor_system *sys) {
     return atomic_load_explicit(&sys->live, memory_order_acquire);
 }
 
-uint32_t aw_actor_system_workers(const aw_actor_system *sys) { return sys->worker_count; }
+uint32_t aw_actor_system_workers(const aw_actor_system *sys) {
+    return sys->worker_count;
+}
 
 aw_status aw_actor_system_shutdown(aw_actor_system *sys, uint64_t drain_ns,
                                    aw_shutdown_report *report) {

@@ -47,19 +47,19 @@ struct aw_actor {
     const aw_behaviour *behaviour;
     void *arg;
     aw_actor_ref ref;
-    bool in_place;         /* supervised with restart in place */
+    bool in_place; /* supervised with restart in place */
     bool trap_exit_default;
 
     /* Owned by the worker running the actor (hand-over through run queues). */
     void *state;
-    uint32_t mode;          /* aw__mode */
-    bool has_current;       /* current is held (YIELD, BLOCK) */
-    bool stop_requested;    /* aw_actor_stop was called */
+    uint32_t mode;       /* aw__mode */
+    bool has_current;    /* current is held (YIELD, BLOCK) */
+    bool stop_requested; /* aw_actor_stop was called */
     bool trap_exit;
     bool wake_pending;
-    bool initialised;       /* init succeeded and terminate is owed */
-    bool crash_set;         /* aw_actor_crash gave reason */
-    aw_reason reason;       /* of aw_actor_stop or aw_actor_crash */
+    bool initialised; /* init succeeded and terminate is owed */
+    bool crash_set;   /* aw_actor_crash gave reason */
+    aw_reason reason; /* of aw_actor_stop or aw_actor_crash */
     aw_msg current;
     aw__cell *deferred_head; /* messages received while blocked, in order */
     aw__cell *deferred_tail;
@@ -69,7 +69,7 @@ struct aw_actor {
     uint32_t monitor_count, monitor_cap;
     aw_timer_id receive_timer;
     uint64_t receive_token;
-    aw_actor *run_next; /* run queue link */
+    aw_actor *run_next;           /* run queue link */
     _Atomic uint32_t last_worker; /* index + 1 of the worker that ran it last */
 
     /* Under sys->names_lock. */
@@ -98,9 +98,10 @@ struct aw__worker {
     aw__thread thread;
     aw__cell_cache cells;
     uint64_t rng;
-    uint32_t next_streak; /* consecutive turns taken from next */
-    uint64_t *seen_runs;  /* per victim: its run count when last looked at */
-    uint64_t *seen_at;    /* per victim: when */
+    uint32_t next_streak;  /* consecutive turns taken from next */
+    uint64_t *seen_runs;   /* per victim: its run count when last looked at */
+    uint64_t *seen_at;     /* per victim: when */
+    uint64_t *queue_since; /* per victim: first seen with a non-empty queue, 0: empty */
     aw__runq queue;
     /* Written by the worker, read by thieves and idle checks. */
     _Alignas(64) _Atomic uint32_t running; /* looking for or running actors */
@@ -124,8 +125,8 @@ struct aw_actor_system {
      * producer-written fields sit on their own lines; these are the blocks. */
     void *chunk_raw[AW__SLOT_CHUNKS];
     aw__mutex slot_lock;
-    uint32_t slot_next;  /* first never-used slot */
-    uint32_t slot_free;  /* free list head (index + 1), 0: empty */
+    uint32_t slot_next; /* first never-used slot */
+    uint32_t slot_free; /* free list head (index + 1), 0: empty */
     _Atomic uint32_t live;
 
     /* Reclamation of dead actors (system.c). */
@@ -134,13 +135,13 @@ struct aw_actor_system {
     aw__mutex limbo_lock;
     aw_actor *limbo_head; /* linked by run_next, oldest first */
     aw_actor *limbo_tail;
-    bool workers_gone;    /* no worker runs: finalise at once */
+    bool workers_gone; /* no worker runs: finalise at once */
 
     /* Scheduler. */
     aw__worker *workers;
     void *workers_raw; /* the block workers are aligned in */
     uint32_t worker_count;
-    uint64_t *steal_seen; /* the workers' seen_runs / seen_at arrays */
+    uint64_t *steal_seen; /* the workers' seen_runs / seen_at / queue_since */
     _Atomic uint32_t next_inject;
     _Atomic uint32_t sleepers;
     _Atomic bool stopping;
@@ -211,8 +212,7 @@ bool aw__scheduler_det_step(aw_actor_system *sys);
 /* Runs up to batch turns of a; true when it must be scheduled again. */
 bool aw__actor_run(aw_actor *a, uint32_t batch);
 /* Pushes a signal cell (not counted against the capacity) to ref. */
-aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
-                           const aw_msg *msg);
+aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig, const aw_msg *msg);
 /* Hands a message to the actor: current when it can take it, else deferred. */
 void aw__actor_accept(aw_actor *a, const aw_msg *msg);
 /* The actor exits: held messages to dead letters, terminate, links and
