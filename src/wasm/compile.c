@@ -1,6 +1,9 @@
 /* One-pass validator and compiler of function bodies into slot-addressed
  * internal code (docs/engine.md): every operand is a frame slot, the operand
- * stack is resolved at compile time, branch targets are patched offsets. */
+ * stack is resolved at compile time, branch targets are patched offsets.
+ * Over 1000 lines on purpose: validation and code generation of every
+ * instruction share the compiler's private state (value and control stacks,
+ * peephole memory), which splitting the file would have to expose. */
 #include "wasm/compile.h"
 #include "wasm/reader.h"
 
