@@ -391,7 +391,7 @@ dispatch:
             trap = AW_TRAP_UNINITIALIZED_ELEMENT;
             goto do_trap;
         }
-        if (UNLIKELY(!aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
+        if (UNLIKELY(fi->type != &inst->m->types[pc[2]] && !aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
             trap = AW_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
             goto do_trap;
         }
