@@ -123,7 +123,9 @@ static inline uint64_t sat_u64_f64(double x) {
 #define NEXT() goto dispatch
 #else
 #define OP(name) L_##name:
-#define NEXT() goto *labels[*pc]
+/* direct threading: the opcode word holds the handler's offset from a base
+ * label (aw__code_thread rewrote it after compilation) */
+#define NEXT() goto *(const void *)(dispatch_base + (int32_t)*pc)
 #endif
 
 /* Generic instruction shapes: [op dst a b] and [op dst a]. */
@@ -204,15 +206,26 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
 
 static aw__memory no_memory; /* stands in for a missing memory: size 0 */
 
+const int32_t *aw__interp_dispatch_offsets(void) {
+#ifdef AW_DISPATCH_SWITCH
+    return NULL;
+#else
+    const int32_t *table = NULL;
+    aw__interp_run(NULL, NULL, NULL, (uint64_t *)(void *)&table, NULL, NULL);
+    return table;
+#endif
+}
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
-    static const void *const labels[AW__OP_COUNT_] = {
-#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(&&L_##n)
-#define AW_IOP(n, d) &&L_##n,
-#define AW_BINIMM(n) &&L_##n##_I,
-#define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
-#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
+#define L_OFF(x) (int32_t)(&&x - &&L_TRAP_UNREACHABLE)
+    static const int32_t offsets[AW__OP_COUNT_] = {
+#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(L_OFF(L_##n))
+#define AW_IOP(n, d) L_OFF(L_##n),
+#define AW_BINIMM(n) L_OFF(L_##n##_I),
+#define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
+#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP
@@ -220,6 +233,12 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #undef AW_BINIMM
 #undef AW_BRCMP
     };
+#undef L_OFF
+    const char *const dispatch_base = (const char *)&&L_TRAP_UNREACHABLE;
+    if (UNLIKELY(!root)) { /* aw__interp_dispatch_offsets asks for the table */
+        *(const int32_t **)(void *)fp = offsets;
+        return AW_OK;
+    }
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
