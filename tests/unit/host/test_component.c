@@ -411,6 +411,20 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
         assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
     }
     aw__component_destroy(c);
+
+    /* Suspended 300 calls deep, with a cabi_realloc 700 calls deep: the
+     * engine's stack grows while the call is suspended. */
+    rec.call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("deep-caller", &rec);
+    cfg.stack_bytes = 1u << 20;
+    c = spawn("host_call_deep", &cfg);
+    assert_int_equal(send_text(c, "ping", &reply, &err), AW_SUSPENDED);
+    const aw__call_result answer = {AW__REQUEST_OK, (const uint8_t *)"deep answer", 11};
+    aw_status s = aw__component_complete_call(c, &answer, &reply, &err);
+    if (s != AW_OK) fail_msg("deep complete_call: %s: %s", aw_status_name(s), err.message);
+    assert_false(reply.is_error);
+    assert_reply_bytes(&reply, "deep answer", 11);
+    aw__component_destroy(c);
 }
 
 /* The guest's cabi_realloc traps while the host lowers the response of a
