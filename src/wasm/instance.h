@@ -93,6 +93,10 @@ struct aw_instance {
 aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err);
 
+/* Handler offsets indexed by internal opcode for direct threading (NULL
+ * when the interpreter dispatches with a switch). */
+const int32_t *aw__interp_dispatch_offsets(void);
+
 /* Out-of-line slow paths used by the interpreter (runtime.c). Each returns
  * a trap kind, AW_TRAP_NONE on success. */
 int32_t aw__mem_grow(aw__memory *mem, uint32_t delta);

@@ -106,13 +106,26 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = from_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = from_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* Every branch target is a FUEL instruction (the compiler guarantees it):
+ * taken branches charge it inline and skip it, which saves a dispatch per
+ * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
+#define JUMP(i)                                                                              \
+    do {                                                                                     \
+        pc = REL(i);                                                                         \
+        fuel -= (int64_t)pc[1];                                                              \
+        if (UNLIKELY(fuel < 0)) goto fuel_out;                                               \
+        pc += 2;                                                                             \
+        NEXT();                                                                              \
+    } while (0)
 
 #ifdef AW_DISPATCH_SWITCH
 #define OP(name) case AW__OP_##name:
 #define NEXT() goto dispatch
 #else
 #define OP(name) L_##name:
-#define NEXT() goto *labels[*pc]
+/* direct threading: the opcode word holds the handler's offset from a base
+ * label (aw__code_thread rewrote it after compilation) */
+#define NEXT() goto *(const void *)(dispatch_base + (int32_t)*pc)
 #endif
 
 /* Generic instruction shapes: [op dst a b] and [op dst a]. */
@@ -161,14 +174,14 @@ static inline uint64_t sat_u64_f64(double x) {
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
-        if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
-        else pc += 4;                                                                        \
+        if (GET(1) cmp GET(2)) JUMP(3);                                                      \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }                                                                                        \
     OP(BR_##name##_I) {                                                                      \
         __typeof__(GET(1)) a = GET(1);                                                       \
-        if (a cmp(__typeof__(a))(int32_t) pc[2]) pc = REL(3);                                \
-        else pc += 4;                                                                        \
+        if (a cmp(__typeof__(a))(int32_t) pc[2]) JUMP(3);                                    \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
@@ -193,15 +206,26 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
 
 static aw__memory no_memory; /* stands in for a missing memory: size 0 */
 
+const int32_t *aw__interp_dispatch_offsets(void) {
+#ifdef AW_DISPATCH_SWITCH
+    return NULL;
+#else
+    const int32_t *table = NULL;
+    aw__interp_run(NULL, NULL, NULL, (uint64_t *)(void *)&table, NULL, NULL);
+    return table;
+#endif
+}
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
-    static const void *const labels[AW__OP_COUNT_] = {
-#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(&&L_##n)
-#define AW_IOP(n, d) &&L_##n,
-#define AW_BINIMM(n) &&L_##n##_I,
-#define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
-#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
+#define L_OFF(x) (int32_t)(&&x - &&L_TRAP_UNREACHABLE)
+    static const int32_t offsets[AW__OP_COUNT_] = {
+#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(L_OFF(L_##n))
+#define AW_IOP(n, d) L_OFF(L_##n),
+#define AW_BINIMM(n) L_OFF(L_##n##_I),
+#define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
+#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP
@@ -209,6 +233,12 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #undef AW_BINIMM
 #undef AW_BRCMP
     };
+#undef L_OFF
+    const char *const dispatch_base = (const char *)&&L_TRAP_UNREACHABLE;
+    if (UNLIKELY(!root)) { /* aw__interp_dispatch_offsets asks for the table */
+        *(const int32_t **)(void *)fp = offsets;
+        return AW_OK;
+    }
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
@@ -245,6 +275,12 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(COPY2) {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        pc += 5;
+        NEXT();
+    }
     OP(CONST32) {
         fp[pc[1]] = pc[2];
         pc += 3;
@@ -256,17 +292,16 @@ dispatch:
         NEXT();
     }
     OP(BR) {
-        pc = REL(1);
-        NEXT();
+        JUMP(1);
     }
     OP(BR_IF) {
-        if (U32(1)) pc = REL(2);
-        else pc += 3;
+        if (U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_UNLESS) {
-        if (!U32(1)) pc = REL(2);
-        else pc += 3;
+        if (!U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_TABLE) {
@@ -276,8 +311,8 @@ dispatch:
         uint32_t dst = e[1];
         if (dst != src)
             for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
-        pc = e + (int32_t)e[0];
-        NEXT();
+        pc = e;
+        JUMP(0);
     }
     OP(FUEL) {
         fuel -= (int64_t)pc[1];
