@@ -134,7 +134,8 @@ typedef struct aw_instance_config {
      * maximum or 65536). Instantiation fails if the initial size exceeds it. */
     uint32_t max_memory_pages;
     /* Value stack plus frames, in bytes (0: 64 KiB); past it a call traps
-     * with AW_TRAP_STACK_EXHAUSTED. Allocated lazily on first call. */
+     * with AW_TRAP_STACK_EXHAUSTED. Allocated on the first call, starting at
+     * 5 KiB and doubling on demand up to this limit. */
     uint32_t stack_bytes;
     void *user_data; /* kept; returned by aw_instance_user_data */
 } aw_instance_config;
@@ -177,7 +178,10 @@ AW_API aw_status aw_instance_call_index(aw_instance *instance, uint32_t func_ind
                                         uint64_t *slots, aw_error *err);
 
 /* Convenience: calls an export by name with typed values, checking the count
- * and types of args and results (AW_INVALID_ARGUMENT on mismatch). */
+ * and types of args and results (AW_INVALID_ARGUMENT on mismatch). Its slots
+ * live on the C stack, so it cannot stay suspended: if the call suspends, it
+ * is abandoned and AW_SUSPENDED returned (use aw_instance_call_index for
+ * suspendable calls). */
 AW_API aw_status aw_instance_call(aw_instance *instance, const char *name, const aw_value *args,
                                   size_t arg_count, aw_value *results, size_t result_count,
                                   aw_error *err);

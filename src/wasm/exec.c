@@ -45,7 +45,36 @@ static aw_status call_host_direct(aw_instance *inst, const aw__funcinst *fi, uin
     return AW_TRAP;
 }
 
+static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err)
+    __attribute__((noinline));
+
 aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
+    /* the fast path: an idle instance calling one of its wasm functions
+     * whose frame fits the stack as it is */
+    if (__builtin_expect(inst && inst->state == AW_INSTANCE_IDLE && func_index < inst->m->func_count &&
+                             inst->stack != NULL, 1)) {
+        const aw__funcinst *fi = inst->funcs[func_index];
+        const aw__func *f = fi->func;
+        if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
+            uint64_t *base = inst->stack;
+            uint32_t np = f->nparams;
+            for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
+            for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
+            aw__frame *fr = inst->frames;
+            fr->ret_pc = NULL;
+            fr->fp = NULL;
+            fr->inst = inst;
+            fr->func = func_index;
+            inst->state = AW_INSTANCE_RUNNING;
+            inst->call_slots = slots;
+            inst->call_nresults = fi->type->nresults;
+            return finish_top(inst, aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err));
+        }
+    }
+    return call_slow(inst, func_index, slots, err);
+}
+
+static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
     if (!inst) return aw__error_set(err, AW_INVALID_ARGUMENT, "null instance");
     aw_instance_state state = inst->state;
     if (state == AW_INSTANCE_SUSPENDED_FUEL || state == AW_INSTANCE_SUSPENDED_HOST)
