@@ -173,7 +173,11 @@ AW_API aw_status aw_instance_func_type(const aw_instance *instance, uint32_t fun
  *   AW_SUSPENDED  the fuel slice ran out or a host function asked to
  *                 suspend; continue with aw_instance_resume (or
  *                 aw_instance_resume_host) using the same slots array.
- * Calling while the instance is suspended fails with AW_INVALID_ARGUMENT. */
+ * Calling while the instance is suspended fails with AW_INVALID_ARGUMENT.
+ * A host function may call back into the instance that called it (e.g. its
+ * cabi_realloc): such a nested call runs above the current frames, ignores
+ * the fuel slice (the total still counts) and cannot suspend (a host
+ * function that asks to suspend inside it traps with AW_TRAP_HOST_ERROR). */
 AW_API aw_status aw_instance_call_index(aw_instance *instance, uint32_t func_index,
                                         uint64_t *slots, aw_error *err);
 

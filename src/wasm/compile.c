@@ -1,6 +1,9 @@
 /* One-pass validator and compiler of function bodies into slot-addressed
  * internal code (docs/engine.md): every operand is a frame slot, the operand
- * stack is resolved at compile time, branch targets are patched offsets. */
+ * stack is resolved at compile time, branch targets are patched offsets.
+ * Over 1000 lines on purpose: validation and code generation of every
+ * instruction share the compiler's private state (value and control stacks,
+ * peephole memory), which splitting the file would have to expose. */
 #include "wasm/compile.h"
 #include "wasm/reader.h"
 
@@ -52,6 +55,11 @@ typedef struct cc {
     uint32_t last_start; /* its first word */
     uint64_t op_at;      /* byte offset of the instruction being compiled */
     uint32_t last_copy;  /* position of the last COPY emitted (UINT32_MAX: none) */
+    /* While the code is still on the straight path from the function entry
+     * (no label reached yet), declared locals not yet written are known to be
+     * zero: clang's `i32.const 0; local.set x` there emits nothing. */
+    bool straight;
+    uint8_t *zero_known;
 } cc;
 
 /* Validation errors point at the instruction being checked. */
@@ -109,7 +117,10 @@ static aw_status emit_copy(cc *c, uint32_t dst, uint32_t src) {
 /* A branch word holds the target as an offset from the word itself. */
 static void patch(cc *c, uint32_t word, uint32_t target) {
     c->m->code[word] = (uint32_t)((int64_t)target - (int64_t)word);
-    if (target == here(c)) c->last_copy = NONE32; /* a label: no merging across it */
+    if (target == here(c)) {
+        c->last_copy = NONE32; /* a label: no merging across it */
+        c->straight = false;
+    }
 }
 
 /* Adds the branch word just emitted (at here()-1 - back) to the label's chain. */
@@ -129,6 +140,7 @@ static void bind_fixups(cc *c, ctl *t, uint32_t target) {
     t->fixups = NONE32;
     c->last_dst = NONE32;
     c->last_copy = NONE32;
+    c->straight = false;
 }
 
 static void fuel_close(cc *c) {
@@ -509,6 +521,11 @@ static aw_status op_local_set(cc *c, bool tee) {
         if (tee) TRY(push(c, t));
         return AW_OK;
     }
+    if (v.k && v.kv == 0 && c->straight && c->zero_known[x]) {
+        if (tee) TRY(push_const(c, t, 0));
+        return AW_OK;
+    }
+    c->zero_known[x] = 0;
     if (v.k) {
         TRY(settle_local(c, x, c->vh));
         TRY(emit_const(c, x, t, v.kv));
@@ -724,6 +741,7 @@ static aw_status compile_body(cc *c) {
             for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
             c->last_dst = NONE32;
             if (b == 0x03) {
+                c->straight = false; /* back edges arrive here */
                 TRY(fuel_begin(c));
                 c->cs[c->ch - 1].loop_pc = c->fuel_pos != NONE32 ? c->fuel_pos - 1 : here(c);
             }
@@ -755,6 +773,7 @@ static aw_status compile_body(cc *c) {
             TRY(emit_jump(c, t));
             t->kind = CTL_ELSE;
             t->unreachable = false;
+            c->straight = false;
             if (t->else_fix != NONE32) patch(c, t->else_fix, here(c));
             t->else_fix = NONE32;
             c->vh = t->height;
@@ -1119,7 +1138,10 @@ static aw_status read_locals(cc *c, const aw__type *ft) {
     }
     c->nlocals = (uint32_t)total;
     c->locals = aw__malloc(total ? total : 1);
-    if (!c->locals) return OOM(c);
+    c->zero_known = aw__calloc(total ? total : 1, 1);
+    if (!c->locals || !c->zero_known) return OOM(c);
+    memset(c->zero_known + ft->nparams, 1, total - ft->nparams);
+    c->straight = true;
     memcpy(c->locals, ft->vt, ft->nparams);
     r->p = start;
     uint32_t k = ft->nparams;
@@ -1194,6 +1216,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
 #endif
     }
     aw__free(c.locals, c.nlocals ? c.nlocals : 1);
+    aw__free(c.zero_known, c.nlocals ? c.nlocals : 1);
     aw__free(c.vs, c.vcap * sizeof(vent));
     aw__free(c.cs, c.ccap * sizeof(ctl));
     return st;

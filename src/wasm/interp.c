@@ -197,6 +197,36 @@ static inline uint64_t sat_u64_f64(double x) {
 #define F32BITS(v) as_f32(v)
 #define F64BITS(v) as_f64(v)
 
+/* Calls host function fi with its arguments at slot offset nfp_off of the
+ * root's stack; its results go there. The slow path of a call, out of line.
+ * The host gets a copy of the arguments (up to 16 slots) so that it may
+ * re-enter the instance and grow (move) the stack; with more, the stack is
+ * pinned for the duration of the call. */
+static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
+                                                          const aw__funcinst *fi, size_t nfp_off,
+                                                          size_t fr_off) {
+    uint32_t np = fi->type->nparams, nr = fi->type->nresults;
+    uint32_t nmax = np > nr ? np : nr;
+    size_t saved_sp = root->free_sp, saved_fr = root->free_fr;
+    root->free_sp = nfp_off + nmax;
+    root->free_fr = fr_off + 1;
+    uint64_t buf[16];
+    bool copy = nmax <= 16;
+    uint64_t *args = copy ? buf : root->stack + nfp_off;
+    if (copy)
+        for (uint32_t k = 0; k < np; k++) buf[k] = root->stack[nfp_off + k];
+    else
+        root->pinned++;
+    inst->host_trap = AW_TRAP_NONE;
+    aw_host_result hr = fi->host(inst, fi->env, args);
+    if (!copy) root->pinned--;
+    root->free_sp = saved_sp;
+    root->free_fr = saved_fr;
+    if (copy && hr == AW_HOST_RETURN)
+        for (uint32_t k = 0; k < nr; k++) root->stack[nfp_off + k] = buf[k];
+    return hr;
+}
+
 static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
     if (!err) return;
     aw__error_set(err, AW_TRAP, "trap: %s (in function %u)", aw_trap_text(trap), func);
@@ -361,7 +391,7 @@ dispatch:
             trap = AW_TRAP_UNINITIALIZED_ELEMENT;
             goto do_trap;
         }
-        if (UNLIKELY(!aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
+        if (UNLIKELY(fi->type != &inst->m->types[pc[2]] && !aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
             trap = AW_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
             goto do_trap;
         }
@@ -804,38 +834,20 @@ call_fi:
             need_slots = (size_t)(nfp - root->stack) + nmax;
             goto grow;
         }
-        /* a host may re-enter and grow (move) the stack: keep offsets, and
-         * hand it a copy of the arguments unless they are many */
+        /* a host may re-enter and grow (move) the stack: keep offsets */
         size_t fp_off = (size_t)(fp - root->stack), nfp_off = (size_t)(nfp - root->stack);
         size_t fr_off = (size_t)(fr - root->frames);
-        size_t saved_sp = root->free_sp, saved_fr = root->free_fr;
-        root->free_sp = nfp_off + nmax;
-        root->free_fr = fr_off + 1;
-        uint64_t hostbuf[16];
-        uint64_t *args = nfp;
-        if (nmax <= 16) {
-            args = hostbuf;
-            for (uint32_t k = 0; k < np; k++) hostbuf[k] = nfp[k];
-        } else {
-            root->pinned++;
-        }
         /* the host may read the fuel left or re-enter: settle the books */
         if (root->fuel != UINT64_MAX) {
             root->fuel -= (uint64_t)(budget - fuel);
             budget = fuel;
         }
-        inst->host_trap = AW_TRAP_NONE;
-        aw_host_result hr = fi->host(inst, fi->env, args);
-        if (args == nfp) root->pinned--;
-        root->free_sp = saved_sp;
-        root->free_fr = saved_fr;
+        aw_host_result hr = host_call(root, inst, fi, nfp_off, fr_off);
         fp = root->stack + fp_off;
         nfp = root->stack + nfp_off;
         fr = root->frames + fr_off;
         stack_end = root->stack_end;
         frames_end = root->frames_end;
-        if (args != nfp && hr == AW_HOST_RETURN)
-            for (uint32_t k = 0; k < nr; k++) nfp[k] = hostbuf[k];
         if (root->fuel != UINT64_MAX) {
             budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
             if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;

@@ -68,6 +68,9 @@ static void pending_values(void **state) {
     assert_int_equal((uint32_t)call2(inst, "tee_pending", 12, 0), 7);
     assert_int_equal((uint32_t)call3(inst, "select", 1, 2, 1), 1);
     assert_int_equal((uint32_t)call3(inst, "select", 1, 2, 0), 2);
+    /* stores of zero after a loop, or to a written local, are kept */
+    assert_int_equal((uint32_t)call2(inst, "zero_locals", 5, 0), 500);
+    assert_int_equal((uint32_t)call2(inst, "zero_locals", 0, 0), 0);
 }
 
 static void indirect_calls(void **state) {
