@@ -128,7 +128,7 @@ static void messaging(void) {
     snprintf(b, sizeof b, "%s/peer-b.toml", dir);
     aw_component_spec specs[] = {{NULL, a, AW_PERMANENT}, {NULL, b, AW_PERMANENT}};
     aw_system_spec sys = {AW_ONE_FOR_ONE, 0, 0, specs, 2};
-    aw_runtime_config cfg = {2, 0};
+    aw_runtime_config cfg = {.workers = 2};
     aw_runtime *rt = NULL;
     aw_error err;
     aw_error_clear(&err);
@@ -191,7 +191,7 @@ static void idle_system(const char *label, const char *manifest, uint32_t count)
     char path[512];
     snprintf(path, sizeof path, "%s/many.toml", dir);
 
-    aw_runtime_config cfg = {2, 0};
+    aw_runtime_config cfg = {.workers = 2};
     aw_runtime *rt = NULL;
     aw_error err;
     aw_error_clear(&err);

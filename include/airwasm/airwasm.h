@@ -23,10 +23,65 @@ extern "C" {
 
 typedef struct aw_runtime aw_runtime;
 
+/* ---- the audit log (docs/security.md) ----------------------------------- */
+
+/* What a component (or the runtime on its behalf) did. */
+typedef enum aw_audit_action {
+    AW_AUDIT_SEND,      /* send-message (a cast) */
+    AW_AUDIT_REQUEST,   /* send-request */
+    AW_AUDIT_CALL,      /* call (a synchronous request) */
+    AW_AUDIT_PUBLISH,
+    AW_AUDIT_SUBSCRIBE,
+    AW_AUDIT_START,     /* an instance was (or was not) created */
+    AW_AUDIT_CRASH,     /* the instance trapped, ran out of fuel or time */
+    AW_AUDIT_RESTART    /* the supervisor started the component again */
+} aw_audit_action;
+
+/* "send", "request", "call", "publish", "subscribe", "start", "crash",
+ * "restart"; "?" for other values. */
+AW_API const char *aw_audit_action_name(aw_audit_action action);
+
+/* One audit record. Strings are borrowed for the sink call only. */
+typedef struct aw_audit_record {
+    uint64_t time_ns;      /* wall clock, ns since the Unix epoch */
+    const char *component; /* who acted: a component id, or "host" */
+    const char *target;    /* the peer component id or the topic; NULL: none */
+    aw_audit_action action;
+    aw_status outcome; /* AW_OK, AW_DENIED, AW_RATE_LIMITED, AW_TOO_LARGE,
+                          AW_MAILBOX_FULL, AW_LIMIT_EXCEEDED, AW_TRAP, ... */
+    aw_trap trap;      /* for AW_AUDIT_CRASH; AW_TRAP_NONE otherwise */
+    uint64_t trace_hi, trace_lo; /* W3C trace id of the message being handled;
+                                    both 0: none */
+    const char *detail; /* human-readable reason; NULL: none */
+} aw_audit_record;
+
+/* The embedder's audit sink: called on the thread that produced the record
+ * (any worker), possibly from several threads at once. json_line is the
+ * record as one JSON object without the newline (docs/security.md). */
+typedef void (*aw_audit_fn)(void *ctx, const aw_audit_record *record, const char *json_line,
+                            size_t json_len);
+
 typedef struct aw_runtime_config {
     uint32_t workers;    /* worker threads; 0: one per core */
     uint64_t slice_fuel; /* fuel a component may burn before it yields its
                             worker to others; 0: 20000 */
+
+    /* Runtime-wide resource caps, checked before each instance is created
+     * (first start and every restart): a start that would pass them fails
+     * with AW_LIMIT_EXCEEDED and an audit record. */
+    uint32_t max_instances;    /* live component instances; 0: 10000 */
+    uint64_t max_memory_bytes; /* sum over live instances of the linear
+                                  memory their manifests allow
+                                  (memory-pages * 64 KiB); 0: 32 GiB */
+
+    /* The audit log: denials, limit hits, crashes and restarts are always
+     * recorded when a sink is set; successful sends only when sampled. */
+    const char *audit_path; /* JSON lines appended to this file (borrowed for
+                               aw_runtime_create); NULL: no file */
+    aw_audit_fn audit_fn;   /* the embedder's sink; NULL: none */
+    void *audit_ctx;        /* kept; first argument of audit_fn */
+    uint32_t audit_sample_sends; /* also record 1 in N successful sends,
+                                    requests, calls and publishes; 0: none */
 } aw_runtime_config;
 
 /* Creates a runtime and starts its workers. config may be NULL (defaults).
@@ -129,9 +184,34 @@ typedef struct aw_runtime_stats {
     uint64_t restarts;       /* restarts done by the supervisor */
     uint64_t dead_letters;   /* messages that went to the dead-letter log */
     uint32_t components;     /* components running now */
+    /* Policy (docs/security.md), summed over components. */
+    uint64_t denied;            /* refused by a capability check (either side) */
+    uint64_t rate_limited;      /* refused by a component's [rate-limit] */
+    uint64_t too_large;         /* refused by a max-payload (sender's or receiver's) */
+    uint64_t instances_refused; /* instance starts refused by the runtime-wide caps */
+    uint32_t instances;         /* live instances counted against max_instances */
+    uint64_t memory_reserved;   /* bytes counted against max_memory_bytes */
 } aw_runtime_stats;
 
 AW_API void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out);
+
+/* What the policy did with one component's outgoing messages (sends,
+ * requests, calls, publishes). Counters only grow. */
+typedef struct aw_component_stats {
+    uint64_t sent;         /* passed the policy checks and were routed */
+    uint64_t denied;       /* its own capability or the receiver's refused */
+    uint64_t rate_limited; /* its [rate-limit] refused */
+    uint64_t too_large;    /* over its own max-payload or the receiver's */
+    uint64_t refused;      /* any other refusal: unknown target, codec the
+                              receiver does not accept, mailbox full, ... */
+    uint64_t rate_tokens;  /* rate-limit tokens available now; UINT64_MAX:
+                              the manifest has no [rate-limit] */
+} aw_component_stats;
+
+/* Fills *out for component id; AW_NOT_FOUND when the system has no such
+ * component. Any thread, any time after aw_runtime_start. */
+AW_API aw_status aw_runtime_component_stats(aw_runtime *rt, const char *id,
+                                            aw_component_stats *out);
 
 /* Stops the system: waits up to drain_ns for the mailboxes to empty, calls
  * each component's shutdown export in reverse start order, stops them. */

@@ -51,6 +51,7 @@ struct aw__component {
     char *env_blob; /* "KEY=VALUE" strings, the same way */
     size_t env_size;
     uint32_t envc;
+    aw__wasi_fs *fs; /* preopened directories and open files; NULL: none */
     bool exited;
     uint32_t exit_code;
 };

@@ -1,11 +1,13 @@
 /* The WASI preview1 subset airwasm offers, so components built with
  * wasi-libc run: standard output and error become log lines tagged with the
  * component id, clocks, randomness, args and environment from the
- * configuration, proc_exit; everything else answers EBADF (no such file
- * descriptor: a component has no files) or ENOSYS, and never crashes.
+ * configuration, proc_exit; files only inside the manifest's preopens
+ * (wasi_fs.c); everything else answers EBADF (no such file descriptor) or
+ * ENOSYS, and never crashes.
  *
  * A bad pointer traps the guest, as in the component imports. */
 #include "host/canon.h"
+#include "host/wasi_fs.h"
 
 #include "base/log.h"
 #include "platform/os.h"
@@ -96,7 +98,8 @@ static aw_host_result wasi_fd_write(aw_instance *instance, void *env, uint64_t *
     aw__component *c = env;
     uint32_t fd = arg32(slots, 0), iovs = arg32(slots, 1), iovs_len = arg32(slots, 2);
     uint32_t nwritten_ptr = arg32(slots, 3);
-    if (fd != 1 && fd != 2) return ret_errno(slots, WASI_EBADF);
+    if (!is_std_fd(fd)) return aw__wasi_fs_fd_write(instance, env, slots);
+    if (fd == 0) return ret_errno(slots, WASI_EBADF);
     /* Check everything before acting, so a bad iovec writes nothing. */
     const uint8_t *iov = aw__canon_span(instance, iovs, (uint64_t)iovs_len * 8);
     uint8_t *nwritten = aw__canon_span(instance, nwritten_ptr, 4);
@@ -127,7 +130,7 @@ static aw_host_result wasi_fd_write(aw_instance *instance, void *env, uint64_t *
 static aw_host_result wasi_fd_fdstat_get(aw_instance *instance, void *env, uint64_t *slots) {
     aw__component *c = env;
     uint32_t fd = arg32(slots, 0);
-    if (!is_std_fd(fd)) return ret_errno(slots, WASI_EBADF);
+    if (!is_std_fd(fd)) return aw__wasi_fs_fd_fdstat_get(instance, env, slots);
     uint8_t *out;
     if (!aw__canon_result_ptr(c, "fd_fdstat_get", arg32(slots, 1), 24, 1, &out))
         return aw__canon_trap_now(c);
@@ -142,16 +145,15 @@ static aw_host_result wasi_fd_fdstat_get(aw_instance *instance, void *env, uint6
 }
 
 static aw_host_result wasi_fd_seek(aw_instance *instance, void *env, uint64_t *slots) {
-    (void)instance;
-    (void)env;
-    return ret_errno(slots, is_std_fd(arg32(slots, 0)) ? WASI_ESPIPE : WASI_EBADF);
+    if (!is_std_fd(arg32(slots, 0))) return aw__wasi_fs_fd_seek(instance, env, slots);
+    return ret_errno(slots, WASI_ESPIPE);
 }
 
 static aw_host_result wasi_fd_close(aw_instance *instance, void *env, uint64_t *slots) {
     (void)instance;
     aw__component *c = env;
     uint32_t fd = arg32(slots, 0);
-    if (!is_std_fd(fd)) return ret_errno(slots, WASI_EBADF);
+    if (!is_std_fd(fd)) return aw__wasi_fs_fd_close(instance, env, slots);
     if (fd != 0) flush_stream(c, &c->out_line[fd - 1]);
     return ret_errno(slots, WASI_SUCCESS);
 }
@@ -302,25 +304,25 @@ const aw__import_def aw__wasi_imports[] = {
     {"fd_fdstat_get", "ii>i", wasi_fd_fdstat_get},
     {"fd_fdstat_set_flags", "ii>i", wasi_no_such_fd},
     {"fd_fdstat_set_rights", "iII>i", wasi_no_such_fd},
-    {"fd_filestat_get", "ii>i", wasi_no_such_fd},
+    {"fd_filestat_get", "ii>i", aw__wasi_fs_fd_filestat_get},
     {"fd_filestat_set_size", "iI>i", wasi_no_such_fd},
     {"fd_filestat_set_times", "iIIi>i", wasi_no_such_fd},
     {"fd_pread", "iiiIi>i", wasi_no_such_fd},
-    {"fd_prestat_get", "ii>i", wasi_no_such_fd}, /* EBADF ends wasi-libc's preopen scan */
-    {"fd_prestat_dir_name", "iii>i", wasi_no_such_fd},
+    {"fd_prestat_get", "ii>i", aw__wasi_fs_prestat_get},
+    {"fd_prestat_dir_name", "iii>i", aw__wasi_fs_prestat_dir_name},
     {"fd_pwrite", "iiiIi>i", wasi_no_such_fd},
-    {"fd_read", "iiii>i", wasi_no_such_fd},
-    {"fd_readdir", "iiiIi>i", wasi_no_such_fd},
+    {"fd_read", "iiii>i", aw__wasi_fs_fd_read},
+    {"fd_readdir", "iiiIi>i", aw__wasi_fs_fd_readdir},
     {"fd_renumber", "ii>i", wasi_no_such_fd},
     {"fd_seek", "iIii>i", wasi_fd_seek},
     {"fd_sync", "i>i", wasi_no_such_fd},
-    {"fd_tell", "ii>i", wasi_no_such_fd},
+    {"fd_tell", "ii>i", aw__wasi_fs_fd_tell},
     {"fd_write", "iiii>i", wasi_fd_write},
     {"path_create_directory", "iii>i", wasi_no_such_fd},
-    {"path_filestat_get", "iiiii>i", wasi_no_such_fd},
+    {"path_filestat_get", "iiiii>i", aw__wasi_fs_path_filestat_get},
     {"path_filestat_set_times", "iiiiIIi>i", wasi_no_such_fd},
     {"path_link", "iiiiiii>i", wasi_no_such_fd},
-    {"path_open", "iiiiiIIii>i", wasi_no_such_fd},
+    {"path_open", "iiiiiIIii>i", aw__wasi_fs_path_open},
     {"path_readlink", "iiiiii>i", wasi_no_such_fd},
     {"path_remove_directory", "iii>i", wasi_no_such_fd},
     {"path_rename", "iiiiii>i", wasi_no_such_fd},

@@ -17,6 +17,7 @@
 #define AW__MANIFEST_DEFAULT_MAX_PAYLOAD (1u << 20) /* 1 MiB */
 #define AW__MANIFEST_MAX_MAX_PAYLOAD (1u << 30)     /* 1 GiB */
 #define AW__MANIFEST_MAX_RATE 1000000000u
+#define AW__MANIFEST_MAX_PREOPENS 16u /* directories in [wasi] preopens */
 
 typedef struct aw__manifest_limits {
     uint32_t memory_pages;     /* 64 KiB pages, 1..65536 */
@@ -38,10 +39,10 @@ typedef struct aw__manifest_preopen {
 } aw__manifest_preopen;
 
 typedef struct aw__manifest {
-    char *path;    /* the manifest file as given */
-    char *name;    /* component id (aw__config_valid_id) */
-    char *module;  /* .wasm path resolved against the manifest's directory */
-    char *version; /* NULL when absent */
+    char *path;          /* the manifest file as given */
+    char *name;          /* component id (aw__config_valid_id) */
+    char *module;        /* .wasm path resolved against the manifest's directory */
+    char *version;       /* NULL when absent */
     aw__codec_set accepts; /* msg/multicodec.h set; default {raw} */
     bool check_payloads; /* check cbor/json/messagepack bodies are well formed */
     aw__manifest_limits limits;

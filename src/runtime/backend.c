@@ -70,11 +70,14 @@ static int be_send_message(void *ctx, aw__component *from, const char *target, s
     aw__rt_def *def = aw__rt_component_def(from);
     aw_error err;
     aw_error_clear(&err);
-    const aw__name *to = aw__names_find(rt->names, target, target_len);
-    aw_status st = AW_NOT_FOUND;
-    if (to)
-        st = route(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, payload, payload_len,
-                   &err);
+    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, &err);
+    if (st == AW_OK) {
+        const aw__name *to = aw__names_find(rt->names, target, target_len);
+        st = to ? route(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, payload,
+                        payload_len, &err)
+                : AW_NOT_FOUND;
+    }
+    aw__rt_gate_done(rt, from, AW_AUDIT_SEND, target, target_len, st, &err);
     int e = aw__rt_send_error(st);
     count_failure(rt, e);
     if (st != AW_OK) log_refusal(def, "send-message", target, target_len, &err);
@@ -87,8 +90,10 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
                                uint32_t timeout_ms, aw__reply_mode mode, uint64_t *id,
                                aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(from);
+    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, err);
+    if (st != AW_OK) return st;
     aw__route r;
-    aw_status st = aw__router_lookup(rt->router, target, target_len, &r);
+    st = aw__router_lookup(rt->router, target, target_len, &r);
     if (st != AW_OK) return st;
     if (r.instance == AW_ACTOR_NONE) return AW_NO_SUCH_ACTOR;
     if (timeout_ms == 0) timeout_ms = def->manifest->limits.timeout_ms;
@@ -119,6 +124,7 @@ static int be_send_request(void *ctx, aw__component *from, const char *target, s
     aw_error_clear(&err);
     aw_status st = start_request(rt, from, target, target_len, payload, payload_len, timeout_ms,
                                  AW__REPLY_MESSAGE, request_id, &err);
+    aw__rt_gate_done(rt, from, AW_AUDIT_REQUEST, target, target_len, st, &err);
     int e = aw__rt_send_error(st);
     count_failure(rt, e);
     if (st != AW_OK)
@@ -140,6 +146,7 @@ static aw__call_start be_call(void *ctx, aw__component *from, const char *target
     uint64_t *slot = aw__rt_call_slot(from);
     aw_status st = start_request(rt, from, target, target_len, payload, payload_len, timeout_ms,
                                  AW__REPLY_WAKE, slot, &err);
+    aw__rt_gate_done(rt, from, AW_AUDIT_CALL, target, target_len, st, &err);
     if (st == AW_OK) return AW__CALL_PENDING;
     int e = aw__rt_send_error(st);
     count_failure(rt, e);
@@ -153,6 +160,9 @@ static aw__call_start be_call(void *ctx, aw__component *from, const char *target
 typedef struct fanout {
     aw_runtime *rt;
     const aw__name *from;
+    aw__rt_def *publisher; /* NULL: the host */
+    const char *topic;
+    size_t topic_len;
     aw_payload *payload;
     aw__codec codec;
     uint32_t delivered;
@@ -163,6 +173,7 @@ static void deliver_publish(void *ctx, uint64_t subscriber) {
     aw__rt_def *def = (aw__rt_def *)(uintptr_t)subscriber;
     if (!aw__codec_set_has(def->manifest->accepts, f->codec)) return;
     if (f->payload->len > def->manifest->limits.max_payload) return;
+    if (!aw__rt_gate_receive(f->rt, f->publisher, def, f->topic, f->topic_len)) return;
     aw_actor_ref ref = atomic_load(&def->ref);
     aw__envelope env = {0};
     env.from = f->from;
@@ -178,7 +189,9 @@ static void deliver_publish(void *ctx, uint64_t subscriber) {
 aw_status aw__rt_publish(aw_runtime *rt, const aw__name *from, const char *topic,
                          size_t topic_len, const uint8_t *payload, size_t len,
                          uint32_t *delivered, aw_error *err) {
-    fanout f = {rt, from ? from : rt->host_name, NULL, AW__CODEC_RAW, 0};
+    fanout f = {rt, from ? from : rt->host_name, from ? aw__rt_find_def(rt, from->text, from->len)
+                                                       : NULL,
+                topic, topic_len, NULL, AW__CODEC_RAW, 0};
     const uint8_t *body;
     size_t body_len;
     aw_status st = aw__codec_split(payload, len, &f.codec, &body, &body_len, err);
@@ -197,8 +210,10 @@ static int be_publish(void *ctx, aw__component *from, const char *topic, size_t 
     aw__rt_def *def = aw__rt_component_def(from);
     aw_error err;
     aw_error_clear(&err);
-    aw_status st = aw__rt_publish(rt, def->name, topic, topic_len, payload, payload_len, NULL,
-                                  &err);
+    aw_status st = aw__rt_gate_publish(rt, from, topic, topic_len, payload_len, &err);
+    if (st == AW_OK)
+        st = aw__rt_publish(rt, def->name, topic, topic_len, payload, payload_len, NULL, &err);
+    aw__rt_gate_done(rt, from, AW_AUDIT_PUBLISH, topic, topic_len, st, &err);
     /* A malformed topic name is the publisher's mistake: denied, logged. */
     int e = st == AW_INVALID_ARGUMENT ? AW__SEND_DENIED : aw__rt_send_error(st);
     count_failure(rt, e);
@@ -211,9 +226,12 @@ static int be_subscribe(void *ctx, aw__component *from, const char *topic, size_
     aw__rt_def *def = aw__rt_component_def(from);
     aw_error err;
     aw_error_clear(&err);
-    aw_status st =
-        aw__topic_subscribe(rt->topics, topic, topic_len, (uint64_t)(uintptr_t)def, &err);
-    if (st == AW_OK || st == AW_ALREADY_EXISTS) return AW__SEND_OK;
+    aw_status st = aw__rt_gate_subscribe(rt, from, topic, topic_len, &err);
+    if (st == AW_OK)
+        st = aw__topic_subscribe(rt->topics, topic, topic_len, (uint64_t)(uintptr_t)def, &err);
+    if (st == AW_ALREADY_EXISTS) st = AW_OK;
+    if (st != AW_OK) aw__rt_gate_done(rt, from, AW_AUDIT_SUBSCRIBE, topic, topic_len, st, &err);
+    if (st == AW_OK) return AW__SEND_OK;
     log_refusal(def, "subscribe", topic, topic_len, &err);
     return st == AW_NO_MEMORY ? AW__SEND_SHUTTING_DOWN : AW__SEND_DENIED;
 }

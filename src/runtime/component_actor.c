@@ -20,7 +20,9 @@ typedef struct comp_state {
     aw_actor_ref self;
     uint64_t call_id;           /* the synchronous call this instance waits on */
     uint64_t message_started;   /* monotonic ns when the current message began */
+    uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
     bool message_in_progress;
+    aw__trace trace;            /* of the current message, for audit records */
 } comp_state;
 
 static void log_component(const aw__rt_def *def, aw_log_level level, const char *what,
@@ -72,6 +74,12 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         snprintf(env_text[i], sizeof env_text[i], "%s=%s", m->env[i].name, m->env[i].value);
         env[i] = env_text[i];
     }
+    /* The manifest reader allows at most AW__MANIFEST_MAX_PREOPENS. */
+    aw__wasi_preopen preopens[AW__MANIFEST_MAX_PREOPENS];
+    size_t preopen_count = m->preopens_len;
+    for (size_t i = 0; i < preopen_count; i++)
+        preopens[i] = (aw__wasi_preopen){m->preopens[i].guest_path, m->preopens[i].host_path,
+                                         m->preopens[i].writable};
     aw__component_config cfg = {
         .id = def->name->text,
         .id_len = def->name->len,
@@ -83,13 +91,21 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         .arg_count = m->args.len,
         .env = env,
         .env_count = env_count,
+        .preopens = preopens,
+        .preopen_count = preopen_count,
         .user_data = s,
     };
     aw_error err;
     aw_error_clear(&err);
-    aw_status st = aw__component_create(def->module, &cfg, &s->comp, &err);
+    /* The runtime-wide caps are checked before the instance exists. */
+    aw_status st = aw__rt_reserve_instance(rt, def, &err);
+    if (st == AW_OK) {
+        st = aw__component_create(def->module, &cfg, &s->comp, &err);
+        if (st != AW_OK) aw__rt_release_instance(rt, def);
+    }
     if (st != AW_OK) {
         log_component(def, AW_LOG_ERROR, "failed to start", &err);
+        aw__rt_audit(rt, def, AW_AUDIT_START, NULL, 0, st, AW_TRAP_NONE, NULL, err.message);
         if (atomic_load(&def->ref) == AW_ACTOR_NONE) record_start_failure(def, st, &err);
         AW__DELETE(s);
         return st;
@@ -101,7 +117,11 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         aw__router_add_instance(rt->router, def->name, s->self);
     else if (old != s->self)
         aw__router_replace_instance(rt->router, def->name, old, s->self);
-    if (old != AW_ACTOR_NONE) note_restarts(rt);
+    if (old != AW_ACTOR_NONE) {
+        note_restarts(rt);
+        aw__rt_audit(rt, def, AW_AUDIT_RESTART, NULL, 0, AW_OK, AW_TRAP_NONE, NULL,
+                     "the supervisor started it again");
+    }
     *state = s;
     return AW_OK;
 }
@@ -123,9 +143,14 @@ static void comp_terminate(aw_actor *self, void *state, aw_reason reason) {
     if (reason.kind == AW_EXIT_SHUTDOWN && aw__component_state_of(s->comp) == AW__COMPONENT_IDLE)
         run_shutdown(s);
     aw_runtime *rt = s->def->rt;
+    /* Answered here, after the actor layer has put the message in the dead
+     * letters, so whoever gets target-crashed also finds the dead letter. */
+    if (s->crashed_request)
+        aw__correlate_fail(rt->correlate, s->crashed_request, AW__REQERR_TARGET_CRASHED, NULL);
     aw__topic_unsubscribe_all(rt->topics, (uint64_t)(uintptr_t)s->def);
     aw__correlate_requester_down(rt->correlate, s->self);
     aw__component_destroy(s->comp);
+    aw__rt_release_instance(rt, s->def);
     AW__DELETE(s);
 }
 
@@ -139,9 +164,11 @@ static aw_handled crash(aw_actor *self, comp_state *s, const aw__envelope *env,
     snprintf(what, sizeof what, "crashed (%s) handling a %s", aw_trap_name(err->trap),
              aw__msg_kind_name((aw__msg_kind)env->kind));
     log_component(s->def, AW_LOG_ERROR, what, err);
+    aw__rt_audit(rt, s->def, AW_AUDIT_CRASH, NULL, 0, AW_TRAP, err->trap, &env->trace,
+                 err->message);
     if (env->kind == AW__MSG_REQUEST) {
         atomic_fetch_add_explicit(&rt->counters.request_errors, 1, memory_order_relaxed);
-        aw__correlate_fail(rt->correlate, env->request_id, AW__REQERR_TARGET_CRASHED, NULL);
+        s->crashed_request = env->request_id; /* answered in comp_terminate */
     }
     s->message_in_progress = false;
     return aw_actor_crash(self, (uint32_t)err->trap);
@@ -245,6 +272,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
         case AW__COMPONENT_IDLE:
             s->message_in_progress = true;
             s->message_started = aw__clock_ns();
+            s->trace = env.trace;
             st = start_message(s, &env, &reply, &err);
             break;
         case AW__COMPONENT_FAILED:
@@ -290,4 +318,9 @@ aw_actor_ref aw__rt_component_ref(aw__component *c) {
 aw__rt_def *aw__rt_component_def(aw__component *c) {
     comp_state *s = aw__component_user_data(c);
     return s->def;
+}
+
+const aw__trace *aw__rt_component_trace(aw__component *c) {
+    comp_state *s = aw__component_user_data(c);
+    return s->message_in_progress && aw__trace_is_set(&s->trace) ? &s->trace : NULL;
 }

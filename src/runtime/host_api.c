@@ -56,7 +56,7 @@ aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *pay
     reg->fn = fn;
     reg->ctx = ctx;
     if (timeout_ms == 0) { /* the target's manifest timeout, as airwasm.h says */
-        const aw__rt_def *def = aw__strmap_get(&rt->defs_by_id, r.id->text, r.id->len);
+        const aw__rt_def *def = aw__rt_find_def(rt, r.id->text, r.id->len);
         timeout_ms = def ? def->manifest->limits.timeout_ms : AW__MANIFEST_DEFAULT_TIMEOUT_MS;
     }
     aw__request_info info = {

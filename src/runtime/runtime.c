@@ -23,8 +23,17 @@ aw_status aw_runtime_create(const aw_runtime_config *config, aw_runtime **out, a
     if (!rt) return aw__error_set(err, AW_NO_MEMORY, "out of memory creating the runtime");
     if (config) rt->config = *config;
     if (rt->config.slice_fuel == 0) rt->config.slice_fuel = DEFAULT_SLICE_FUEL;
-    aw_status s = aw__mutex_init(&rt->host_lock);
+    aw__audit_config audit = {rt->config.audit_path, rt->config.audit_fn, rt->config.audit_ctx,
+                              rt->config.audit_sample_sends};
+    rt->config.audit_path = NULL; /* borrowed for this call only */
+    aw_status s = aw__audit_create(&audit, &rt->audit, err);
     if (s != AW_OK) {
+        AW__DELETE(rt);
+        return s;
+    }
+    s = aw__mutex_init(&rt->host_lock);
+    if (s != AW_OK) {
+        aw__audit_destroy(rt->audit);
         AW__DELETE(rt);
         return aw__error_set(err, s, "cannot create the runtime's lock");
     }
@@ -107,7 +116,11 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
             if (s == AW_OK) s = aw__strmap_add(&modules, path, strlen(path), def->module);
         }
         if (s == AW_OK) s = declare(rt, def, entries[i].id, err);
-        if (s == AW_OK) s = aw__strmap_add(&rt->defs_by_id, def->name->text, def->name->len, def);
+        if (s == AW_OK && aw__rt_def_policy_init(def) != AW_OK)
+            s = aw__error_set(err, AW_NO_MEMORY, "out of memory");
+        if (s == AW_OK &&
+            (s = aw__strmap_add(&rt->defs_by_id, def->name->text, def->name->len, def)) != AW_OK)
+            aw__error_set(err, s, "cannot index component '%s'", def->name->text);
         if (s != AW_OK) goto fail;
         children[i].id = def->name->text;
         children[i].behaviour = &aw__rt_component_behaviour;
@@ -378,8 +391,16 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     uint64_t seen = atomic_load_explicit(&c->restarts_seen, memory_order_relaxed);
     if (seen > out->restarts) out->restarts = seen;
     out->dead_letters = aw_dead_letters_total(rt->sys);
-    for (size_t i = 0; i < rt->def_count; i++)
+    for (size_t i = 0; i < rt->def_count; i++) {
         if (aw_actor_alive(rt->sys, atomic_load(&rt->defs[i].ref))) out->components++;
+        aw__rt_policy_counters *p = &rt->defs[i].policy;
+        out->denied += atomic_load_explicit(&p->denied, memory_order_relaxed);
+        out->rate_limited += atomic_load_explicit(&p->rate_limited, memory_order_relaxed);
+        out->too_large += atomic_load_explicit(&p->too_large, memory_order_relaxed);
+    }
+    out->instances_refused = atomic_load_explicit(&rt->instances_refused, memory_order_relaxed);
+    out->instances = (uint32_t)atomic_load_explicit(&rt->live_instances, memory_order_relaxed);
+    out->memory_reserved = atomic_load_explicit(&rt->reserved_memory, memory_order_relaxed);
 }
 
 aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns) {
@@ -423,11 +444,13 @@ void aw_runtime_destroy(aw_runtime *rt) {
     aw__router_destroy(rt->router);
     aw__names_destroy(rt->names);
     for (size_t i = 0; i < rt->def_count; i++) {
+        aw__rt_def_policy_free(&rt->defs[i]);
         aw__manifest_free(rt->defs[i].manifest);
         aw_module_release(rt->defs[i].module);
     }
     aw__free(rt->defs, rt->def_count * sizeof *rt->defs);
     aw__strmap_free(&rt->defs_by_id);
+    aw__audit_destroy(rt->audit);
     aw__mutex_destroy(&rt->host_lock);
     AW__DELETE(rt);
 }

@@ -10,9 +10,17 @@
 #include "msg/router.h"
 #include "msg/topic.h"
 #include "platform/thread.h"
+#include "policy/audit.h"
+#include "policy/capability.h"
 #include "policy/manifest.h"
+#include "policy/ratelimit.h"
 
 #include <stdatomic.h>
+
+/* A component's policy outcomes (relaxed atomics: statistics only). */
+typedef struct aw__rt_policy_counters {
+    atomic_uint_fast64_t sent, denied, rate_limited, too_large, refused;
+} aw__rt_policy_counters;
 
 /* One component of the running system: what its manifest says, its compiled
  * module, and the actor that runs its instance. Lives as long as the runtime,
@@ -26,6 +34,10 @@ typedef struct aw__rt_def {
     /* The actor running it; written by that actor's init (restart in place
      * keeps it), read by any thread. */
     _Atomic aw_actor_ref ref;
+    /* Policy (gate.c): built at start, kept across restarts. */
+    aw__capset *caps;
+    aw__rate_limiter rate;        /* its [rate-limit] on outgoing messages */
+    aw__rt_policy_counters policy; /* behind aw_runtime_component_stats */
 } aw__rt_def;
 
 /* The counters behind aw_runtime_stats (relaxed atomics: statistics only). */
@@ -57,7 +69,6 @@ struct aw_runtime {
 
     aw__rt_def *defs;
     size_t def_count;
-    aw__strmap defs_by_id; /* component id -> def; written only while starting */
     aw_actor_ref supervisor;
     aw_actor_ref host_proxy; /* native actor receiving host request outcomes */
 
@@ -74,6 +85,15 @@ struct aw_runtime {
     bool schedule_stopped;
     /* rt->supervisor for component actors (set once the system is up). */
     _Atomic aw_actor_ref supervisor_seen;
+
+    /* Policy (gate.c): the audit log (NULL: none), ids to defs (filled
+     * before the system starts, read-only after), the instance and memory
+     * reservations behind the runtime-wide caps. */
+    aw__audit *audit;
+    aw__strmap defs_by_id;
+    atomic_uint_fast32_t live_instances;
+    atomic_uint_fast64_t reserved_memory;
+    atomic_uint_fast64_t instances_refused;
 
     aw__rt_counters counters;
     atomic_uint_fast32_t scheduled; /* system-file messages not yet sent */
@@ -97,6 +117,51 @@ aw__rt_def *aw__rt_component_def(aw__component *c);
 
 /* The host-import backend every component instance gets (backend.c). */
 aw__host_backend aw__rt_backend(aw_runtime *rt);
+
+/* The policy gate (gate.c). Each check returns AW_OK or the refusal
+ * (AW_DENIED, AW_RATE_LIMITED, AW_TOO_LARGE) with err saying why; nothing is
+ * queued by a check. */
+
+/* An outgoing send, request or call from instance c to target: c's `send`,
+ * the target's `receive-from` (an unknown target passes: the router answers
+ * unknown-target), c's max-payload, then c's rate limit. */
+aw_status aw__rt_gate_send(aw_runtime *rt, aw__component *c, const char *target,
+                           size_t target_len, size_t payload_len, aw_error *err);
+/* A publish: c's `publish`, its max-payload, its rate limit. */
+aw_status aw__rt_gate_publish(aw_runtime *rt, aw__component *c, const char *topic,
+                              size_t topic_len, size_t payload_len, aw_error *err);
+/* A subscribe: c's `subscribe` must cover the pattern. */
+aw_status aw__rt_gate_subscribe(aw_runtime *rt, aw__component *c, const char *pattern,
+                                size_t pattern_len, aw_error *err);
+/* Whether subscriber `to` accepts a publish from component `from` (NULL:
+ * the host, always accepted); a refusal is counted and audited. */
+bool aw__rt_gate_receive(aw_runtime *rt, aw__rt_def *from, const aw__rt_def *to,
+                         const char *topic, size_t topic_len);
+/* The end of an attempt by c: counts it, audits every refusal (st != AW_OK)
+ * and sampled successes. */
+void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
+                      const char *target, size_t target_len, aw_status st, const aw_error *err);
+/* The def of component id (NULL: none). */
+aw__rt_def *aw__rt_find_def(aw_runtime *rt, const char *id, size_t len);
+
+/* Writes an audit record about def (NULL: the host); target may be NULL;
+ * trace (NULL: none). */
+void aw__rt_audit(aw_runtime *rt, const aw__rt_def *def, aw_audit_action action,
+                  const char *target, size_t target_len, aw_status outcome, aw_trap trap,
+                  const aw__trace *trace, const char *detail);
+
+/* Reserves one instance and def's linear memory against the runtime-wide
+ * caps before an instance is created: AW_LIMIT_EXCEEDED (err says which cap)
+ * when either would be passed. aw__rt_release_instance gives it back. */
+aw_status aw__rt_reserve_instance(aw_runtime *rt, const aw__rt_def *def, aw_error *err);
+void aw__rt_release_instance(aw_runtime *rt, const aw__rt_def *def);
+
+/* Sets up and frees the policy parts of def (capabilities, rate limit). */
+aw_status aw__rt_def_policy_init(aw__rt_def *def);
+void aw__rt_def_policy_free(aw__rt_def *def);
+
+/* The trace of the message instance c is handling (NULL: none). */
+const aw__trace *aw__rt_component_trace(aw__component *c);
 
 /* Maps a router/actor send status to the WIT send-error. */
 int aw__rt_send_error(aw_status status);

@@ -90,7 +90,7 @@ aw_runtime *it_start_sliced(uint32_t workers, uint64_t slice_fuel, const it_comp
         snprintf(paths[i], sizeof paths[i], "%s", it_write_manifest(&comps[i]));
         specs[i] = (aw_component_spec){comps[i].id, paths[i], AW_PERMANENT};
     }
-    aw_runtime_config cfg = {workers, slice_fuel};
+    aw_runtime_config cfg = {.workers = workers, .slice_fuel = slice_fuel};
     aw_runtime *rt = NULL;
     aw_error err;
     aw_error_clear(&err);

@@ -11,7 +11,7 @@ static void wait_idle(aw_runtime *rt) {
 }
 
 static aw_runtime *create(uint32_t workers) {
-    aw_runtime_config cfg = {workers, 0};
+    aw_runtime_config cfg = {.workers = workers};
     aw_runtime *rt = NULL;
     aw_error err;
     aw_error_clear(&err);
