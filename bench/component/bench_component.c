@@ -191,7 +191,8 @@ static void idle_system(const char *label, const char *manifest, uint32_t count)
     char path[512];
     snprintf(path, sizeof path, "%s/many.toml", dir);
 
-    aw_runtime_config cfg = {.workers = 2};
+    /* Room for every instance: the default cap is 10,000. */
+    aw_runtime_config cfg = {.workers = 2, .max_instances = count + 16};
     aw_runtime *rt = NULL;
     aw_error err;
     aw_error_clear(&err);
