@@ -253,6 +253,9 @@ static void concurrent_match_and_change(void **state) {
         }
         for (uint64_t id = 0; id < 8; id++) aw__topic_unsubscribe_all(r.ix, id);
     }
+    /* The writer may finish before a reader was ever scheduled (2 cores,
+     * writer-preferring lock): let the readers match at least once. */
+    while (atomic_load(&r.matched) == 0) aw__thread_yield();
     atomic_store(&r.stop, true);
     for (int i = 0; i < 3; i++) aw__thread_join(readers[i], NULL);
     assert_int_equal(aw__topic_index_size(r.ix), 1);
