@@ -4,7 +4,9 @@
 #include "cli/command.h"
 
 #include "airwasm/airwasm.h"
+#include "base/alloc.h"
 #include "platform/os.h"
+#include "policy/system.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -30,6 +32,20 @@ static bool parse_duration(const char *text, uint64_t *ns) {
     else return false;
     *ns = (uint64_t)(value * scale);
     return true;
+}
+
+/* The system file's [system] workers, or 0 when absent or unreadable (the
+ * start reports the file's errors with their line). */
+static uint32_t workers_of(const char *path) {
+    uint8_t *text = NULL;
+    size_t len = 0;
+    if (aw__file_read(path, &text, &len) != AW_OK) return 0;
+    aw__system_config *sys = NULL;
+    uint32_t workers = 0;
+    if (aw__system_parse(path, (const char *)text, len, &sys, NULL) == AW_OK) workers = sys->workers;
+    aw__system_free(sys);
+    aw__free(text, len + 1);
+    return workers;
 }
 
 static void print_summary(aw_runtime *rt, uint64_t elapsed_ns) {
@@ -83,6 +99,7 @@ static int run_run(int argc, char **argv) {
 
     aw_error err;
     aw_error_clear(&err);
+    if (cfg.workers == 0) cfg.workers = workers_of(path);
     aw_runtime *rt = NULL;
     if (aw_runtime_create(&cfg, &rt, &err) != AW_OK) return aw__cli_fail(1, "%s", err.message);
     uint64_t start = aw__clock_ns();
@@ -114,7 +131,8 @@ const aw__cli_command aw__cmd_run = {
     "options:\n"
     "  --for DURATION     stop after DURATION (500ms, 2s, 1m, 1h)\n"
     "  --until-idle       stop once no component has work left\n"
-    "  --workers N        worker threads (default: one per core)\n"
+    "  --workers N        worker threads (default: [system] workers, else one\n"
+    "                     per core)\n"
     "  --log-level LEVEL  trace, debug, info (default), warn, error, off\n"
     "  --log-json         log JSON lines instead of text\n\n"
     "The system file format is in docs/manifest.md.",
