@@ -165,6 +165,25 @@ AW_API void aw_runtime_free_bytes(uint8_t *bytes, size_t len);
 AW_API aw_status aw_runtime_publish(aw_runtime *rt, const char *topic, const void *payload,
                                     size_t len, uint32_t *delivered, aw_error *err);
 
+/* ---- dead letters -------------------------------------------------------- */
+
+/* A message that was not handled: its handler crashed on it (status AW_TRAP,
+ * trap says how), or its target was gone (AW_NO_SUCH_ACTOR) or stopping
+ * (AW_SHUTTING_DOWN). */
+typedef struct aw_runtime_dead_letter {
+    char target[256];  /* the component id it was for ("" if unknown) */
+    char sender[256];  /* the sender's component id, or "host" */
+    aw_status status;
+    aw_trap trap;      /* for AW_TRAP: the kind of trap; AW_TRAP_NONE otherwise */
+    uint8_t *bytes;    /* the payload (a copy): free with aw_runtime_free_bytes */
+    size_t len;
+} aw_runtime_dead_letter;
+
+/* Moves up to max of the oldest dead letters into out; returns how many. The
+ * log keeps the most recent ones (its size is bounded). */
+AW_API size_t aw_runtime_dead_letters_take(aw_runtime *rt, aw_runtime_dead_letter *out,
+                                           size_t max);
+
 /* ---- running, statistics, stopping ------------------------------------- */
 
 /* Waits until no component has work left (mailboxes empty, no request

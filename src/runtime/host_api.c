@@ -7,6 +7,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static aw_status send_status(aw_status s, const char *target, aw_error *err) {
@@ -168,6 +169,37 @@ void aw_runtime_free_bytes(uint8_t *bytes, size_t len) {
 aw_status aw_runtime_publish(aw_runtime *rt, const char *topic, const void *payload, size_t len,
                              uint32_t *delivered, aw_error *err) {
     return aw__rt_publish(rt, NULL, topic, strlen(topic), payload, len, delivered, err);
+}
+
+size_t aw_runtime_dead_letters_take(aw_runtime *rt, aw_runtime_dead_letter *out, size_t max) {
+    size_t taken = 0;
+    while (taken < max) {
+        aw_dead_letter letter;
+        if (aw_dead_letters_take(rt->sys, &letter, 1) != 1) break;
+        aw_runtime_dead_letter *d = &out[taken++];
+        memset(d, 0, sizeof *d);
+        d->status = letter.status;
+        d->trap = letter.status == AW_TRAP && letter.reason.kind == AW_EXIT_CRASH
+                      ? (aw_trap)letter.reason.code
+                      : AW_TRAP_NONE;
+        for (size_t i = 0; i < rt->def_count; i++)
+            if (atomic_load(&rt->defs[i].ref) == letter.target)
+                snprintf(d->target, sizeof d->target, "%s", rt->defs[i].name->text);
+        aw__envelope env;
+        if (aw__envelope_in_msg(&letter.msg) && aw__envelope_view_msg(&letter.msg, &env) == AW_OK) {
+            const aw__name *from = env.from ? env.from : rt->host_name;
+            snprintf(d->sender, sizeof d->sender, "%s", from->text);
+        }
+        if (letter.msg.payload && letter.msg.payload->len) {
+            d->bytes = aw__malloc(letter.msg.payload->len);
+            if (d->bytes) {
+                memcpy(d->bytes, letter.msg.payload->bytes, letter.msg.payload->len);
+                d->len = letter.msg.payload->len;
+            }
+        }
+        aw_payload_release(letter.msg.payload);
+    }
+    return taken;
 }
 
 static aw_handled proxy_handle(aw_actor *self, void *state, const aw_msg *msg) {
