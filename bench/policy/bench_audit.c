@@ -107,6 +107,8 @@ static int compare(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+#define N 10000000 /* calls per micro-benchmark */
+
 static volatile bool sink_bool;
 
 /* ns per call of the gate's building blocks, single thread. */
@@ -118,7 +120,6 @@ static void micro(void) {
     if (aw__manifest_parse("/tmp/a/Component.toml", text, strlen(text), &m, NULL) != AW_OK ||
         aw__capset_create(m, &caps) != AW_OK)
         exit(1);
-    enum { N = 10000000 };
     struct {
         const char *what;
         const char *id;
