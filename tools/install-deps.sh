@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages airwasm needs that are missing (ARCHITECTURE.md
 # section 7). Runs apt-get as root, or through sudo; says clearly when neither
-# is possible. usage: tools/install-deps.sh [extra-package...]
+# is possible. usage: tools/install-deps.sh [--bench] [extra-package...]
+# --bench adds what only `make bench` uses (erlang-nox: the Erlang side of
+# bench/erlang/), so `make check` never needs it.
 set -euo pipefail
+
+bench_packages=()
+if [ "${1:-}" = "--bench" ]; then shift; bench_packages=(erlang-nox); fi
 
 packages=(
   cmake make gcc pkg-config
@@ -10,6 +15,7 @@ packages=(
   clang-19 lld-19 libclang-rt-19-dev libclang-rt-19-dev-wasm32 wasi-libc wabt
   libcbor-dev libjansson-dev libmsgpack-dev
   llvm-19
+  "${bench_packages[@]}"
   "$@"
 )
 

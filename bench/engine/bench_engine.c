@@ -9,8 +9,11 @@
  *
  * Times are medians of wall-clock (monotonic) runs. Each run also records the
  * thread's CPU time: on a shared machine where other processes steal the
- * cores, wall time exceeds CPU time and the row is flagged; --cpu-time then
- * reports CPU time instead, which such contention disturbs much less. */
+ * cores, wall time measures them too. So when the load average exceeds the
+ * CPU count at start, or with --cpu-time, the table reports CPU time, which
+ * such contention disturbs much less (caches and memory bandwidth are still
+ * shared); --wall forces wall-clock time. Rows where wall time exceeded CPU
+ * time by over 15% are flagged. */
 #define _POSIX_C_SOURCE 200809L /* popen, pclose, clock_gettime */
 
 #include <math.h>
@@ -37,14 +40,16 @@ typedef struct workload {
 } workload;
 
 static const workload workloads[] = {
-    {"fib", wl_fib_run, 34, 12},
-    {"sieve", wl_sieve_run, 8000000, 1000},
-    {"matmul", wl_matmul_run, 256, 6},
-    {"sha256", wl_sha256_run, 4096, 2},
-    {"quicksort", wl_quicksort_run, 500000, 300},
-    {"intmix", wl_intmix_run, 2000, 2},
+    {"fib", wl_fib_run, 34, 20},
+    {"sieve", wl_sieve_run, 8000000, 100000},
+    {"matmul", wl_matmul_run, 256, 24},
+    {"sha256", wl_sha256_run, 4096, 8},
+    {"quicksort", wl_quicksort_run, 500000, 20000},
+    {"intmix", wl_intmix_run, 2000, 10},
 };
 #define WORKLOAD_COUNT (sizeof workloads / sizeof workloads[0])
+
+enum { CLOCK_AUTO, CLOCK_WALL, CLOCK_CPU };
 
 typedef struct options {
     int smoke;
@@ -54,7 +59,7 @@ typedef struct options {
     const char *only;     /* run just this workload, or "micro" (for profiling) */
     uint32_t n_override;  /* with --only: its size */
     int engine_only;      /* with --only: skip native, node and micro benchmarks */
-    int cpu_time;         /* report thread CPU time instead of wall time */
+    int clock_choice;     /* CLOCK_AUTO, CLOCK_WALL or CLOCK_CPU */
 } options;
 
 /* Medians of a series of timed runs, by both clocks. */
@@ -375,6 +380,20 @@ static void print_table(const workload *const *selected, size_t count, const uin
 
 /* ---- call, instantiate, footprint --------------------------------------- */
 
+/* The 1-minute load average, 0 if unknown. */
+static double load_average(void) {
+    FILE *f = fopen("/proc/loadavg", "r");
+    double load = 0;
+    if (!f) {
+        return 0;
+    }
+    if (fscanf(f, "%lf", &load) != 1) {
+        load = 0;
+    }
+    fclose(f);
+    return load;
+}
+
 static size_t resident_bytes(void) {
     FILE *f = fopen("/proc/self/statm", "r");
     unsigned long size = 0, resident = 0;
@@ -528,7 +547,7 @@ static int parse_options(int argc, char **argv, options *opt) {
     opt->only = NULL;
     opt->n_override = 0;
     opt->engine_only = 0;
-    opt->cpu_time = 0;
+    opt->clock_choice = CLOCK_AUTO;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -537,7 +556,9 @@ static int parse_options(int argc, char **argv, options *opt) {
         } else if (strcmp(arg, "--no-node") == 0) {
             opt->use_node = 0;
         } else if (strcmp(arg, "--cpu-time") == 0) {
-            opt->cpu_time = 1;
+            opt->clock_choice = CLOCK_CPU;
+        } else if (strcmp(arg, "--wall") == 0) {
+            opt->clock_choice = CLOCK_WALL;
         } else if (strcmp(arg, "--engine-only") == 0) {
             opt->engine_only = 1;
         } else if (strcmp(arg, "--runs") == 0 && value) {
@@ -554,7 +575,7 @@ static int parse_options(int argc, char **argv, options *opt) {
             i++;
         } else {
             fprintf(stderr,
-                    "usage: bench_engine [--smoke] [--runs N] [--cpu-time] [--no-node]\n"
+                    "usage: bench_engine [--smoke] [--runs N] [--cpu-time | --wall] [--no-node]\n"
                     "                    [--wasm-dir DIR]\n"
                     "                    [--only WORKLOAD [--n N] [--engine-only] | --only micro]\n");
             return 0;
@@ -594,11 +615,18 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_engine: no workload named %s\n", opt.only);
         return 2;
     }
-    cpu_clock = opt.cpu_time;
+    double load = load_average();
+    uint32_t cpus = aw__cpu_count();
+    cpu_clock = opt.clock_choice == CLOCK_CPU || (opt.clock_choice == CLOCK_AUTO && load > cpus);
     if (!opt.smoke) {
-        printf("engine benchmark: median of %u runs after one warm-up run, %s time; "
-               "ratio = time / native (gcc -O2)\n",
-               opt.runs, cpu_clock ? "thread CPU" : "wall-clock");
+        printf("engine benchmark: median of %u runs after one warm-up run; ratio = time / "
+               "native (gcc -O2)\n",
+               opt.runs);
+        printf("clock: %s (load average %.1f on %u CPUs%s)\n",
+               cpu_clock ? "thread CPU time" : "wall-clock time", load, cpus,
+               cpu_clock && opt.clock_choice == CLOCK_AUTO
+                   ? ": busy machine, so CPU time; --wall forces wall-clock"
+                   : "");
     }
     for (size_t i = 0; i < count; i++) {
         result *r = &results[i];

@@ -55,11 +55,11 @@ AW_API void aw_payload_release(aw_payload *p);
 /* A message: a fixed envelope of 64-bit words plus an optional payload. It is
  * copied into a pooled mailbox cell, so sending allocates nothing. */
 typedef struct aw_msg {
-    uint64_t kind;                /* the message tag; see AW_MSG_* for system kinds */
-    uint64_t corr;                /* correlation id (requests / replies / monitors) */
-    aw_actor_ref sender;          /* who sent it (or AW_ACTOR_NONE) */
-    uint64_t word[AW_MSG_WORDS];  /* free for the sender */
-    aw_payload *payload;          /* one reference, or NULL */
+    uint64_t kind;               /* the message tag; see AW_MSG_* for system kinds */
+    uint64_t corr;               /* correlation id (requests / replies / monitors) */
+    aw_actor_ref sender;         /* who sent it (or AW_ACTOR_NONE) */
+    uint64_t word[AW_MSG_WORDS]; /* free for the sender */
+    aw_payload *payload;         /* one reference, or NULL */
 } aw_msg;
 
 /* Kinds with this bit set are produced by the runtime; user kinds stay below. */
@@ -207,10 +207,12 @@ typedef struct aw_spawn_opts {
 AW_API aw_status aw_actor_spawn(aw_actor_system *sys, const aw_behaviour *b, void *arg,
                                 const aw_spawn_opts *opts, aw_actor_ref *out);
 
-/* Sends msg (copied) to `to`. Takes ownership of msg->payload's reference in
- * every case: on failure the message goes to the dead-letter log with the
- * status. Fails fast with AW_MAILBOX_FULL (never blocks), AW_NO_SUCH_ACTOR or
- * AW_SHUTTING_DOWN. Messages from one sender arrive in the order sent. */
+/* Sends msg (copied) to `to`. Messages from one sender arrive in the order
+ * sent. Fails fast, never blocking:
+ * - AW_MAILBOX_FULL: nothing happened; the caller keeps msg->payload's
+ *   reference (to retry later, or release it);
+ * - AW_NO_SUCH_ACTOR, AW_SHUTTING_DOWN (and AW_OK): the reference is taken;
+ *   an undeliverable message goes to the dead-letter log with the status. */
 AW_API aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg);
 
 /* Inside callbacks: the actor's own reference, its system, its state. */
@@ -239,6 +241,9 @@ AW_API aw_status aw_actor_exit(aw_actor_system *sys, aw_actor_ref from, aw_actor
 AW_API aw_status aw_actor_wake(aw_actor_system *sys, aw_actor_ref ref);
 /* True while ref names a live actor (a snapshot). */
 AW_API bool aw_actor_alive(aw_actor_system *sys, aw_actor_ref ref);
+/* Messages waiting for ref's handler, counted against its capacity (a
+ * snapshot, for metrics and back-pressure). AW_NO_SUCH_ACTOR when gone. */
+AW_API aw_status aw_actor_mailbox_length(aw_actor_system *sys, aw_actor_ref ref, uint64_t *out);
 
 /* Inside callbacks: a bidirectional link between self and other. When one
  * exits the other gets an exit signal with the reason. Linking to an actor
@@ -247,8 +252,8 @@ AW_API aw_status aw_actor_link(aw_actor *self, aw_actor_ref other);
 AW_API aw_status aw_actor_unlink(aw_actor *self, aw_actor_ref other);
 /* watcher gets one AW_MSG_DOWN (corr = *id) when target exits, or at once
  * with AW_EXIT_NOPROC if it is already gone. */
-AW_API aw_status aw_actor_monitor(aw_actor_system *sys, aw_actor_ref watcher,
-                                  aw_actor_ref target, uint64_t *id);
+AW_API aw_status aw_actor_monitor(aw_actor_system *sys, aw_actor_ref watcher, aw_actor_ref target,
+                                  uint64_t *id);
 /* Removes a monitor; a DOWN already on its way may still arrive. */
 AW_API aw_status aw_actor_demonitor(aw_actor_system *sys, aw_actor_ref target, uint64_t id);
 
@@ -289,8 +294,11 @@ AW_API uint32_t aw_timer_pending(aw_actor_system *sys);
 typedef struct aw_dead_letter {
     aw_actor_ref target;
     aw_msg msg;       /* its payload reference belongs to whoever took the letter */
-    aw_status status; /* AW_NO_SUCH_ACTOR, AW_MAILBOX_FULL, AW_TRAP (its handler
-                         crashed), AW_SHUTTING_DOWN */
+    aw_status status; /* AW_NO_SUCH_ACTOR (gone, or exited with it queued),
+                         AW_TRAP (its handler crashed),
+                         AW_CANCELLED (held when a supervisor reset the actor
+                         in place), AW_SHUTTING_DOWN (left at shutdown),
+                         AW_NO_MEMORY (could not be set aside while blocked) */
     aw_reason reason; /* the target's exit or crash reason when known */
 } aw_dead_letter;
 
@@ -305,9 +313,9 @@ AW_API uint64_t aw_dead_letters_dropped(aw_actor_system *sys);
 /* ---- Supervisors --------------------------------------------------------------- */
 
 typedef enum aw_strategy {
-    AW_ONE_FOR_ONE,  /* restart the child that exited */
-    AW_ONE_FOR_ALL,  /* stop all children, restart all */
-    AW_REST_FOR_ONE  /* stop the children started after it, restart those and it */
+    AW_ONE_FOR_ONE, /* restart the child that exited */
+    AW_ONE_FOR_ALL, /* stop all children, restart all */
+    AW_REST_FOR_ONE /* stop the children started after it, restart those and it */
 } aw_strategy;
 
 typedef enum aw_restart {
@@ -319,11 +327,11 @@ typedef enum aw_restart {
 struct aw_supervisor_spec;
 
 typedef struct aw_child_spec {
-    const char *id;                          /* for logs and lookups (copied) */
-    const aw_behaviour *behaviour;           /* kept; NULL when supervisor is set */
-    void *arg;                               /* kept: passed to init at every start */
+    const char *id;                              /* for logs and lookups (copied) */
+    const aw_behaviour *behaviour;               /* kept; NULL when supervisor is set */
+    void *arg;                                   /* kept: passed to init at every start */
     const struct aw_supervisor_spec *supervisor; /* a nested supervisor (copied) */
-    aw_spawn_opts opts;                      /* name copied; link is ignored */
+    aw_spawn_opts opts;                          /* name copied; link is ignored */
     aw_restart restart;
     /* Restart as the SAME actor: same reference, same mailbox with its queued
      * messages; init builds fresh state. Otherwise a new actor is spawned. */

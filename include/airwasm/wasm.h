@@ -134,7 +134,8 @@ typedef struct aw_instance_config {
      * maximum or 65536). Instantiation fails if the initial size exceeds it. */
     uint32_t max_memory_pages;
     /* Value stack plus frames, in bytes (0: 64 KiB); past it a call traps
-     * with AW_TRAP_STACK_EXHAUSTED. Allocated lazily on first call. */
+     * with AW_TRAP_STACK_EXHAUSTED. Allocated on the first call, starting at
+     * 5 KiB and doubling on demand up to this limit. */
     uint32_t stack_bytes;
     void *user_data; /* kept; returned by aw_instance_user_data */
 } aw_instance_config;
@@ -155,6 +156,10 @@ AW_API aw_module *aw_instance_module(const aw_instance *instance);
  * aw_instance_call_index. AW_NOT_FOUND if there is no such function export. */
 AW_API aw_status aw_instance_find_func(const aw_instance *instance, const char *name,
                                        uint32_t *func_index);
+/* As aw_instance_find_func for a name given with its length (export names
+ * may hold any UTF-8, NUL included). */
+AW_API aw_status aw_instance_find_func_n(const aw_instance *instance, const char *name, size_t name_len,
+                                         uint32_t *func_index);
 /* The signature of a function by index (module-owned arrays). */
 AW_API aw_status aw_instance_func_type(const aw_instance *instance, uint32_t func_index,
                                        aw_functype *out);
@@ -168,12 +173,19 @@ AW_API aw_status aw_instance_func_type(const aw_instance *instance, uint32_t fun
  *   AW_SUSPENDED  the fuel slice ran out or a host function asked to
  *                 suspend; continue with aw_instance_resume (or
  *                 aw_instance_resume_host) using the same slots array.
- * Calling while the instance is suspended fails with AW_INVALID_ARGUMENT. */
+ * Calling while the instance is suspended fails with AW_INVALID_ARGUMENT.
+ * A host function may call back into the instance that called it (e.g. its
+ * cabi_realloc): such a nested call runs above the current frames, ignores
+ * the fuel slice (the total still counts) and cannot suspend (a host
+ * function that asks to suspend inside it traps with AW_TRAP_HOST_ERROR). */
 AW_API aw_status aw_instance_call_index(aw_instance *instance, uint32_t func_index,
                                         uint64_t *slots, aw_error *err);
 
 /* Convenience: calls an export by name with typed values, checking the count
- * and types of args and results (AW_INVALID_ARGUMENT on mismatch). */
+ * and types of args and results (AW_INVALID_ARGUMENT on mismatch). Its slots
+ * live on the C stack, so it cannot stay suspended: if the call suspends, it
+ * is abandoned and AW_SUSPENDED returned (use aw_instance_call_index for
+ * suspendable calls). */
 AW_API aw_status aw_instance_call(aw_instance *instance, const char *name, const aw_value *args,
                                   size_t arg_count, aw_value *results, size_t result_count,
                                   aw_error *err);

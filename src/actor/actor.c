@@ -21,13 +21,13 @@ typedef enum turn {
     TURN_DIED        /* the actor is gone: do not touch it again */
 } turn;
 
-aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
-                           const aw_msg *msg) {
-    aw_actor *a = aw__actor_pin(sys, to);
+aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig, const aw_msg *msg) {
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) return AW_NO_SUCH_ACTOR;
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         return AW_NO_MEMORY;
     }
     cell->sig = sig;
@@ -35,7 +35,7 @@ aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
     bool was_idle = false;
     aw__mailbox_push(&a->mailbox, cell, false, &was_idle);
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 
@@ -46,14 +46,15 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
         aw__deadletter_add(sys, to, msg, AW_SHUTTING_DOWN, noproc);
         return AW_SHUTTING_DOWN;
     }
-    aw_actor *a = aw__actor_pin(sys, to);
+    bool pinned;
+    aw_actor *a = aw__actor_enter(sys, to, &pinned);
     if (!a) {
         aw__deadletter_add(sys, to, msg, AW_NO_SUCH_ACTOR, noproc);
         return AW_NO_SUCH_ACTOR;
     }
     aw__cell *cell = aw__cell_get(sys);
     if (!cell) {
-        aw__actor_unpin(a);
+        aw__actor_leave(a, pinned);
         aw_payload_release(msg->payload);
         return AW_NO_MEMORY;
     }
@@ -62,13 +63,14 @@ aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg
     bool was_idle = false;
     aw_status s = aw__mailbox_push(&a->mailbox, cell, true, &was_idle);
     if (s != AW_OK) {
+        /* Full: refused before anything happened; the caller keeps the
+         * payload and may retry (a retry storm must not flood the log). */
         aw__cell_put(sys, cell);
-        aw__actor_unpin(a);
-        aw__deadletter_add(sys, to, msg, s, (aw_reason){AW_EXIT_NORMAL, 0});
+        aw__actor_leave(a, pinned);
         return s;
     }
     if (was_idle) aw__scheduler_schedule(sys, a);
-    aw__actor_unpin(a);
+    aw__actor_leave(a, pinned);
     return AW_OK;
 }
 
@@ -97,6 +99,7 @@ static void reset_actor(aw_actor *a, aw_actor_system *sys, const aw_behaviour *b
     a->receive_timer = 0;
     a->receive_token = 0;
     a->run_next = NULL;
+    atomic_store_explicit(&a->last_worker, 0, memory_order_relaxed);
     a->name = NULL;
     a->names_closed = false;
     a->sup = NULL;
@@ -196,7 +199,9 @@ static void accept(aw_actor *a, const aw_msg *msg, bool counted) {
     }
 }
 
-void aw__actor_accept(aw_actor *a, const aw_msg *msg) { accept(a, msg, false); }
+void aw__actor_accept(aw_actor *a, const aw_msg *msg) {
+    accept(a, msg, false);
+}
 
 /* An ordinary message reached the actor: it ends a pending receive timeout. */
 static void cancel_receive_timeout(aw_actor *a) {
@@ -210,41 +215,41 @@ static void cancel_receive_timeout(aw_actor *a) {
 static turn deliver(aw_actor *a) {
     aw_handled h = a->behaviour->handle(a, a->state, &a->current);
     switch (h) {
-    case AW_DONE:
-        aw_payload_release(a->current.payload);
-        a->has_current = false;
-        if (a->stop_requested) {
-            aw__actor_die(a, a->stop_reason, true);
+        case AW_DONE:
+            aw_payload_release(a->current.payload);
+            a->has_current = false;
+            if (a->stop_requested) {
+                aw__actor_die(a, a->reason);
+                return TURN_DIED;
+            }
+            return TURN_CONTINUE;
+        case AW_YIELD:
+            if (a->stop_requested) break;
+            return TURN_RESCHEDULE;
+        case AW_BLOCK:
+            if (a->stop_requested) break;
+            if (a->wake_pending) {
+                a->wake_pending = false;
+                return TURN_RESCHEDULE;
+            }
+            a->mode = AW__MODE_BLOCKED;
+            return TURN_CONTINUE;
+        case AW_CRASH:
+        default: {
+            aw_reason reason = a->crash_set ? a->reason : (aw_reason){AW_EXIT_CRASH, 0};
+            a->crash_set = false;
+            aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
+            a->has_current = false;
+            if (a->in_place) {
+                aw__actor_await_restart(a, reason);
+                return TURN_CONTINUE;
+            }
+            aw__actor_die(a, reason);
             return TURN_DIED;
         }
-        return TURN_CONTINUE;
-    case AW_YIELD:
-        if (a->stop_requested) break;
-        return TURN_RESCHEDULE;
-    case AW_BLOCK:
-        if (a->stop_requested) break;
-        if (a->wake_pending) {
-            a->wake_pending = false;
-            return TURN_RESCHEDULE;
-        }
-        a->mode = AW__MODE_BLOCKED;
-        return TURN_CONTINUE;
-    case AW_CRASH:
-    default: {
-        aw_reason reason = a->crash_set ? a->crash_reason : (aw_reason){AW_EXIT_CRASH, 0};
-        a->crash_set = false;
-        aw__deadletter_add(a->sys, a->ref, &a->current, AW_TRAP, reason);
-        a->has_current = false;
-        if (a->in_place) {
-            aw__actor_await_restart(a, reason);
-            return TURN_CONTINUE;
-        }
-        aw__actor_die(a, reason, true);
-        return TURN_DIED;
-    }
     }
     /* Stopped while holding the message: it is undelivered. */
-    aw__actor_die(a, a->stop_reason, true);
+    aw__actor_die(a, a->reason);
     return TURN_DIED;
 }
 
@@ -295,10 +300,7 @@ bool aw__actor_run(aw_actor *a, uint32_t batch) {
         aw__cell *spent;
         aw__cell *cell = aw__mailbox_pop(&a->mailbox, &spent);
         if (!cell) {
-            if (aw__mailbox_mark_empty(&a->mailbox)) {
-                aw__scheduler_idle(sys);
-                return false;
-            }
+            if (aw__mailbox_mark_empty(&a->mailbox)) return false;
             continue; /* a push is half done (mailbox.c rule 1): retry */
         }
         aw__cell_put(sys, spent);
@@ -335,7 +337,7 @@ static void terminate_state(aw_actor *a, aw_reason reason) {
     }
 }
 
-void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
+void aw__actor_die(aw_actor *a, aw_reason reason) {
     aw_actor_system *sys = a->sys;
     a->mode = AW__MODE_DEAD;
     aw_status status = sys->shut_down ? AW_SHUTTING_DOWN : AW_NO_SUCH_ACTOR;
@@ -351,10 +353,8 @@ void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker) {
     aw__links_notify(a, reason, 0);
     aw__links_free(a);
     atomic_fetch_sub_explicit(&sys->live, 1, memory_order_release);
-    /* Bury first: whoever waits for idleness then finds the actor gone. The
-     * actor may be finalised and reused at once, so only sys is used after. */
+    /* The actor may be finalised and reused at once: not touched after. */
     aw__actor_bury(a);
-    if (on_worker) aw__scheduler_idle(sys);
 }
 
 void aw__actor_await_restart(aw_actor *a, aw_reason reason) {
@@ -373,7 +373,7 @@ bool aw__actor_restart(aw_actor *a) {
     else
         a->state = a->arg;
     if (s != AW_OK) {
-        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s}, true);
+        aw__actor_die(a, (aw_reason){AW_EXIT_INIT_FAILED, (uint32_t)s});
         return false;
     }
     a->initialised = true;
@@ -406,28 +406,34 @@ void aw__actor_finalise(aw_actor *a) {
 void aw__actor_shutdown(aw_actor *a, uint64_t *messages_left) {
     aw_actor_system *sys = a->sys;
     uint64_t before = atomic_load_explicit(&sys->messages_left, memory_order_relaxed);
-    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0}, false);
+    aw__actor_die(a, (aw_reason){AW_EXIT_SHUTDOWN, 0});
     *messages_left += atomic_load_explicit(&sys->messages_left, memory_order_relaxed) - before;
 }
 
 /* ---- the API inside callbacks ------------------------------------------------ */
 
-aw_actor_ref aw_actor_self(const aw_actor *self) { return self->ref; }
+aw_actor_ref aw_actor_self(const aw_actor *self) {
+    return self->ref;
+}
 
-aw_actor_system *aw_actor_system_of(const aw_actor *self) { return self->sys; }
+aw_actor_system *aw_actor_system_of(const aw_actor *self) {
+    return self->sys;
+}
 
 void aw_actor_stop(aw_actor *self, aw_reason reason) {
     self->stop_requested = true;
-    self->stop_reason = reason;
+    self->reason = reason;
 }
 
 aw_handled aw_actor_crash(aw_actor *self, uint32_t code) {
     self->crash_set = true;
-    self->crash_reason = (aw_reason){AW_EXIT_CRASH, code};
+    self->reason = (aw_reason){AW_EXIT_CRASH, code};
     return AW_CRASH;
 }
 
-void aw_actor_trap_exit(aw_actor *self, bool on) { self->trap_exit = on; }
+void aw_actor_trap_exit(aw_actor *self, bool on) {
+    self->trap_exit = on;
+}
 
 void aw_actor_receive_timeout(aw_actor *self, uint64_t timeout_ns) {
     cancel_receive_timeout(self);
@@ -451,8 +457,18 @@ bool aw_actor_alive(aw_actor_system *sys, aw_actor_ref ref) {
     return (s >> 32) == (ref >> 32) && (s & AW__SLOT_ALIVE);
 }
 
+aw_status aw_actor_mailbox_length(aw_actor_system *sys, aw_actor_ref ref, uint64_t *out) {
+    if (!sys || !out) return AW_INVALID_ARGUMENT;
+    *out = 0;
+    aw_actor *a = aw__actor_pin(sys, ref);
+    if (!a) return AW_NO_SUCH_ACTOR;
+    *out = aw__mailbox_length(&a->mailbox);
+    aw__actor_unpin(a);
+    return AW_OK;
+}
+
 const char *aw_exit_kind_name(uint32_t kind) {
-    static const char *const names[] = {"normal", "shutdown",    "kill",     "killed",
-                                        "crash",  "noproc",      "init_failed", "escalated"};
+    static const char *const names[] = {"normal", "shutdown", "kill",        "killed",
+                                        "crash",  "noproc",   "init_failed", "escalated"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }

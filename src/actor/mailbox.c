@@ -20,6 +20,7 @@ void aw__mailbox_init(aw__mailbox *mb, aw__cell *stub, uint32_t capacity) {
     stub->msg.payload = NULL;
     atomic_store_explicit(&mb->head, (uintptr_t)stub, memory_order_relaxed);
     atomic_store_explicit(&mb->pushed, 0, memory_order_relaxed);
+    atomic_store_explicit(&mb->popped_seen, 0, memory_order_relaxed);
     mb->tail = stub;
     atomic_store_explicit(&mb->popped, 0, memory_order_relaxed);
     mb->capacity = capacity;
@@ -29,11 +30,16 @@ aw_status aw__mailbox_push(aw__mailbox *mb, aw__cell *cell, bool counted, bool *
     cell->counted = counted;
     if (counted) {
         if (mb->capacity != AW__MAILBOX_UNBOUNDED) {
-            /* Relaxed: the bound is advisory between concurrent producers;
-             * popped is a single-writer counter of the consumer. */
+            /* Relaxed: the bound is advisory between concurrent producers.
+             * Producers read the consumer's popped line only when their
+             * cached copy says full, so the line does not bounce per send. */
             uint64_t pushed = atomic_load_explicit(&mb->pushed, memory_order_relaxed);
-            uint64_t popped = atomic_load_explicit(&mb->popped, memory_order_relaxed);
-            if (pushed - popped >= mb->capacity) return AW_MAILBOX_FULL;
+            uint64_t seen = atomic_load_explicit(&mb->popped_seen, memory_order_relaxed);
+            if (pushed - seen >= mb->capacity) {
+                seen = atomic_load_explicit(&mb->popped, memory_order_relaxed);
+                atomic_store_explicit(&mb->popped_seen, seen, memory_order_relaxed);
+                if (pushed - seen >= mb->capacity) return AW_MAILBOX_FULL;
+            }
         }
         atomic_fetch_add_explicit(&mb->pushed, 1, memory_order_relaxed);
     }

@@ -14,7 +14,8 @@ typedef struct aw__mailbox {
     /* Written by producers. Low bit set: the consumer marked the queue empty
      * and the actor idle. */
     _Alignas(64) _Atomic(uintptr_t) head;
-    _Atomic uint64_t pushed; /* counted pushes (capacity) */
+    _Atomic uint64_t pushed;      /* counted pushes (capacity) */
+    _Atomic uint64_t popped_seen; /* producers' last look at popped */
     /* Written by the consumer only. */
     _Alignas(64) aw__cell *tail;
     _Atomic uint64_t popped; /* counted pops, read by producers */

@@ -13,6 +13,11 @@
 
 static _Thread_local aw__worker *current_worker;
 
+bool aw__scheduler_on_worker(aw_actor_system *sys) {
+    aw__worker *w = current_worker;
+    return w && w->sys == sys;
+}
+
 aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys) {
     if (sys->cfg.deterministic) return &sys->det_cells;
     aw__worker *w = current_worker;
@@ -64,39 +69,99 @@ static void wake_one(aw_actor_system *sys) {
 }
 
 void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a) {
-    atomic_fetch_add_explicit(&sys->pending, 1, memory_order_seq_cst);
     if (sys->cfg.deterministic) {
         /* Unordered set: the next turn is drawn at random anyway. */
         aw__runq *q = &sys->workers[0].queue;
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
         return;
     }
     aw__worker *w = current_worker;
-    bool local = w && w->sys == sys;
-    if (!local) {
+    if (w && w->sys == sys) {
+        /* Back to the worker that ran it last when that one is idle: the
+         * actor's data is warm there and this worker stays free. */
+        uint32_t last = atomic_load_explicit(&a->last_worker, memory_order_relaxed);
+        aw__worker *home = last ? &sys->workers[last - 1] : w;
+        if (home != w && !atomic_load_explicit(&home->running, memory_order_relaxed)) {
+            runq_push(&home->queue, a);
+        } else {
+            /* seq_cst exchange: one side of the Dekker pair with park(). */
+            aw_actor *older = atomic_exchange_explicit(&w->next, a, memory_order_seq_cst);
+            if (!older) return; /* this worker runs it next; nobody to wake */
+            runq_push(&w->queue, older);
+        }
+    } else {
+        /* From outside: round robin, preferring a worker that is not busy. */
+        uint32_t n = sys->worker_count;
         uint32_t i = atomic_fetch_add_explicit(&sys->next_inject, 1, memory_order_relaxed);
-        w = &sys->workers[i % sys->worker_count];
+        w = &sys->workers[i % n];
+        for (uint32_t k = 1; k < n && atomic_load_explicit(&w->running, memory_order_relaxed); k++)
+            if (!atomic_load_explicit(&sys->workers[(i + k) % n].running, memory_order_relaxed))
+                w = &sys->workers[(i + k) % n];
+        runq_push(&w->queue, a);
     }
-    runq_push(&w->queue, a);
-    /* A worker that schedules onto its own queue runs the actor itself soon;
-     * waking a parked thread costs tens of microseconds, so only when there
-     * is more than it can take next. seq_cst fence: the Dekker pair of the
-     * parker's increment of sleepers followed by its queue check. */
-    if (local && atomic_load_explicit(&w->queue.length, memory_order_relaxed) < 2) return;
+    /* There is more than this worker takes next: a parked one may help.
+     * Waking costs tens of microseconds, hence only now. seq_cst fence: the
+     * Dekker pair of the parker's increment of sleepers, then its check. */
     atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load_explicit(&sys->sleepers, memory_order_seq_cst) > 0) wake_one(sys);
 }
 
-void aw__scheduler_idle(aw_actor_system *sys) {
-    if (atomic_fetch_sub_explicit(&sys->pending, 1, memory_order_seq_cst) == 1 &&
-        atomic_load_explicit(&sys->idle_waiters, memory_order_seq_cst) > 0) {
-        aw__mutex_lock(&sys->park_lock);
-        aw__cond_broadcast(&sys->idle_cond);
-        aw__mutex_unlock(&sys->park_lock);
+bool aw__scheduler_quiet(aw_actor_system *sys) {
+    if (sys->cfg.deterministic)
+        return atomic_load_explicit(&sys->workers[0].queue.length, memory_order_relaxed) == 0;
+    /* seq_cst, against the worker's seq_cst store of running before it pops
+     * (worker_main): an actor taken off a queue is seen running. */
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *w = &sys->workers[i];
+        if (atomic_load_explicit(&w->running, memory_order_seq_cst) ||
+            atomic_load_explicit(&w->queue.length, memory_order_seq_cst) ||
+            atomic_load_explicit(&w->next, memory_order_seq_cst))
+            return false;
     }
+    return true;
+}
+
+/* How long a busy worker may keep ready actors waiting before idle workers
+ * take them: stealing at once would bounce every ping-pong between cores. */
+#define STEAL_AFTER_NS 3000u
+
+#define STEAL_QUEUE 1u
+#define STEAL_NEXT 2u
+
+/* What of victim's ready actors this worker may take (STEAL_* bits): all of
+ * them when it is not running; its queue once the queue has stayed non-empty
+ * for STEAL_AFTER_NS (it has more than it can run, e.g. two actors taking
+ * turns on it while this worker idles); its next actor once its current run
+ * has lasted STEAL_AFTER_NS (a long handler). queued and has_next are what the
+ * caller just saw; the observations are this worker's own. */
+static unsigned may_steal(aw__worker *w, aw__worker *victim, bool queued, bool has_next) {
+    uint32_t v = victim->index;
+    if (!queued) w->queue_since[v] = 0;
+    if (!queued && !has_next) return 0;
+    if (!atomic_load_explicit(&victim->running, memory_order_relaxed))
+        return STEAL_QUEUE | STEAL_NEXT;
+    uint64_t now = aw__clock_ns();
+    unsigned allowed = 0;
+    if (queued) {
+        if (w->queue_since[v] == 0)
+            w->queue_since[v] = now;
+        else if (now - w->queue_since[v] >= STEAL_AFTER_NS)
+            allowed |= STEAL_QUEUE;
+    }
+    if (has_next) {
+        uint64_t runs = atomic_load_explicit(&victim->runs, memory_order_relaxed);
+        if (runs != w->seen_runs[v]) {
+            w->seen_runs[v] = runs;
+            w->seen_at[v] = now;
+        } else if (now - w->seen_at[v] >= STEAL_AFTER_NS) {
+            allowed |= STEAL_NEXT;
+        }
+    }
+    return allowed;
 }
 
 static aw_actor *steal(aw__worker *w) {
@@ -107,29 +172,110 @@ static aw_actor *steal(aw__worker *w) {
     for (uint32_t k = 0; k < n; k++) {
         aw__worker *victim = &sys->workers[(start + k) % n];
         if (victim == w) continue;
+        bool queued = atomic_load_explicit(&victim->queue.length, memory_order_relaxed) > 0;
+        bool has_next = atomic_load_explicit(&victim->next, memory_order_relaxed) != NULL;
+        unsigned allowed = may_steal(w, victim, queued, has_next);
+        aw_actor *a = (allowed & STEAL_QUEUE) ? runq_pop(&victim->queue) : NULL;
+        if (!a && (allowed & STEAL_NEXT))
+            a = atomic_exchange_explicit(&victim->next, NULL, memory_order_acquire);
+        if (a) return a;
+    }
+    return NULL;
+}
+
+/* Work sharing for a worker about to run the same actor again (its batch
+ * ended or it yielded) with nothing else to do: an actor waiting in another
+ * worker's queue, behind that worker's running one, goes first. Without it a
+ * sender yielding on a full mailbox could spin alone on one worker while its
+ * receiver waits for a turn on the other. */
+static aw_actor *take_waiting(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_relaxed) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_relaxed) != NULL)
+        return NULL;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w || atomic_load_explicit(&victim->queue.length, memory_order_relaxed) == 0)
+            continue;
         aw_actor *a = runq_pop(&victim->queue);
         if (a) return a;
     }
     return NULL;
 }
 
-static bool any_work(aw_actor_system *sys) {
-    for (uint32_t i = 0; i < sys->worker_count; i++)
-        if (atomic_load_explicit(&sys->workers[i].queue.length, memory_order_seq_cst) > 0)
-            return true;
-    return false;
+typedef enum work {
+    WORK_NONE,      /* no ready actor anywhere */
+    WORK_ELSEWHERE, /* ready actors a busy worker will run itself */
+    WORK_TAKEABLE   /* this worker's own, or ones it may steal */
+} work;
+
+/* What this worker could do now. seq_cst loads: the parker's side of the
+ * Dekker pair with aw__scheduler_schedule. Work held by a busy worker does
+ * not keep this one spinning: watching it would only slow that worker. */
+static work look_for_work(aw__worker *w) {
+    if (atomic_load_explicit(&w->queue.length, memory_order_seq_cst) > 0 ||
+        atomic_load_explicit(&w->next, memory_order_seq_cst) != NULL)
+        return WORK_TAKEABLE;
+    work found = WORK_NONE;
+    aw_actor_system *sys = w->sys;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        aw__worker *victim = &sys->workers[i];
+        if (victim == w) continue;
+        bool queued = atomic_load_explicit(&victim->queue.length, memory_order_seq_cst) > 0;
+        bool has_next = atomic_load_explicit(&victim->next, memory_order_seq_cst) != NULL;
+        if (may_steal(w, victim, queued, has_next)) return WORK_TAKEABLE;
+        if (queued || has_next) found = WORK_ELSEWHERE;
+    }
+    return found;
+}
+
+/* The worker's own next actor: its next slot (a bounded streak of them, so
+ * two actors trading messages cannot starve the queue), then its queue. */
+static aw_actor *take_own(aw__worker *w) {
+    aw_actor *a = NULL;
+    if (w->next_streak < 64) {
+        /* Acquire: pairs with the seq_cst exchange that put it there. */
+        a = atomic_exchange_explicit(&w->next, NULL, memory_order_acquire);
+        if (a) {
+            w->next_streak++;
+            return a;
+        }
+    }
+    w->next_streak = 0;
+    a = runq_pop(&w->queue);
+    if (!a) a = atomic_exchange_explicit(&w->next, NULL, memory_order_acquire);
+    return a;
+}
+
+/* A quiescent point: this worker holds no reference to any actor. seq_cst:
+ * pairs with the seq_cst epoch increment of retire() and the loads of
+ * workers_quiescent() (system.c). */
+static void quiescent(aw__worker *w) {
+    uint64_t e = atomic_load_explicit(&w->sys->epoch, memory_order_seq_cst);
+    if (atomic_load_explicit(&w->quiescent, memory_order_relaxed) != e)
+        atomic_store_explicit(&w->quiescent, e, memory_order_seq_cst);
+    aw__reclaim(w->sys);
 }
 
 static void park(aw__worker *w) {
     aw_actor_system *sys = w->sys;
+    /* Parked, the worker holds nothing: it does not hold reclamation up. */
+    atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
+    aw__reclaim(sys);
     aw__mutex_lock(&sys->park_lock);
     /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
      * as a sleeper or we see its queue non-empty here. */
     atomic_fetch_add_explicit(&sys->sleepers, 1, memory_order_seq_cst);
-    if (!any_work(sys) && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
-        aw__cond_wait_until(&sys->park_cond, &sys->park_lock, aw__clock_ns() + 100000000u);
+    work found = look_for_work(w);
+    /* Work held by a busy worker is looked at again in a millisecond, in
+     * case that worker stays busy (a long handler) and it must be stolen. */
+    if (found != WORK_TAKEABLE && !atomic_load_explicit(&sys->stopping, memory_order_seq_cst))
+        aw__cond_wait_until(&sys->park_cond, &sys->park_lock,
+                            aw__clock_ns() + (found == WORK_ELSEWHERE ? 1000000u : 100000000u));
     atomic_fetch_sub_explicit(&sys->sleepers, 1, memory_order_seq_cst);
     aw__mutex_unlock(&sys->park_lock);
+    atomic_store_explicit(&w->quiescent, atomic_load_explicit(&sys->epoch, memory_order_seq_cst),
+                          memory_order_seq_cst);
 }
 
 static void *worker_main(void *arg) {
@@ -137,22 +283,41 @@ static void *worker_main(void *arg) {
     aw_actor_system *sys = w->sys;
     current_worker = w;
     uint32_t batch = sys->cfg.batch;
+    bool running = false;
     while (!atomic_load_explicit(&sys->stopping, memory_order_acquire)) {
-        aw_actor *a = runq_pop(&w->queue);
+        quiescent(w);
+        if (!running) {
+            /* seq_cst before popping: see aw__scheduler_quiet. */
+            atomic_store_explicit(&w->running, 1, memory_order_seq_cst);
+            running = true;
+        }
+        aw_actor *a = take_own(w);
         if (!a) a = steal(w);
         if (a) {
-            if (aw__actor_run(a, batch)) runq_push(&w->queue, a);
+            atomic_store_explicit(&w->runs,
+                                  atomic_load_explicit(&w->runs, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
+            /* A rescheduled actor (batch done, YIELD) goes to the back. */
+            if (aw__actor_run(a, batch)) {
+                aw_actor *waiting = take_waiting(w);
+                if (waiting) runq_push(&w->queue, waiting);
+                runq_push(&w->queue, a);
+            }
             continue;
         }
+        atomic_store_explicit(&w->running, 0, memory_order_seq_cst);
+        running = false;
         uint64_t spin_until = aw__clock_ns() + sys->cfg.spin_ns;
         bool found = false;
         while (!found && aw__clock_ns() < spin_until &&
                !atomic_load_explicit(&sys->stopping, memory_order_relaxed)) {
             for (int i = 0; i < 16; i++) aw__cpu_relax();
-            found = any_work(sys);
+            found = look_for_work(w) == WORK_TAKEABLE;
         }
         if (!found) park(w);
     }
+    atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
     aw__cell_cache_flush(&sys->cells, &w->cells);
     current_worker = NULL;
     return NULL;
@@ -160,8 +325,17 @@ static void *worker_main(void *arg) {
 
 aw_status aw__scheduler_start(aw_actor_system *sys) {
     uint32_t n = sys->cfg.deterministic ? 1 : sys->cfg.workers;
-    sys->workers = aw__calloc(n, sizeof(aw__worker));
-    if (!sys->workers) return AW_NO_MEMORY;
+    /* Over-allocated by a cache line: workers keep their shared fields on
+     * lines of their own. */
+    sys->workers_raw = aw__calloc(1, n * sizeof(aw__worker) + 64);
+    if (!sys->workers_raw) return AW_NO_MEMORY;
+    sys->workers = (aw__worker *)(((uintptr_t)sys->workers_raw + 63) & ~(uintptr_t)63);
+    sys->steal_seen = aw__calloc(3 * (size_t)n * n, sizeof(uint64_t));
+    if (!sys->steal_seen) {
+        aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
+        sys->workers = sys->workers_raw = NULL;
+        return AW_NO_MEMORY;
+    }
     uint32_t made = 0;
     aw_status s = AW_OK;
     for (; made < n; made++) {
@@ -169,6 +343,10 @@ aw_status aw__scheduler_start(aw_actor_system *sys) {
         w->sys = sys;
         w->index = made;
         w->rng = (uint64_t)made * UINT64_C(0x9E3779B97F4A7C15) + 1;
+        w->seen_runs = &sys->steal_seen[3 * (size_t)made * n];
+        w->seen_at = w->seen_runs + n;
+        w->queue_since = w->seen_at + n;
+        atomic_init(&w->quiescent, 0);
         if ((s = aw__mutex_init(&w->queue.lock)) != AW_OK) break;
     }
     sys->worker_count = made;
@@ -201,11 +379,13 @@ void aw__scheduler_stop(aw_actor_system *sys) {
 
 void aw__scheduler_free(aw_actor_system *sys) {
     if (!sys->workers) return;
-    uint32_t n = sys->cfg.deterministic ? 1 : sys->worker_count;
-    for (uint32_t i = 0; i < n; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
+    uint32_t n = sys->cfg.deterministic ? 1 : sys->cfg.workers;
+    uint32_t inited = sys->cfg.deterministic ? 1 : sys->worker_count;
+    for (uint32_t i = 0; i < inited; i++) aw__mutex_destroy(&sys->workers[i].queue.lock);
     aw__cell_cache_flush(&sys->cells, &sys->det_cells);
-    aw__free(sys->workers, n * sizeof(aw__worker));
-    sys->workers = NULL;
+    aw__free(sys->steal_seen, 3 * (size_t)n * n * sizeof(uint64_t));
+    aw__free(sys->workers_raw, n * sizeof(aw__worker) + 64);
+    sys->workers = sys->workers_raw = NULL;
 }
 
 bool aw__scheduler_det_step(aw_actor_system *sys) {
@@ -223,7 +403,8 @@ bool aw__scheduler_det_step(aw_actor_system *sys) {
     if (aw__actor_run(a, batch)) {
         a->run_next = q->head;
         q->head = a;
-        atomic_store_explicit(&q->length, atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
+        atomic_store_explicit(&q->length,
+                              atomic_load_explicit(&q->length, memory_order_relaxed) + 1,
                               memory_order_relaxed);
     }
     return true;

@@ -25,7 +25,8 @@ aw_status aw__links_add(aw_actor *a, aw_actor_ref other) {
         if (a->links[i] == other) return AW_OK;
     if (a->link_count == a->link_cap) {
         uint32_t cap = a->link_cap ? a->link_cap * 2 : 4;
-        aw_actor_ref *links = aw__realloc(a->links, a->link_cap * sizeof *links, cap * sizeof *links);
+        aw_actor_ref *links =
+            aw__realloc(a->links, a->link_cap * sizeof *links, cap * sizeof *links);
         if (!links) return AW_NO_MEMORY;
         a->links = links;
         a->link_cap = cap;
@@ -92,14 +93,14 @@ static bool handle_exit(aw_actor *a, const aw_msg *msg) {
     aw_reason reason = {(uint32_t)msg->word[0], (uint32_t)msg->word[1]};
     uint32_t flags = (uint32_t)msg->word[2];
     if (reason.kind == AW_EXIT_KILL) {
-        aw__actor_die(a, (aw_reason){AW_EXIT_KILLED, 0}, true);
+        aw__actor_die(a, (aw_reason){AW_EXIT_KILLED, 0});
         return false;
     }
     /* A link-borne signal from an actor we unlinked from meanwhile is void. */
     if ((flags & AW__EXIT_VIA_LINK) && !aw__links_remove(a, msg->sender)) return true;
     if (a->mode == AW__MODE_AWAITING) {
         if (reason.kind == AW_EXIT_NORMAL) return true;
-        aw__actor_die(a, reason, true);
+        aw__actor_die(a, reason);
         return false;
     }
     if (a->trap_exit) {
@@ -108,68 +109,68 @@ static bool handle_exit(aw_actor *a, const aw_msg *msg) {
         return true;
     }
     if (reason.kind == AW_EXIT_NORMAL) return true;
-    aw__actor_die(a, reason, true);
+    aw__actor_die(a, reason);
     return false;
 }
 
 bool aw__signal_handle(aw_actor *a, uint32_t sig, const aw_msg *msg) {
     switch (sig) {
-    case AW__SIG_EXIT:
-        return handle_exit(a, msg);
-    case AW__SIG_LINK:
-        if (aw__links_add(a, msg->sender) != AW_OK) {
-            /* Cannot record the link: behave as if we exited for the other. */
-            aw_msg m = exit_msg(a->ref, (aw_reason){AW_EXIT_NOPROC, AW_NO_MEMORY},
-                                AW__EXIT_VIA_LINK);
-            aw__actor_signal(a->sys, msg->sender, AW__SIG_EXIT, &m);
-        }
-        return true;
-    case AW__SIG_UNLINK:
-        aw__links_remove(a, msg->sender);
-        return true;
-    case AW__SIG_MONITOR:
-        if (monitors_add(a, msg->sender, msg->corr) != AW_OK) {
-            aw_msg m = down_msg(a->ref, msg->corr, (aw_reason){AW_EXIT_NOPROC, AW_NO_MEMORY});
-            aw__actor_signal(a->sys, msg->sender, AW__SIG_DOWN, &m);
-        }
-        return true;
-    case AW__SIG_DEMONITOR:
-        monitors_remove(a, msg->corr);
-        return true;
-    case AW__SIG_DOWN: {
-        aw_msg m = *msg;
-        m.kind = AW_MSG_DOWN;
-        aw__actor_accept(a, &m);
-        return true;
-    }
-    case AW__SIG_WAKE:
-        if (a->mode == AW__MODE_BLOCKED)
-            a->mode = AW__MODE_RUNNING;
-        else if (a->mode == AW__MODE_RUNNING)
-            a->wake_pending = true;
-        return true;
-    case AW__SIG_RESTART:
-        if (a->mode != AW__MODE_AWAITING) return true;
-        return aw__actor_restart(a);
-    case AW__SIG_RESET:
-        if (a->mode == AW__MODE_AWAITING) return true;
-        if (a->has_current) {
-            aw__deadletter_add(a->sys, a->ref, &a->current, AW_CANCELLED,
-                               (aw_reason){AW_EXIT_SHUTDOWN, 0});
-            a->has_current = false;
-        }
-        aw__actor_await_restart(a, (aw_reason){AW_EXIT_SHUTDOWN, 0});
-        return true;
-    case AW__SIG_TIMEOUT:
-        if (a->receive_timer && msg->corr == a->receive_token) {
-            a->receive_timer = 0;
-            aw_msg m = {.kind = AW_MSG_TIMEOUT, .sender = a->ref};
+        case AW__SIG_EXIT:
+            return handle_exit(a, msg);
+        case AW__SIG_LINK:
+            if (aw__links_add(a, msg->sender) != AW_OK) {
+                /* Cannot record the link: behave as if we exited for the other. */
+                aw_msg m =
+                    exit_msg(a->ref, (aw_reason){AW_EXIT_NOPROC, AW_NO_MEMORY}, AW__EXIT_VIA_LINK);
+                aw__actor_signal(a->sys, msg->sender, AW__SIG_EXIT, &m);
+            }
+            return true;
+        case AW__SIG_UNLINK:
+            aw__links_remove(a, msg->sender);
+            return true;
+        case AW__SIG_MONITOR:
+            if (monitors_add(a, msg->sender, msg->corr) != AW_OK) {
+                aw_msg m = down_msg(a->ref, msg->corr, (aw_reason){AW_EXIT_NOPROC, AW_NO_MEMORY});
+                aw__actor_signal(a->sys, msg->sender, AW__SIG_DOWN, &m);
+            }
+            return true;
+        case AW__SIG_DEMONITOR:
+            monitors_remove(a, msg->corr);
+            return true;
+        case AW__SIG_DOWN: {
+            aw_msg m = *msg;
+            m.kind = AW_MSG_DOWN;
             aw__actor_accept(a, &m);
+            return true;
         }
-        return true;
-    default:
-        aw_payload_release(msg->payload);
-        return true;
+        case AW__SIG_WAKE:
+            if (a->mode == AW__MODE_BLOCKED)
+                a->mode = AW__MODE_RUNNING;
+            else if (a->mode == AW__MODE_RUNNING)
+                a->wake_pending = true;
+            return true;
+        case AW__SIG_RESTART:
+            if (a->mode != AW__MODE_AWAITING) return true;
+            return aw__actor_restart(a);
+        case AW__SIG_RESET:
+            if (a->mode == AW__MODE_AWAITING) return true;
+            if (a->has_current) {
+                aw__deadletter_add(a->sys, a->ref, &a->current, AW_CANCELLED,
+                                   (aw_reason){AW_EXIT_SHUTDOWN, 0});
+                a->has_current = false;
+            }
+            aw__actor_await_restart(a, (aw_reason){AW_EXIT_SHUTDOWN, 0});
+            return true;
+        case AW__SIG_TIMEOUT:
+            if (a->receive_timer && msg->corr == a->receive_token) {
+                a->receive_timer = 0;
+                aw_msg m = {.kind = AW_MSG_TIMEOUT, .sender = a->ref};
+                aw__actor_accept(a, &m);
+            }
+            return true;
+        default:
+            aw_payload_release(msg->payload);
+            return true;
     }
 }
 
@@ -212,7 +213,8 @@ aw_status aw_actor_link(aw_actor *self, aw_actor_ref other) {
 
 aw_status aw_actor_unlink(aw_actor *self, aw_actor_ref other) {
     if (!aw__links_remove(self, other)) return AW_OK;
-    aw_status s = aw__actor_signal(self->sys, other, AW__SIG_UNLINK, &(aw_msg){.sender = self->ref});
+    aw_status s =
+        aw__actor_signal(self->sys, other, AW__SIG_UNLINK, &(aw_msg){.sender = self->ref});
     return s == AW_NO_SUCH_ACTOR ? AW_OK : s;
 }
 

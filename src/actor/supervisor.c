@@ -48,8 +48,8 @@ struct spec_copy {
 };
 
 typedef struct child_rt {
-    aw_actor_ref ref;   /* AW_ACTOR_NONE while down */
-    bool awaiting;      /* crashed in place: ref valid, waits for a restart */
+    aw_actor_ref ref; /* AW_ACTOR_NONE while down */
+    bool awaiting;    /* crashed in place: ref valid, waits for a restart */
     uint32_t consecutive;
     uint64_t last_restart;
 } child_rt;
@@ -68,8 +68,8 @@ typedef struct sup {
     aw_actor_ref parent; /* linked at spawn, or none for a top-level one */
     spec_copy *spec;
     child_rt *rt;
-    uint64_t *restart_times; /* ring of the last `intensity` restarts */
-    uint32_t restart_count, restart_next;
+    uint64_t *restart_times; /* ring of the restarts within the period */
+    uint32_t restart_first, restart_count;
     uint64_t restarts;
     /* The operation in progress: stop some children (in list order), then
      * start some (in list order), or exit. */
@@ -190,25 +190,26 @@ static aw_status start_child(sup *s, size_t i) {
 
 static bool wants_restart(const child_copy *c, aw_reason reason) {
     switch (c->restart) {
-    case AW_PERMANENT:
-        return true;
-    case AW_TRANSIENT:
-        return reason.kind != AW_EXIT_NORMAL && reason.kind != AW_EXIT_SHUTDOWN;
-    default:
-        return false;
+        case AW_PERMANENT:
+            return true;
+        case AW_TRANSIENT:
+            return reason.kind != AW_EXIT_NORMAL && reason.kind != AW_EXIT_SHUTDOWN;
+        default:
+            return false;
     }
 }
 
-/* Records a restart; false when it exceeds the intensity within the period. */
+/* Records a restart; false when it exceeds the intensity within the period.
+ * The ring holds the restart times still inside the period, oldest first. */
 static bool allow_restart(sup *s, uint64_t now) {
     uint32_t max = s->spec->intensity;
-    uint32_t recent = 0;
-    for (uint32_t k = 0; k < s->restart_count; k++)
-        if (now - s->restart_times[k] < s->spec->period_ns) recent++;
-    if (recent + 1 > max) return false;
-    s->restart_times[s->restart_next] = now;
-    s->restart_next = (s->restart_next + 1) % max;
-    if (s->restart_count < max) s->restart_count++;
+    while (s->restart_count > 0 && now - s->restart_times[s->restart_first] >= s->spec->period_ns) {
+        s->restart_first = (s->restart_first + 1) % max;
+        s->restart_count--;
+    }
+    if (s->restart_count + 1 > max) return false;
+    s->restart_times[(s->restart_first + s->restart_count) % max] = now;
+    s->restart_count++;
     aw__mutex_lock(&s->sys->sup_lock);
     s->restarts++;
     aw__mutex_unlock(&s->sys->sup_lock);
@@ -227,7 +228,9 @@ static uint64_t backoff_for(sup *s, size_t i, uint64_t now) {
     return delay;
 }
 
-static bool running(const sup *s, size_t i) { return s->rt[i].ref != AW_ACTOR_NONE; }
+static bool running(const sup *s, size_t i) {
+    return s->rt[i].ref != AW_ACTOR_NONE;
+}
 
 static void advance(sup *s);
 static void handle_failure(sup *s, size_t i, aw_reason reason);
@@ -378,7 +381,8 @@ static aw_handled sup_handle(aw_actor *self, void *state, const aw_msg *msg) {
             s->exit_reason = reason;
             s->stop_len = s->stop_pos = 0;
             for (size_t i = s->spec->count; i-- > 0;)
-                if (running(s, i) && s->rt[i].ref != s->waiting_for) s->stop_list[s->stop_len++] = i;
+                if (running(s, i) && s->rt[i].ref != s->waiting_for)
+                    s->stop_list[s->stop_len++] = i;
             return AW_DONE;
         }
         begin_exit(s, reason);
@@ -466,7 +470,8 @@ static void sup_terminate(aw_actor *self, void *state, aw_reason reason) {
     sup *s = state;
     /* Killed or stopped before its children: they must not outlive it. */
     for (size_t i = s->spec->count; i-- > 0;)
-        if (s->rt[i].ref) aw_actor_exit(s->sys, s->self, s->rt[i].ref, (aw_reason){AW_EXIT_KILL, 0});
+        if (s->rt[i].ref)
+            aw_actor_exit(s->sys, s->self, s->rt[i].ref, (aw_reason){AW_EXIT_KILL, 0});
     aw__mutex_lock(&s->sys->sup_lock);
     self->sup = NULL;
     aw__mutex_unlock(&s->sys->sup_lock);

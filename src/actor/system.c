@@ -17,8 +17,8 @@ aw_actor *aw__actor_at(aw_actor_system *sys, aw_actor_ref ref) {
     uint32_t index = aw__ref_index(ref);
     if (ref == 0 || index / AW__SLOT_CHUNK >= AW__SLOT_CHUNKS) return NULL;
     /* Acquire: pairs with the release store that published the chunk. */
-    aw_actor *chunk = atomic_load_explicit(&sys->chunks[index / AW__SLOT_CHUNK],
-                                           memory_order_acquire);
+    aw_actor *chunk =
+        atomic_load_explicit(&sys->chunks[index / AW__SLOT_CHUNK], memory_order_acquire);
     return chunk ? &chunk[index % AW__SLOT_CHUNK] : NULL;
 }
 
@@ -36,18 +36,115 @@ aw_actor *aw__actor_pin(aw_actor_system *sys, aw_actor_ref ref) {
     }
 }
 
+/* The oldest epoch some running worker may still act in. */
+static uint64_t workers_quiescent(aw_actor_system *sys) {
+    uint64_t min = UINT64_MAX;
+    for (uint32_t i = 0; i < sys->worker_count; i++) {
+        /* seq_cst: pairs with the workers' seq_cst stores of quiescent. */
+        uint64_t q = atomic_load_explicit(&sys->workers[i].quiescent, memory_order_seq_cst);
+        if (q < min) min = q;
+    }
+    return min;
+}
+
+void aw__reclaim(aw_actor_system *sys) {
+    if (!atomic_load_explicit(&sys->limbo_nonempty, memory_order_acquire)) return;
+    uint64_t safe = workers_quiescent(sys);
+    aw_actor *ready = NULL, **tail = &ready;
+    aw__mutex_lock(&sys->limbo_lock);
+    while (sys->limbo_head && sys->limbo_head->retired_at <= safe) {
+        aw_actor *a = sys->limbo_head;
+        sys->limbo_head = a->run_next;
+        a->run_next = NULL;
+        *tail = a;
+        tail = &a->run_next;
+    }
+    if (!sys->limbo_head) {
+        sys->limbo_tail = NULL;
+        atomic_store_explicit(&sys->limbo_nonempty, false, memory_order_relaxed);
+    }
+    aw__mutex_unlock(&sys->limbo_lock);
+    while (ready) {
+        aw_actor *next = ready->run_next;
+        aw__actor_finalise(ready);
+        ready = next;
+    }
+}
+
+void aw__reclaim_all(aw_actor_system *sys) {
+    aw__mutex_lock(&sys->limbo_lock);
+    aw_actor *a = sys->limbo_head;
+    sys->limbo_head = sys->limbo_tail = NULL;
+    sys->workers_gone = true;
+    atomic_store_explicit(&sys->limbo_nonempty, false, memory_order_relaxed);
+    aw__mutex_unlock(&sys->limbo_lock);
+    while (a) {
+        aw_actor *next = a->run_next;
+        aw__actor_finalise(a);
+        a = next;
+    }
+}
+
+/* The actor is dead and unpinned: finalise it once no worker can still be
+ * in a push to it (see system.h). */
+static void retire(aw_actor *a) {
+    aw_actor_system *sys = a->sys;
+    if (sys->cfg.deterministic) {
+        aw__actor_finalise(a);
+        return;
+    }
+    aw__mutex_lock(&sys->limbo_lock);
+    if (sys->workers_gone) {
+        aw__mutex_unlock(&sys->limbo_lock);
+        aw__actor_finalise(a);
+        return;
+    }
+    /* seq_cst: a worker that later publishes this epoch as quiescent has
+     * seen the alive bit cleared (it was cleared before) in all its pushes. */
+    a->retired_at = atomic_fetch_add_explicit(&sys->epoch, 1, memory_order_seq_cst) + 1;
+    a->run_next = NULL;
+    if (sys->limbo_tail)
+        sys->limbo_tail->run_next = a;
+    else
+        sys->limbo_head = a;
+    sys->limbo_tail = a;
+    atomic_store_explicit(&sys->limbo_nonempty, true, memory_order_release);
+    aw__mutex_unlock(&sys->limbo_lock);
+    /* Every worker parked or past it already: no need to wait. */
+    if (!aw__scheduler_on_worker(sys)) aw__reclaim(sys);
+}
+
 void aw__actor_unpin(aw_actor *a) {
     /* acq_rel: the release half orders our push before the finaliser's
      * drain; the acquire half lets the last unpinner see the dead actor's
      * writes (pairs with the release of aw__actor_bury). */
     uint64_t s = atomic_fetch_sub_explicit(&a->slot, 1, memory_order_acq_rel);
-    if ((s & AW__SLOT_PINS) == 1 && !(s & AW__SLOT_ALIVE)) aw__actor_finalise(a);
+    if ((s & AW__SLOT_PINS) == 1 && !(s & AW__SLOT_ALIVE)) retire(a);
 }
 
 void aw__actor_bury(aw_actor *a) {
     /* acq_rel: pairs with the unpinners' acq_rel, see aw__actor_unpin. */
     uint64_t s = atomic_fetch_and_explicit(&a->slot, ~AW__SLOT_ALIVE, memory_order_acq_rel);
-    if ((s & AW__SLOT_PINS) == 0) aw__actor_finalise(a);
+    if ((s & AW__SLOT_PINS) == 0) retire(a);
+}
+
+aw_actor *aw__actor_enter(aw_actor_system *sys, aw_actor_ref ref, bool *pinned) {
+    if (!aw__scheduler_on_worker(sys)) {
+        *pinned = true;
+        return aw__actor_pin(sys, ref);
+    }
+    *pinned = false;
+    aw_actor *a = aw__actor_at(sys, ref);
+    if (!a) return NULL;
+    /* Acquire: pairs with the release store of spawn that made it alive.
+     * No pin: this worker's next quiescent point comes after the push, and
+     * finalisation waits for it. */
+    uint64_t s = atomic_load_explicit(&a->slot, memory_order_acquire);
+    return (s >> 32) == (ref >> 32) && (s & AW__SLOT_ALIVE) ? a : NULL;
+}
+
+void aw__actor_leave(aw_actor *a, bool pinned) {
+    if (pinned) aw__actor_unpin(a);
 }
 
 aw_actor *aw__slot_alloc(aw_actor_system *sys) {
@@ -69,8 +166,7 @@ aw_actor *aw__slot_alloc(aw_actor_system *sys) {
                 sys->chunk_raw[c] = raw;
                 chunk = (aw_actor *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
                 for (uint32_t i = 0; i < AW__SLOT_CHUNK; i++)
-                    atomic_store_explicit(&chunk[i].slot, UINT64_C(1) << 32,
-                                          memory_order_relaxed);
+                    atomic_store_explicit(&chunk[i].slot, UINT64_C(1) << 32, memory_order_relaxed);
                 /* Release: pairs with the acquire in aw__actor_at. */
                 atomic_store_explicit(&sys->chunks[c], chunk, memory_order_release);
             }
@@ -133,11 +229,14 @@ aw_status aw_actor_system_create(const aw_actor_config *cfg, aw_actor_system **o
     inited = 3;
     if ((s = aw__cond_init(&sys->park_cond)) != AW_OK) goto fail;
     inited = 4;
-    if ((s = aw__cond_init(&sys->idle_cond)) != AW_OK) goto fail;
     inited = 5;
     if ((s = aw__mutex_init(&sys->names_lock)) != AW_OK) goto fail;
     inited = 6;
     if ((s = aw__mutex_init(&sys->sup_lock)) != AW_OK) goto fail;
+    if ((s = aw__mutex_init(&sys->limbo_lock)) != AW_OK) {
+        aw__mutex_destroy(&sys->sup_lock);
+        goto fail;
+    }
     inited = 7;
     sys->names = (aw__strmap)AW__STRMAP_INIT;
     if (sys->cfg.deterministic) {
@@ -163,14 +262,17 @@ aw_status aw_actor_system_create(const aw_actor_config *cfg, aw_actor_system **o
     return AW_OK;
 
 fail:
+    aw__scheduler_free(sys);
     if (inited >= 9) {
         aw__timers_stop(sys);
         aw__timers_free(sys);
     }
     if (inited >= 8) aw__deadletters_free(sys);
-    if (inited >= 7) aw__mutex_destroy(&sys->sup_lock);
+    if (inited >= 7) {
+        aw__mutex_destroy(&sys->limbo_lock);
+        aw__mutex_destroy(&sys->sup_lock);
+    }
     if (inited >= 6) aw__mutex_destroy(&sys->names_lock);
-    if (inited >= 5) aw__cond_destroy(&sys->idle_cond);
     if (inited >= 4) aw__cond_destroy(&sys->park_cond);
     if (inited >= 3) aw__mutex_destroy(&sys->park_lock);
     if (inited >= 2) aw__mutex_destroy(&sys->slot_lock);
@@ -181,22 +283,16 @@ fail:
 
 static aw_status wait_idle_threads(aw_actor_system *sys, uint64_t timeout_ns) {
     uint64_t deadline = aw__clock_ns() + timeout_ns;
-    aw_status s = AW_OK;
-    atomic_fetch_add_explicit(&sys->idle_waiters, 1, memory_order_seq_cst);
-    aw__mutex_lock(&sys->park_lock);
-    while (atomic_load_explicit(&sys->pending, memory_order_seq_cst) != 0) {
-        uint64_t now = aw__clock_ns();
-        if (now >= deadline) {
-            s = AW_TIMEOUT;
-            break;
+    /* Two quiet snapshots a little apart: a message in flight between two
+     * actors always keeps one queue non-empty or one worker running. */
+    for (;;) {
+        if (aw__scheduler_quiet(sys)) {
+            aw__sleep_ns(20000);
+            if (aw__scheduler_quiet(sys)) return AW_OK;
         }
-        /* Short slices: the idle signal is an optimisation, not the proof. */
-        uint64_t until = now + 2000000u < deadline ? now + 2000000u : deadline;
-        aw__cond_wait_until(&sys->idle_cond, &sys->park_lock, until);
+        if (aw__clock_ns() >= deadline) return AW_TIMEOUT;
+        aw__sleep_ns(50000);
     }
-    aw__mutex_unlock(&sys->park_lock);
-    atomic_fetch_sub_explicit(&sys->idle_waiters, 1, memory_order_seq_cst);
-    return s;
 }
 
 uint64_t aw_actor_system_run(aw_actor_system *sys, uint64_t max_steps) {
@@ -235,13 +331,17 @@ uint64_t aw_actor_system_now(const aw_actor_system *sys) {
     return sys->cfg.deterministic ? sys->det_now : aw__clock_ns();
 }
 
-uint64_t aw_actor_system_seed(const aw_actor_system *sys) { return sys->cfg.seed; }
+uint64_t aw_actor_system_seed(const aw_actor_system *sys) {
+    return sys->cfg.seed;
+}
 
 uint32_t aw_actor_system_live(const aw_actor_system *sys) {
     return atomic_load_explicit(&sys->live, memory_order_acquire);
 }
 
-uint32_t aw_actor_system_workers(const aw_actor_system *sys) { return sys->worker_count; }
+uint32_t aw_actor_system_workers(const aw_actor_system *sys) {
+    return sys->worker_count;
+}
 
 aw_status aw_actor_system_shutdown(aw_actor_system *sys, uint64_t drain_ns,
                                    aw_shutdown_report *report) {
@@ -254,6 +354,7 @@ aw_status aw_actor_system_shutdown(aw_actor_system *sys, uint64_t drain_ns,
     r.drained = aw_actor_system_wait_idle(sys, drain_ns) == AW_OK;
     atomic_store_explicit(&sys->accepting, false, memory_order_seq_cst);
     aw__scheduler_stop(sys);
+    aw__reclaim_all(sys);
     r.timers_left = aw__timers_stop(sys);
     sys->shut_down = true;
     /* Workers are gone: this thread is now the only consumer of every
@@ -282,9 +383,9 @@ void aw_actor_system_destroy(aw_actor_system *sys) {
         sys->chunk_raw[c] = NULL;
     }
     aw__strmap_free(&sys->names);
+    aw__mutex_destroy(&sys->limbo_lock);
     aw__mutex_destroy(&sys->sup_lock);
     aw__mutex_destroy(&sys->names_lock);
-    aw__cond_destroy(&sys->idle_cond);
     aw__cond_destroy(&sys->park_cond);
     aw__mutex_destroy(&sys->park_lock);
     aw__mutex_destroy(&sys->slot_lock);

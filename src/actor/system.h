@@ -5,7 +5,13 @@
  * pins the slot for the few instructions of a push: the slot state word packs
  * the generation, an alive bit and a pin count, so a reference to a dead
  * actor is refused, and the actor is finalised (mailbox drained, slot reused
- * with the next generation) only once it is dead and unpinned. */
+ * with the next generation) only once it is dead and unpinned.
+ *
+ * Worker threads send without pinning (two contended atomic operations less
+ * per message): they only check the slot word, and a dead actor is finalised
+ * only after every worker has passed a quiescent point (between two actor
+ * runs, or parked) since it died, the QSBR scheme of RCU. So no worker can
+ * still be pushing into a mailbox that is drained and reused. */
 #ifndef AW_ACTOR_SYSTEM_H
 #define AW_ACTOR_SYSTEM_H
 
@@ -41,20 +47,19 @@ struct aw_actor {
     const aw_behaviour *behaviour;
     void *arg;
     aw_actor_ref ref;
-    bool in_place;         /* supervised with restart in place */
+    bool in_place; /* supervised with restart in place */
     bool trap_exit_default;
 
     /* Owned by the worker running the actor (hand-over through run queues). */
     void *state;
-    uint32_t mode;          /* aw__mode */
-    bool has_current;       /* current is held (YIELD, BLOCK) */
-    bool stop_requested;    /* aw_actor_stop was called */
+    uint32_t mode;       /* aw__mode */
+    bool has_current;    /* current is held (YIELD, BLOCK) */
+    bool stop_requested; /* aw_actor_stop was called */
     bool trap_exit;
     bool wake_pending;
-    bool initialised;       /* init succeeded and terminate is owed */
-    bool crash_set;         /* aw_actor_crash gave crash_reason */
-    aw_reason crash_reason;
-    aw_reason stop_reason;  /* of aw_actor_stop or aw_actor_crash */
+    bool initialised; /* init succeeded and terminate is owed */
+    bool crash_set;   /* aw_actor_crash gave reason */
+    aw_reason reason; /* of aw_actor_stop or aw_actor_crash */
     aw_msg current;
     aw__cell *deferred_head; /* messages received while blocked, in order */
     aw__cell *deferred_tail;
@@ -64,7 +69,8 @@ struct aw_actor {
     uint32_t monitor_count, monitor_cap;
     aw_timer_id receive_timer;
     uint64_t receive_token;
-    aw_actor *run_next; /* run queue link */
+    aw_actor *run_next;           /* run queue link */
+    _Atomic uint32_t last_worker; /* index + 1 of the worker that ran it last */
 
     /* Under sys->names_lock. */
     char *name;
@@ -72,8 +78,12 @@ struct aw_actor {
     /* Under sys->sup_lock: the supervisor state when this is a supervisor. */
     void *sup;
 
-    /* Under sys->slot_lock. */
-    uint32_t free_next;
+    union {
+        /* Under sys->limbo_lock: dead, waiting for the workers' grace period. */
+        uint64_t retired_at;
+        /* Under sys->slot_lock: finalised, on the free list. */
+        uint32_t free_next;
+    };
 };
 
 typedef struct aw__runq {
@@ -86,9 +96,20 @@ struct aw__worker {
     aw_actor_system *sys;
     uint32_t index;
     aw__thread thread;
-    aw__runq queue;
     aw__cell_cache cells;
     uint64_t rng;
+    uint32_t next_streak;  /* consecutive turns taken from next */
+    uint64_t *seen_runs;   /* per victim: its run count when last looked at */
+    uint64_t *seen_at;     /* per victim: when */
+    uint64_t *queue_since; /* per victim: first seen with a non-empty queue, 0: empty */
+    aw__runq queue;
+    /* Written by the worker, read by thieves and idle checks. */
+    _Alignas(64) _Atomic uint32_t running; /* looking for or running actors */
+    _Atomic uint64_t runs;                 /* actor runs so far */
+    _Atomic uint64_t quiescent;            /* epoch seen between runs; MAX: parked */
+    /* The actor this worker scheduled last, run before the queue (like Go's
+     * runnext): a reply runs right after its request, on the same core. */
+    _Atomic(aw_actor *) next;
 };
 
 typedef struct aw__timers aw__timers;
@@ -104,21 +125,28 @@ struct aw_actor_system {
      * producer-written fields sit on their own lines; these are the blocks. */
     void *chunk_raw[AW__SLOT_CHUNKS];
     aw__mutex slot_lock;
-    uint32_t slot_next;  /* first never-used slot */
-    uint32_t slot_free;  /* free list head (index + 1), 0: empty */
+    uint32_t slot_next; /* first never-used slot */
+    uint32_t slot_free; /* free list head (index + 1), 0: empty */
     _Atomic uint32_t live;
+
+    /* Reclamation of dead actors (system.c). */
+    _Atomic uint64_t epoch;
+    _Atomic bool limbo_nonempty;
+    aw__mutex limbo_lock;
+    aw_actor *limbo_head; /* linked by run_next, oldest first */
+    aw_actor *limbo_tail;
+    bool workers_gone; /* no worker runs: finalise at once */
 
     /* Scheduler. */
     aw__worker *workers;
+    void *workers_raw; /* the block workers are aligned in */
     uint32_t worker_count;
+    uint64_t *steal_seen; /* the workers' seen_runs / seen_at / queue_since */
     _Atomic uint32_t next_inject;
-    _Atomic int64_t pending; /* actors scheduled or running */
     _Atomic uint32_t sleepers;
     _Atomic bool stopping;
     aw__mutex park_lock;
     aw__cond park_cond;
-    aw__cond idle_cond; /* signalled when pending drops to 0 and someone waits */
-    _Atomic uint32_t idle_waiters;
 
     /* Deterministic mode: workers[0].queue is the set of runnable actors,
      * with a seeded generator and a virtual clock. */
@@ -145,6 +173,15 @@ aw_actor *aw__actor_at(aw_actor_system *sys, aw_actor_ref ref);
 /* Pins the live actor named by ref; NULL when it is gone. */
 aw_actor *aw__actor_pin(aw_actor_system *sys, aw_actor_ref ref);
 void aw__actor_unpin(aw_actor *a);
+/* For a push: the live actor named by ref, pinned unless this thread is one
+ * of sys's workers (*pinned says which); NULL when it is gone. */
+aw_actor *aw__actor_enter(aw_actor_system *sys, aw_actor_ref ref, bool *pinned);
+void aw__actor_leave(aw_actor *a, bool pinned);
+/* A worker's quiescent point: finalises dead actors whose grace period the
+ * workers have all passed. */
+void aw__reclaim(aw_actor_system *sys);
+/* Finalises everything in limbo (workers stopped). */
+void aw__reclaim_all(aw_actor_system *sys);
 /* Allocates a slot and sets a->ref (not yet alive); NULL: out of memory. */
 aw_actor *aw__slot_alloc(aw_actor_system *sys);
 /* Returns the slot of a finalised actor with the next generation. */
@@ -153,6 +190,8 @@ void aw__slot_release(aw_actor *a);
  * must not touch the actor afterwards. */
 void aw__actor_bury(aw_actor *a);
 
+/* True when the current thread is one of sys's worker threads. */
+bool aw__scheduler_on_worker(aw_actor_system *sys);
 /* The current thread's cell cache for sys (a worker's) or NULL. */
 aw__cell_cache *aw__cell_cache_here(aw_actor_system *sys);
 aw__cell *aw__cell_get(aw_actor_system *sys);
@@ -163,8 +202,8 @@ aw_status aw__scheduler_start(aw_actor_system *sys);
 void aw__scheduler_stop(aw_actor_system *sys);
 /* Puts an actor whose mailbox push found it idle on a run queue. */
 void aw__scheduler_schedule(aw_actor_system *sys, aw_actor *a);
-/* Counts an actor that went idle or died (pending accounting). */
-void aw__scheduler_idle(aw_actor_system *sys);
+/* True when no actor is queued or running (a snapshot; see scheduler.c). */
+bool aw__scheduler_quiet(aw_actor_system *sys);
 void aw__scheduler_free(aw_actor_system *sys);
 /* Deterministic mode: runs one actor turn; false when nothing was runnable. */
 bool aw__scheduler_det_step(aw_actor_system *sys);
@@ -173,13 +212,12 @@ bool aw__scheduler_det_step(aw_actor_system *sys);
 /* Runs up to batch turns of a; true when it must be scheduled again. */
 bool aw__actor_run(aw_actor *a, uint32_t batch);
 /* Pushes a signal cell (not counted against the capacity) to ref. */
-aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig,
-                           const aw_msg *msg);
+aw_status aw__actor_signal(aw_actor_system *sys, aw_actor_ref to, uint32_t sig, const aw_msg *msg);
 /* Hands a message to the actor: current when it can take it, else deferred. */
 void aw__actor_accept(aw_actor *a, const aw_msg *msg);
 /* The actor exits: held messages to dead letters, terminate, links and
- * monitors notified, slot buried. on_worker: it was running (pending count). */
-void aw__actor_die(aw_actor *a, aw_reason reason, bool on_worker);
+ * monitors notified, slot buried. */
+void aw__actor_die(aw_actor *a, aw_reason reason);
 /* Crash in place: state terminated, links notified, mailbox kept. */
 void aw__actor_await_restart(aw_actor *a, aw_reason reason);
 /* Restart in place: init again; false when it failed and the actor died. */

@@ -64,8 +64,8 @@ static entry *entry_alloc_locked(aw__timers *t) {
     if (!t->free) {
         if (t->chunk_count == t->chunk_cap) {
             uint32_t cap = t->chunk_cap ? t->chunk_cap * 2 : 8;
-            entry **chunks = aw__realloc(t->chunks, t->chunk_cap * sizeof *chunks,
-                                         cap * sizeof *chunks);
+            entry **chunks =
+                aw__realloc(t->chunks, t->chunk_cap * sizeof *chunks, cap * sizeof *chunks);
             if (!chunks) return NULL;
             t->chunks = chunks;
             t->chunk_cap = cap;
@@ -104,15 +104,15 @@ static void unlink_locked(aw__timers *t, entry *e) {
 
 static void fire(aw_actor_system *sys, entry *e) {
     switch (e->kind) {
-    case KIND_SEND:
-        aw_actor_send(sys, e->to, &e->msg);
-        break;
-    case KIND_SIGNAL:
-        aw__actor_signal(sys, e->to, e->sig, &e->msg);
-        break;
-    default:
-        e->fn(sys, e->arg);
-        break;
+        case KIND_SEND:
+            aw_actor_send(sys, e->to, &e->msg);
+            break;
+        case KIND_SIGNAL:
+            aw__actor_signal(sys, e->to, e->sig, &e->msg);
+            break;
+        default:
+            e->fn(sys, e->arg);
+            break;
     }
     e->msg.payload = NULL;
 }

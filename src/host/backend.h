@@ -47,6 +47,18 @@ typedef enum aw__call_start {
     AW__CALL_PENDING /* the runtime completes it later with aw__component_complete_call */
 } aw__call_start;
 
+/* The WIT error for a runtime status, for backends built on the message
+ * layer: AW_OK -> AW__SEND_OK; AW_NOT_FOUND / AW_NO_SUCH_ACTOR ->
+ * unknown-target; AW_DENIED, AW_RATE_LIMITED, AW_MAILBOX_FULL, AW_BAD_CODEC,
+ * AW_TOO_LARGE, AW_SHUTTING_DOWN -> their namesakes; anything else ->
+ * shutting-down (the runtime cannot take the message now). */
+int aw__backend_send_error(aw_status status);
+/* AW_OK -> AW__REQUEST_OK; AW_TIMEOUT -> timeout; AW_CANCELLED -> cancelled;
+ * AW_TRAP -> target-crashed; AW_NOT_FOUND / AW_NO_SUCH_ACTOR ->
+ * unknown-target; AW_DENIED -> denied; anything else (a send that failed,
+ * the target's err result) -> target-error. */
+int aw__backend_request_error(aw_status status);
+
 /* All strings and payloads handed to a backend function point into the
  * guest's linear memory (zero copy): they are UTF-8 checked (strings) and
  * bounds checked, NOT NUL-terminated, and borrowed for that call only; a

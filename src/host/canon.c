@@ -116,34 +116,33 @@ bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint
 #define GLUE_FUEL_MAX UINT64_C(10000000)
 
 bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const char *what) {
-    aw_error e;
-    aw_error_clear(&e);
+    aw_error e; /* the engine fills it on failure */
     bool saved_may_leave = c->may_leave;
     c->may_leave = false;
     /* Part of the host's own step: it runs to its end rather than stopping
      * at a slice edge, where nobody could resume it. It is charged to the
      * call's fuel, under a cap of its own. */
     uint64_t fuel = aw_instance_fuel(c->instance);
-    uint64_t cap = fuel < GLUE_FUEL_MAX ? fuel : GLUE_FUEL_MAX;
-    aw_instance_set_fuel(c->instance, cap);
+    bool capped = fuel > GLUE_FUEL_MAX;
+    if (capped) aw_instance_set_fuel(c->instance, GLUE_FUEL_MAX);
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, 0);
     aw_status s = aw_instance_call_index(c->instance, func, slots, &e);
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, c->slice_fuel);
-    uint64_t used = cap - aw_instance_fuel(c->instance);
-    aw_instance_set_fuel(c->instance, fuel == UINT64_MAX ? UINT64_MAX : fuel - used);
+    if (capped) {
+        uint64_t used = GLUE_FUEL_MAX - aw_instance_fuel(c->instance);
+        aw_instance_set_fuel(c->instance, fuel == UINT64_MAX ? UINT64_MAX : fuel - used);
+    }
     c->may_leave = saved_may_leave;
+    if (s == AW_OK) return true;
     if (s == AW_TRAP)
         return aw__canon_fail(c, e.trap, "%s trapped: %s", what,
                               e.message[0] ? e.message : aw_trap_text(e.trap));
-    if (s != AW_OK) {
-        /* Out of host memory (the engine's first call allocates its stack):
-         * the guest did not run, so a caller outside the guest may report
-         * it without failing the component. */
-        if (s == AW_NO_MEMORY) c->host_out_of_memory = true;
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s could not run: %s", what,
-                              e.message[0] ? e.message : aw_status_text(s));
-    }
-    return true;
+    /* Out of host memory (the engine's first call allocates its stack): the
+     * guest did not run, so a caller outside the guest may report it without
+     * failing the component. */
+    if (s == AW_NO_MEMORY) c->host_out_of_memory = true;
+    return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s could not run: %s", what,
+                          e.message[0] ? e.message : aw_status_text(s));
 }
 
 bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {

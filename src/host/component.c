@@ -148,7 +148,14 @@ static aw_status find_exports(aw__component *c, aw_error *err) {
 
 /* ---- the steps of a call ------------------------------------------------ */
 
+/* The reply buffer is reused so that steady traffic allocates nothing, but
+ * one huge reply should not stay pinned to an idle component: above this
+ * it is released once the caller is done with it (at the next call). */
+#define REPLY_KEEP_BYTES 16384
+
 static void begin(aw__component *c, aw__component_op op) {
+    if (c->reply.cap > REPLY_KEEP_BYTES) aw__buf_free(&c->reply);
+    c->state = AW__COMPONENT_RUNNING;
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
@@ -292,8 +299,7 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
 
 /* Runs the export of the current op with c->slots as arguments. */
 static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
-    aw_error e;
-    aw_error_clear(&e);
+    aw_error e; /* the engine fills it on failure */
     aw_instance_set_slice(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
     return settle(c, s, &e, reply, err);
@@ -302,8 +308,9 @@ static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
 static aw_status check_idle(aw__component *c, aw_error *err) {
     if (c->state == AW__COMPONENT_IDLE) return AW_OK;
     return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is %s", c->id,
-                         c->state == AW__COMPONENT_FAILED ? "failed (it trapped or exited)"
-                                                          : "in the middle of a call");
+                         c->state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
+                         : c->state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
+                                                             : "in the middle of a call");
 }
 
 /* ---- creation, continued ------------------------------------------------ */
@@ -353,6 +360,9 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
         (config->arg_count > 0 && config->args == NULL) ||
         (config->env_count > 0 && config->env == NULL))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component_create: bad arguments");
+    /* The id reaches the guest as a string (self-id): it must be UTF-8. */
+    if (config->id_len > 0 && !aw__canon_utf8_valid((const uint8_t *)config->id, config->id_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component id is not UTF-8");
     aw__world world;
     aw_status s = aw__world_check(module, &world, err);
     if (s != AW_OK) return s;
@@ -378,7 +388,7 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     if (s == AW_OK)
         s = pack_strings(config->env, config->env_count, &c->env_blob, &c->env_size, &c->envc);
     if (s != AW_OK) {
-        s = aw__error_set(err, s, "component '%s': WASI args/env too large", c->id);
+        s = aw__error_set(err, s, "component '%s': WASI args/env: %s", c->id, aw_status_text(s));
         goto fail;
     }
     s = aw__wasi_fs_create(config->preopens, config->preopen_count, &c->fs, err);
@@ -420,6 +430,9 @@ aw_status aw__component_handle_message(aw__component *c, const char *sender, siz
                                        aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
+    if (!aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
+                             c->id);
     begin(c, AW__OP_HANDLE_MESSAGE);
     uint32_t sender_ptr, payload_ptr;
     if (!aw__canon_lower_bytes(c, sender, sender_len, &sender_ptr) ||
@@ -482,7 +495,7 @@ aw_status aw__component_resume(aw__component *c, aw__reply *reply, aw_error *err
                              "component '%s' is not suspended by its fuel slice", c->id);
     aw_error e;
     aw_error_clear(&e);
-    c->state = AW__COMPONENT_IDLE; /* running; settle sets the next state */
+    c->state = AW__COMPONENT_RUNNING; /* settle sets the next state */
     aw_status s = aw_instance_resume(c->instance, &e);
     return settle(c, s, &e, reply, err);
 }
@@ -499,8 +512,8 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
      * instance), then the guest continues after the import. */
     uint64_t no_results[1] = {0};
     aw_trap trap = AW_TRAP_NONE;
+    c->state = AW__COMPONENT_RUNNING;
     if (!aw__imports_lower_call_result(c, c->call_ret, result)) trap = c->pending_trap;
-    c->state = AW__COMPONENT_IDLE;
     aw_status s = aw_instance_resume_host(c->instance, no_results, trap, &e);
     return settle(c, s, &e, reply, err);
 }

@@ -35,6 +35,8 @@ typedef struct aw__component_config {
 
 typedef enum aw__component_state {
     AW__COMPONENT_IDLE,         /* ready for the next call */
+    AW__COMPONENT_RUNNING,      /* inside a call (seen by backend functions):
+                                   calls into it are refused */
     AW__COMPONENT_SUSPENDED,    /* fuel slice spent: aw__component_resume */
     AW__COMPONENT_WAITING_CALL, /* blocked in `call`: aw__component_complete_call */
     AW__COMPONENT_FAILED        /* trapped or exited: only destroy is left */
@@ -62,9 +64,9 @@ typedef struct aw__reply {
     size_t len;
 } aw__reply;
 
-/* Checks the module against the world, instantiates it with the host
- * imports, runs `_initialize` (wasi-libc reactors) and then `init` if
- * exported, both to completion (no slices; fuel_per_message applies; a `call`
+/* Checks the module against the world (and the id for UTF-8), instantiates
+ * it with the host imports, runs `_initialize` (wasi-libc reactors) and then
+ * `init` if exported, both to completion (no slices; fuel_per_message applies; a `call`
  * from them answers `denied` because nothing can wait for it yet).
  * Failures: AW_ABI_MISMATCH (names the import/export and both types),
  * AW_LINK_ERROR / AW_LIMIT_EXCEEDED from the engine, AW_TRAP (err->trap set),
@@ -76,8 +78,8 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
  * state. Accepts NULL. */
 void aw__component_destroy(aw__component *c);
 
-/* Calls handle-message(sender, payload). The sender and payload are copied
- * into guest memory (borrowed for the call). Returns
+/* Calls handle-message(sender, payload). The sender (a component id, UTF-8)
+ * and payload are copied into guest memory (borrowed for the call). Returns
  *   AW_OK         *reply holds the guest's result (op AW__OP_HANDLE_MESSAGE)
  *   AW_SUSPENDED  see aw__component_state: resume or complete_call later
  *   AW_TRAP       err->trap is the kind (AW_TRAP_EXIT for proc_exit, see

@@ -101,7 +101,10 @@ static void deliver(aw__correlate *c, delivery *d) {
     }
     aw_msg msg;
     aw__envelope_to_msg(&d->env, d->target, &msg);
-    if (aw_actor_send(c->sys, d->requester, &msg) != AW_OK) { /* it took the payload */
+    aw_status sent = aw_actor_send(c->sys, d->requester, &msg);
+    /* A full mailbox refuses before taking anything: the payload is still ours. */
+    if (sent == AW_MAILBOX_FULL) aw_payload_release(msg.payload);
+    if (sent != AW_OK) {
         aw__mutex_lock(&c->lock);
         c->stats.undelivered++;
         aw__mutex_unlock(&c->lock);

@@ -241,7 +241,9 @@ aw_status aw__router_send(aw__router *router, aw_actor_system *sys, aw__envelope
     if (s != AW_OK) goto fail;
     aw_msg msg;
     aw__envelope_to_msg(env, sender, &msg);
-    s = aw_actor_send(sys, route.instance, &msg); /* takes the payload in every case */
+    s = aw_actor_send(sys, route.instance, &msg);
+    /* A full mailbox refuses before taking anything: the payload is still ours. */
+    if (s == AW_MAILBOX_FULL) aw_payload_release(msg.payload);
     if (s != AW_OK) return aw__error_set(err, s, "send to %s: %s", route.id->text,
                                          aw_status_text(s));
     if (delivered_to) *delivered_to = route.instance;

@@ -41,7 +41,8 @@ aw_status aw__config_fail(aw__config *c, aw_status status, uint32_t line, const 
     return status;
 }
 
-aw_status aw__config_parse_text(aw__config *c, const char *text, size_t len, aw__toml_value **root) {
+aw_status aw__config_parse_text(aw__config *c, const char *text, size_t len,
+                                aw__toml_value **root) {
     aw_error inner;
     aw_status s = aw__toml_parse(text, len, root, &inner);
     if (s == AW_OK) return AW_OK;
@@ -83,7 +84,8 @@ aw_status aw__config_table(aw__config *c, const aw__toml_value *parent, const ch
     const aw__toml_entry *e = aw__config_entry(parent, key);
     if (!e) {
         if (required)
-            return aw__config_fail(c, AW_MALFORMED, 0, section, NULL, "required section is missing");
+            return aw__config_fail(c, AW_MALFORMED, 0, section, NULL,
+                                   "required section is missing");
         return AW_OK;
     }
     if (e->value->type != AW__TOML_TABLE) return wrong_type(c, e, section, NULL, "a table");
@@ -91,8 +93,8 @@ aw_status aw__config_table(aw__config *c, const aw__toml_value *parent, const ch
     return AW_OK;
 }
 
-static void join_names(const char *const *names, const char *before, const char *after,
-                       char *buf, size_t size) {
+static void join_names(const char *const *names, const char *before, const char *after, char *buf,
+                       size_t size) {
     size_t n = 0;
     buf[0] = '\0';
     for (const char *const *k = names; *k && n < size; k++) {
@@ -135,8 +137,8 @@ aw_status aw__config_known_sections(aw__config *c, const aw__toml_value *root,
                                    "[%.*s]: unknown section (known sections: %s)", n, e->key,
                                    allowed);
         return aw__config_fail(c, AW_MALFORMED, e->line, NULL, NULL,
-                               "%.*s: a key outside any section (settings belong in one of %s)",
-                               n, e->key, allowed);
+                               "%.*s: a key outside any section (settings belong in one of %s)", n,
+                               e->key, allowed);
     }
     return AW_OK;
 }
@@ -147,9 +149,10 @@ static aw_status copy_string(aw__config *c, const aw__toml_value *v, const char 
     const char *s;
     size_t len;
     if (!aw__toml_string(v, &s, &len))
-        return aw__config_fail(c, AW_MALFORMED, v->line, section, key, "must be a string (found %s)",
-                               aw__toml_type_name(v->type));
-    if (len == 0) return aw__config_fail(c, AW_MALFORMED, v->line, section, key, "must not be empty");
+        return aw__config_fail(c, AW_MALFORMED, v->line, section, key,
+                               "must be a string (found %s)", aw__toml_type_name(v->type));
+    if (len == 0)
+        return aw__config_fail(c, AW_MALFORMED, v->line, section, key, "must not be empty");
     if (memchr(s, '\0', len))
         return aw__config_fail(c, AW_MALFORMED, v->line, section, key,
                                "must not contain a NUL character");
@@ -233,7 +236,8 @@ aw_status aw__config_size(aw__config *c, const aw__toml_value *table, const char
         if (strlen(s) != len || !parse_size_text(s, &bytes))
             return aw__config_fail(c, AW_MALFORMED, e->line, section, key,
                                    "'%.40s' is not a size (write e.g. 65536, \"64 KiB\" or "
-                                   "\"1 MiB\"; units B, KiB, MiB, GiB)", s);
+                                   "\"1 MiB\"; units B, KiB, MiB, GiB)",
+                                   s);
     } else {
         return wrong_type(c, e, section, key, "a size in bytes (integer or string like \"1 MiB\")");
     }
@@ -283,7 +287,8 @@ bool aw__config_valid_id(const char *id) {
     if (len == 0 || len > AW__CONFIG_ID_MAX) return false;
     for (size_t i = 0; i < len; i++) {
         char ch = id[i];
-        bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        bool alnum =
+            (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
         if (!alnum && (i == 0 || (ch != '_' && ch != '-'))) return false;
     }
     return true;

@@ -42,8 +42,8 @@ static bool valid_topic_pattern(const char *p) {
 }
 
 static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const keys[] = {"name", "module", "accepts", "version", "check-payloads",
-                                       NULL};
+    static const char *const keys[] = {"name",    "module",         "accepts",
+                                       "version", "check-payloads", NULL};
     const char *sec = "[component]";
     const aw__toml_value *t;
     aw_status s = aw__config_table(c, root, sec, "component", true, &t);
@@ -75,7 +75,8 @@ static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__m
         if (aw__codec_from_name(names.items[i], strlen(names.items[i]), &codec) != AW_OK)
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "unknown codec '%.40s' (known: raw, cbor, json, messagepack, "
-                                "protobuf)", names.items[i]);
+                                "protobuf)",
+                                names.items[i]);
         else if (aw__codec_set_has(m->accepts, codec))
             s = aw__config_fail(c, AW_MALFORMED, accepts->line, sec, "accepts",
                                 "codec '%s' is listed twice", names.items[i]);
@@ -87,8 +88,8 @@ static aw_status read_component(aw__config *c, const aw__toml_value *root, aw__m
 }
 
 static aw_status read_limits(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const keys[] = {"memory-pages", "fuel-per-message", "timeout-ms", "mailbox",
-                                       "max-payload", NULL};
+    static const char *const keys[] = {"memory-pages", "fuel-per-message", "timeout-ms",
+                                       "mailbox",      "max-payload",      NULL};
     const char *sec = "[limits]";
     const aw__toml_value *t;
     aw_status s = aw__config_table(c, root, sec, "limits", false, &t);
@@ -184,7 +185,8 @@ static aw_status read_env(aw__config *c, const aw__toml_value *wasi, aw__manifes
                                    "an environment variable name must be non-empty without '=' "
                                    "or NUL");
         if (e->value->type != AW__TOML_STRING)
-            return aw__config_fail(c, AW_MALFORMED, e->line, sec, key, "must be a string (found %s)",
+            return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
+                                   "must be a string (found %s)",
                                    aw__toml_type_name(e->value->type));
         if (strlen(e->value->as.string.bytes) != e->value->as.string.len)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
@@ -220,7 +222,8 @@ static aw_status read_preopens(aw__config *c, const aw__toml_value *wasi, aw__ma
         if (e->value->type != AW__TOML_STRING)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
                                    "must be a host directory string, \"rw:\" prefix for write "
-                                   "access (found %s)", aw__toml_type_name(e->value->type));
+                                   "access (found %s)",
+                                   aw__toml_type_name(e->value->type));
         const char *text = e->value->as.string.bytes;
         if (strlen(text) != e->value->as.string.len)
             return aw__config_fail(c, AW_MALFORMED, e->line, sec, key,
@@ -253,8 +256,8 @@ static aw_status read_wasi(aw__config *c, const aw__toml_value *root, aw__manife
 }
 
 static aw_status read_manifest(aw__config *c, const aw__toml_value *root, aw__manifest *m) {
-    static const char *const sections[] = {"component", "limits", "capabilities", "rate-limit",
-                                           "wasi", NULL};
+    static const char *const sections[] = {"component",  "limits", "capabilities",
+                                           "rate-limit", "wasi",   NULL};
     aw_status s = aw__config_known_sections(c, root, sections);
     if (s == AW_OK) s = read_component(c, root, m);
     if (s == AW_OK) s = read_limits(c, root, m);

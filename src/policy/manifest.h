@@ -39,10 +39,10 @@ typedef struct aw__manifest_preopen {
 } aw__manifest_preopen;
 
 typedef struct aw__manifest {
-    char *path;    /* the manifest file as given */
-    char *name;    /* component id (aw__config_valid_id) */
-    char *module;  /* .wasm path resolved against the manifest's directory */
-    char *version; /* NULL when absent */
+    char *path;          /* the manifest file as given */
+    char *name;          /* component id (aw__config_valid_id) */
+    char *module;        /* .wasm path resolved against the manifest's directory */
+    char *version;       /* NULL when absent */
     aw__codec_set accepts; /* msg/multicodec.h set; default {raw} */
     bool check_payloads; /* check cbor/json/messagepack bodies are well formed */
     aw__manifest_limits limits;

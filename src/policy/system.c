@@ -11,18 +11,24 @@
 
 const char *aw__restart_strategy_name(aw__restart_strategy s) {
     switch (s) {
-    case AW__STRATEGY_ONE_FOR_ONE: return "one_for_one";
-    case AW__STRATEGY_ONE_FOR_ALL: return "one_for_all";
-    case AW__STRATEGY_REST_FOR_ONE: return "rest_for_one";
+        case AW__STRATEGY_ONE_FOR_ONE:
+            return "one_for_one";
+        case AW__STRATEGY_ONE_FOR_ALL:
+            return "one_for_all";
+        case AW__STRATEGY_REST_FOR_ONE:
+            return "rest_for_one";
     }
     return "?";
 }
 
 const char *aw__restart_policy_name(aw__restart_policy p) {
     switch (p) {
-    case AW__RESTART_PERMANENT: return "permanent";
-    case AW__RESTART_TRANSIENT: return "transient";
-    case AW__RESTART_TEMPORARY: return "temporary";
+        case AW__RESTART_PERMANENT:
+            return "permanent";
+        case AW__RESTART_TRANSIENT:
+            return "transient";
+        case AW__RESTART_TEMPORARY:
+            return "temporary";
     }
     return "?";
 }
@@ -65,8 +71,8 @@ static aw_status read_choice(aw__config *c, const aw__toml_value *t, const char 
 }
 
 static aw_status read_system(aw__config *c, const aw__toml_value *root, aw__system_config *sys) {
-    static const char *const keys[] = {"name", "strategy", "intensity", "period-ms", "workers",
-                                       NULL};
+    static const char *const keys[] = {"name",      "strategy", "intensity",
+                                       "period-ms", "workers",  NULL};
     static const char *const strategies[] = {"one_for_one", "one_for_all", "rest_for_one", NULL};
     const char *sec = "[system]";
     const aw__toml_value *t;
@@ -86,7 +92,8 @@ static aw_status read_system(aw__config *c, const aw__toml_value *root, aw__syst
         s = aw__config_integer(c, t, sec, "intensity", 0, AW__SYSTEM_MAX_INTENSITY, &intensity);
     if (s == AW_OK)
         s = aw__config_integer(c, t, sec, "period-ms", 1, AW__SYSTEM_MAX_PERIOD_MS, &period);
-    if (s == AW_OK) s = aw__config_integer(c, t, sec, "workers", 1, AW__SYSTEM_MAX_WORKERS, &workers);
+    if (s == AW_OK)
+        s = aw__config_integer(c, t, sec, "workers", 1, AW__SYSTEM_MAX_WORKERS, &workers);
     sys->strategy = (aw__restart_strategy)strategy;
     sys->intensity = (uint32_t)intensity;
     sys->period_ms = (uint32_t)period;
@@ -107,7 +114,8 @@ static aw_status table_array(aw__config *c, const aw__toml_value *root, const ch
     if (!ok)
         return aw__config_fail(c, AW_MALFORMED, e->line, sec, NULL,
                                "must be an array of tables: write each entry under its own %s "
-                               "header", sec);
+                               "header",
+                               sec);
     *array = e->value;
     return AW_OK;
 }
@@ -121,7 +129,8 @@ static unsigned digits_of(uint32_t n) {
     return d;
 }
 
-static aw_status read_component(aw__config *c, const aw__toml_value *t, aw__system_component *comp) {
+static aw_status read_component(aw__config *c, const aw__toml_value *t,
+                                aw__system_component *comp) {
     static const char *const keys[] = {"id", "manifest", "instances", "restart", NULL};
     static const char *const policies[] = {"permanent", "transient", "temporary", NULL};
     const char *sec = "[[component]]";
@@ -152,9 +161,10 @@ static aw_status read_component(aw__config *c, const aw__toml_value *t, aw__syst
     if (comp->instances > 1 &&
         strlen(comp->id) + 1 + digits_of(comp->instances) > AW__CONFIG_ID_MAX)
         return aw__config_fail(c, AW_MALFORMED, aw__config_entry(t, "instances")->line, sec,
-                               "instances", "instance ids '%s-1'..'%s-%u' would be longer than %d "
-                               "characters", comp->id, comp->id, comp->instances,
-                               AW__CONFIG_ID_MAX);
+                               "instances",
+                               "instance ids '%s-1'..'%s-%u' would be longer than %d "
+                               "characters",
+                               comp->id, comp->id, comp->instances, AW__CONFIG_ID_MAX);
     return AW_OK;
 }
 
@@ -170,7 +180,8 @@ static aw_status register_ids(aw__config *c, aw__system_config *sys, aw__strmap 
                 const aw__system_component *first = aw__strmap_get(ids, id, len);
                 return aw__config_fail(c, AW_MALFORMED, comp->line, "[[component]]", "id",
                                        "actor id '%s' is already used by the component '%s' "
-                                       "(line %u)", id, first->id, first->line);
+                                       "(line %u)",
+                                       id, first->id, first->line);
             }
             if (s != AW_OK) return aw__error_set(c->err, s, "out of memory");
         }
@@ -273,7 +284,8 @@ static aw_status read_message(aw__config *c, const aw__toml_value *t, const aw__
         if (aw__codec_from_name(codec, strlen(codec), &msg->codec) != AW_OK)
             s = aw__config_fail(c, AW_MALFORMED, aw__config_entry(t, "codec")->line, sec, "codec",
                                 "unknown codec '%.40s' (known: raw, cbor, json, messagepack, "
-                                "protobuf)", codec);
+                                "protobuf)",
+                                codec);
         aw__strfree(codec);
         if (s != AW_OK) return s;
     }
@@ -333,7 +345,8 @@ static aw_status load_manifests(aw__config *c, aw__system_config *sys, const aw_
         if (msg->body_len > m->limits.max_payload)
             return aw__config_fail(c, AW_MALFORMED, msg->line, "[[message]]", NULL,
                                    "the %zu-byte body is larger than the max-payload of '%s' "
-                                   "(%llu bytes)", msg->body_len, msg->to,
+                                   "(%llu bytes)",
+                                   msg->body_len, msg->to,
                                    (unsigned long long)m->limits.max_payload);
     }
     return AW_OK;
@@ -375,8 +388,8 @@ aw_status aw__system_load(const char *path, aw__system_config **out, aw_error *e
     return system_from(path, NULL, 0, true, out, err);
 }
 
-aw_status aw__system_parse(const char *path, const char *text, size_t len,
-                           aw__system_config **out, aw_error *err) {
+aw_status aw__system_parse(const char *path, const char *text, size_t len, aw__system_config **out,
+                           aw_error *err) {
     return system_from(path, text ? text : "", len, false, out, err);
 }
 

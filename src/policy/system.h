@@ -35,10 +35,10 @@ typedef struct aw__system_component {
 } aw__system_component;
 
 typedef struct aw__system_message {
-    char *to;        /* an actor id (an instance id when instances > 1) */
+    char *to;       /* an actor id (an instance id when instances > 1) */
     aw__codec codec; /* msg/multicodec.h; default AW__CODEC_RAW */
-    uint8_t *body;   /* the payload body without multicodec prefix (body_len + 1 bytes, NUL after) */
-    size_t body_len; /* may be 0 */
+    uint8_t *body;  /* the payload body without multicodec prefix (body_len + 1 bytes, NUL after) */
+    size_t body_len;   /* may be 0 */
     uint32_t after_ms; /* delay after the system is up, 0..86400000 */
     uint32_t line;
 } aw__system_message;
@@ -46,10 +46,10 @@ typedef struct aw__system_message {
 typedef struct aw__system_config {
     char *path;
     char *name;
-    aw__restart_strategy strategy; /* default one_for_one */
-    uint32_t intensity;            /* max restarts ... default 5 */
-    uint32_t period_ms;            /* ... within this window, default 5000 */
-    uint32_t workers;              /* 0: one worker per CPU (the default) */
+    aw__restart_strategy strategy;    /* default one_for_one */
+    uint32_t intensity;               /* max restarts ... default 5 */
+    uint32_t period_ms;               /* ... within this window, default 5000 */
+    uint32_t workers;                 /* 0: one worker per CPU (the default) */
     aw__system_component *components; /* in file order: the start order */
     size_t components_len;
     aw__system_message *messages; /* in file order */
@@ -64,8 +64,8 @@ typedef struct aw__system_config {
 aw_status aw__system_load(const char *path, aw__system_config **out, aw_error *err);
 /* Parses system-file text only (no manifests are read; manifest fields stay
  * NULL); path (borrowed) names the file and anchors relative paths. */
-aw_status aw__system_parse(const char *path, const char *text, size_t len,
-                           aw__system_config **out, aw_error *err);
+aw_status aw__system_parse(const char *path, const char *text, size_t len, aw__system_config **out,
+                           aw_error *err);
 void aw__system_free(aw__system_config *sys);
 
 /* The id of instance n (1-based) of c: c->id itself when c->instances is 1,

@@ -10,8 +10,8 @@ typedef struct aw__toml_parser {
     size_t len;
     size_t pos;
     aw_error *err;
-    uint32_t depth;    /* nesting of arrays and inline tables */
-    aw__buf scratch;   /* decoded string bytes */
+    uint32_t depth;  /* nesting of arrays and inline tables */
+    aw__buf scratch; /* decoded string bytes */
     /* Positions are asked for in increasing order while parsing, so the
      * line/column lookup resumes from the last answer (linear overall). */
     size_t cache_pos;

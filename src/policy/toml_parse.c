@@ -102,8 +102,10 @@ static aw_status check_text(aw__toml_parser *p) {
             if (c == '\r' && !(i + 1 < p->len && t[i + 1] == '\n'))
                 return aw__toml_fail(p, i, "a carriage return must be followed by a line feed");
             if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
-                return aw__toml_fail(p, i, "control character U+%04X is not allowed here (write "
-                                           "it as an escape in a basic string)", c);
+                return aw__toml_fail(p, i,
+                                     "control character U+%04X is not allowed here (write "
+                                     "it as an escape in a basic string)",
+                                     c);
             i++;
             continue;
         }
@@ -125,8 +127,9 @@ static aw_status check_text(aw__toml_parser *p) {
             cp = cp << 6 | (t[i + k] & 0x3Fu);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return aw__toml_fail(p, i, "invalid UTF-8 (overlong form, surrogate or value past "
-                                       "U+10FFFF)");
+            return aw__toml_fail(p, i,
+                                 "invalid UTF-8 (overlong form, surrogate or value past "
+                                 "U+10FFFF)");
         i += n;
     }
     return AW_OK;
@@ -147,9 +150,12 @@ static void skip_blank(aw__toml_parser *p) {
         skip_spaces(p);
         skip_comment(p);
         int c = aw__toml_peek(p, 0);
-        if (c == '\n') p->pos++;
-        else if (c == '\r') p->pos += 2; /* CRLF, checked up front */
-        else return;
+        if (c == '\n')
+            p->pos++;
+        else if (c == '\r')
+            p->pos += 2; /* CRLF, checked up front */
+        else
+            return;
     }
 }
 
@@ -173,8 +179,8 @@ static aw_status end_of_line(aw__toml_parser *p, const char *after) {
 }
 
 static bool is_bare_key_char(int c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
 }
 
 static void free_key(key_path *k) {
@@ -211,7 +217,8 @@ static aw_status parse_simple_key(aw__toml_parser *p, key_part *part) {
     while (p->pos < p->len && is_bare_key_char((unsigned char)p->text[p->pos])) p->pos++;
     if (p->pos == start) {
         char buf[16];
-        return aw__toml_fail(p, start, "expected a key, found %s", aw__toml_describe(p, start, buf));
+        return aw__toml_fail(p, start, "expected a key, found %s",
+                             aw__toml_describe(p, start, buf));
     }
     part->name = aw__strndup(p->text + start, p->pos - start);
     if (!part->name) return aw__toml_no_memory(p);
@@ -310,8 +317,7 @@ static aw_status parse_keyval(aw__toml_parser *p, aw__toml_value *table, uint32_
         aw__toml_value *v = e->value;
         if (v->type != AW__TOML_TABLE) {
             s = aw__toml_fail(p, part->pos, "key '%s' is already a%s %s, not a table",
-                              key_text(&k, i + 1, name, sizeof name),
-                              article(v->type),
+                              key_text(&k, i + 1, name, sizeof name), article(v->type),
                               aw__toml_type_name(v->type));
             goto fail;
         }
@@ -321,8 +327,9 @@ static aw_status parse_keyval(aw__toml_parser *p, aw__toml_value *table, uint32_
             goto fail;
         }
         if (v->as.table.origin == AW__TOML_HEADER) {
-            s = aw__toml_fail(p, part->pos, "table '%s' was defined by a [header] at line %u; "
-                                            "dotted keys cannot add to it",
+            s = aw__toml_fail(p, part->pos,
+                              "table '%s' was defined by a [header] at line %u; "
+                              "dotted keys cannot add to it",
                               key_text(&k, i + 1, name, sizeof name), v->line);
             goto fail;
         }
@@ -404,8 +411,9 @@ static aw_status parse_inline_table(aw__toml_parser *p, uint32_t depth, aw__toml
                 p->pos++;
                 skip_spaces(p);
                 if (aw__toml_peek(p, 0) == '}') {
-                    s = aw__toml_fail(p, p->pos - 1, "a trailing comma is not allowed in an "
-                                                     "inline table");
+                    s = aw__toml_fail(p, p->pos - 1,
+                                      "a trailing comma is not allowed in an "
+                                      "inline table");
                     goto fail;
                 }
                 continue;
@@ -437,8 +445,8 @@ static aw_status parse_bool(aw__toml_parser *p, aw__toml_value **out) {
     p->pos += n;
     if (!aw__toml_at_value_end(p)) {
         char buf[16];
-        return aw__toml_fail(p, p->pos, "invalid character %s after %s", aw__toml_describe(p, p->pos, buf),
-                             word);
+        return aw__toml_fail(p, p->pos, "invalid character %s after %s",
+                             aw__toml_describe(p, p->pos, buf), word);
     }
     aw__toml_value *v = aw__toml_new(p, AW__TOML_BOOL, start);
     if (!v) return AW_NO_MEMORY;
@@ -452,38 +460,44 @@ static aw_status parse_value(aw__toml_parser *p, uint32_t depth, aw__toml_value 
         return aw__toml_fail(p, p->pos, "values nested deeper than %d levels", AW__TOML_MAX_DEPTH);
     int c = aw__toml_peek(p, 0);
     switch (c) {
-    case '"':
-    case '\'': {
-        size_t start = p->pos;
-        char *bytes;
-        size_t len;
-        aw_status s = aw__toml_parse_string(p, true, &bytes, &len);
-        if (s != AW_OK) return s;
-        aw__toml_value *v = aw__toml_new(p, AW__TOML_STRING, start);
-        if (!v) {
-            aw__free(bytes, len + 1);
-            return AW_NO_MEMORY;
+        case '"':
+        case '\'': {
+            size_t start = p->pos;
+            char *bytes;
+            size_t len;
+            aw_status s = aw__toml_parse_string(p, true, &bytes, &len);
+            if (s != AW_OK) return s;
+            aw__toml_value *v = aw__toml_new(p, AW__TOML_STRING, start);
+            if (!v) {
+                aw__free(bytes, len + 1);
+                return AW_NO_MEMORY;
+            }
+            v->as.string.bytes = bytes;
+            v->as.string.len = len;
+            *out = v;
+            return AW_OK;
         }
-        v->as.string.bytes = bytes;
-        v->as.string.len = len;
-        *out = v;
-        return AW_OK;
-    }
-    case 't':
-    case 'f': return parse_bool(p, out);
-    case '[': return parse_array(p, depth, out);
-    case '{': return parse_inline_table(p, depth, out);
-    case '+':
-    case '-':
-    case 'i':
-    case 'n': return aw__toml_parse_number(p, out);
-    default: break;
+        case 't':
+        case 'f':
+            return parse_bool(p, out);
+        case '[':
+            return parse_array(p, depth, out);
+        case '{':
+            return parse_inline_table(p, depth, out);
+        case '+':
+        case '-':
+        case 'i':
+        case 'n':
+            return aw__toml_parse_number(p, out);
+        default:
+            break;
     }
     if (c >= '0' && c <= '9')
         return aw__toml_at_datetime(p) ? aw__toml_parse_datetime(p, out)
                                        : aw__toml_parse_number(p, out);
     char buf[16];
-    return aw__toml_fail(p, p->pos, "expected a value, found %s", aw__toml_describe(p, p->pos, buf));
+    return aw__toml_fail(p, p->pos, "expected a value, found %s",
+                         aw__toml_describe(p, p->pos, buf));
 }
 
 /* [a.b.c] or [[a.b.c]]: makes *current the table that following keys fill. */
@@ -523,8 +537,7 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
             depth++;
         } else if (v->type != AW__TOML_TABLE) {
             s = aw__toml_fail(p, part->pos, "key '%s' is already a%s %s, not a table",
-                              key_text(&k, i + 1, name, sizeof name),
-                              article(v->type),
+                              key_text(&k, i + 1, name, sizeof name), article(v->type),
                               aw__toml_type_name(v->type));
             goto fail;
         } else if (v->as.table.origin == AW__TOML_INLINE) {
@@ -560,9 +573,10 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         } else if (e->value->type == AW__TOML_ARRAY && e->value->as.array.of_tables) {
             list = e->value;
         } else {
-            s = aw__toml_fail(p, last->pos, "cannot define array of tables [[%s]]: '%s' is "
-                                            "already a%s %s (line %u)", full, full,
-                              article(e->value->type),
+            s = aw__toml_fail(p, last->pos,
+                              "cannot define array of tables [[%s]]: '%s' is "
+                              "already a%s %s (line %u)",
+                              full, full, article(e->value->type),
                               aw__toml_type_name(e->value->type), e->line);
             goto fail;
         }
@@ -593,14 +607,15 @@ static aw_status parse_header(aw__toml_parser *p, aw__toml_value *root, aw__toml
         } else if (e->value->type == AW__TOML_TABLE) {
             s = aw__toml_fail(p, start, "table [%s] is defined twice (first at line %u%s)", full,
                               e->value->line,
-                              e->value->as.table.origin == AW__TOML_DOTTED ? " by dotted keys"
+                              e->value->as.table.origin == AW__TOML_DOTTED   ? " by dotted keys"
                               : e->value->as.table.origin == AW__TOML_INLINE ? " as an inline table"
                                                                              : "");
             goto fail;
         } else {
-            s = aw__toml_fail(p, start, "cannot define table [%s]: '%s' is already a%s %s (line "
-                                        "%u)", full, full,
-                              article(e->value->type),
+            s = aw__toml_fail(p, start,
+                              "cannot define table [%s]: '%s' is already a%s %s (line "
+                              "%u)",
+                              full, full, article(e->value->type),
                               aw__toml_type_name(e->value->type), e->line);
             goto fail;
         }

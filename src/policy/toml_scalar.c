@@ -61,30 +61,38 @@ static aw_status parse_escape(aw__toml_parser *p, bool multiline) {
     int c = aw__toml_peek(p, 1);
     p->pos += 2;
     switch (c) {
-    case 'b': return append_byte(p, '\b');
-    case 't': return append_byte(p, '\t');
-    case 'n': return append_byte(p, '\n');
-    case 'f': return append_byte(p, '\f');
-    case 'r': return append_byte(p, '\r');
-    case '"': return append_byte(p, '"');
-    case '\\': return append_byte(p, '\\');
-    case 'u':
-    case 'U': {
-        int digits = c == 'u' ? 4 : 8;
-        uint32_t cp = 0;
-        for (int i = 0; i < digits; i++) {
-            int h = hex_value(aw__toml_peek(p, 0));
-            if (h < 0)
-                return aw__toml_fail(p, at, "\\%c escape needs %d hex digits", c, digits);
-            cp = cp << 4 | (uint32_t)h;
-            p->pos++;
+        case 'b':
+            return append_byte(p, '\b');
+        case 't':
+            return append_byte(p, '\t');
+        case 'n':
+            return append_byte(p, '\n');
+        case 'f':
+            return append_byte(p, '\f');
+        case 'r':
+            return append_byte(p, '\r');
+        case '"':
+            return append_byte(p, '"');
+        case '\\':
+            return append_byte(p, '\\');
+        case 'u':
+        case 'U': {
+            int digits = c == 'u' ? 4 : 8;
+            uint32_t cp = 0;
+            for (int i = 0; i < digits; i++) {
+                int h = hex_value(aw__toml_peek(p, 0));
+                if (h < 0)
+                    return aw__toml_fail(p, at, "\\%c escape needs %d hex digits", c, digits);
+                cp = cp << 4 | (uint32_t)h;
+                p->pos++;
+            }
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                return aw__toml_fail(p, at, "\\%c%0*X is not a Unicode scalar value", c, digits,
+                                     cp);
+            return append_utf8(p, cp);
         }
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return aw__toml_fail(p, at, "\\%c%0*X is not a Unicode scalar value", c, digits, cp);
-        return append_utf8(p, cp);
-    }
-    default:
-        break;
+        default:
+            break;
     }
     if (multiline) {
         /* Line-ending backslash: only spaces or tabs may sit between it and
@@ -92,8 +100,8 @@ static aw_status parse_escape(aw__toml_parser *p, bool multiline) {
         size_t q = at + 1;
         while (q < p->len && (p->text[q] == ' ' || p->text[q] == '\t')) q++;
         if (q < p->len && (p->text[q] == '\n' || p->text[q] == '\r')) {
-            while (q < p->len && (p->text[q] == ' ' || p->text[q] == '\t' ||
-                                  p->text[q] == '\n' || p->text[q] == '\r'))
+            while (q < p->len && (p->text[q] == ' ' || p->text[q] == '\t' || p->text[q] == '\n' ||
+                                  p->text[q] == '\r'))
                 q++;
             p->pos = q;
             return AW_OK;
@@ -108,8 +116,10 @@ static aw_status scan_single_line(aw__toml_parser *p, char quote, size_t start) 
     for (;;) {
         int c = aw__toml_peek(p, 0);
         if (c < 0 || c == '\n' || c == '\r')
-            return aw__toml_fail(p, start, "unterminated string (a newline or the end of the "
-                                           "file came before the closing %c)", quote);
+            return aw__toml_fail(p, start,
+                                 "unterminated string (a newline or the end of the "
+                                 "file came before the closing %c)",
+                                 quote);
         if (c == quote) {
             p->pos++;
             return AW_OK;
@@ -127,8 +137,10 @@ static aw_status scan_single_line(aw__toml_parser *p, char quote, size_t start) 
 
 static aw_status scan_multi_line(aw__toml_parser *p, char quote, size_t start) {
     /* A newline right after the opening delimiter is not part of the string. */
-    if (aw__toml_peek(p, 0) == '\n') p->pos++;
-    else if (aw__toml_peek(p, 0) == '\r' && aw__toml_peek(p, 1) == '\n') p->pos += 2;
+    if (aw__toml_peek(p, 0) == '\n')
+        p->pos++;
+    else if (aw__toml_peek(p, 0) == '\r' && aw__toml_peek(p, 1) == '\n')
+        p->pos += 2;
     for (;;) {
         int c = aw__toml_peek(p, 0);
         if (c < 0)
@@ -139,8 +151,9 @@ static aw_status scan_multi_line(aw__toml_parser *p, char quote, size_t start) {
             size_t run = 3;
             while (aw__toml_peek(p, run) == quote) run++;
             if (run > 5)
-                return aw__toml_fail(p, p->pos, "too many quotes at the end of a multi-line "
-                                                "string (at most 5 in a row)");
+                return aw__toml_fail(p, p->pos,
+                                     "too many quotes at the end of a multi-line "
+                                     "string (at most 5 in a row)");
             for (size_t i = 3; i < run; i++) {
                 aw_status s = append_byte(p, quote);
                 if (s != AW_OK) return s;
@@ -238,8 +251,9 @@ static aw_status make_integer(aw__toml_parser *p, size_t start, int64_t value,
 static aw_status parse_prefixed(aw__toml_parser *p, size_t start, aw__toml_value **out) {
     int letter = aw__toml_peek(p, 1);
     int base = letter == 'x' ? 16 : letter == 'o' ? 8 : 2;
-    const char *what = base == 16 ? "a hexadecimal integer"
-                       : base == 8 ? "an octal integer" : "a binary integer";
+    const char *what = base == 16  ? "a hexadecimal integer"
+                       : base == 8 ? "an octal integer"
+                                   : "a binary integer";
     p->pos += 2;
     p->scratch.len = 0;
     aw_status s = scan_digits(p, base, what);

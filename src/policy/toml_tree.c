@@ -71,9 +71,8 @@ aw_status aw__toml_table_add(aw__toml_parser *p, aw__toml_value *table, char *ke
                              uint32_t line, uint32_t column, aw__toml_value *value) {
     if (table->as.table.len == table->as.table.cap) {
         size_t cap = table->as.table.cap ? table->as.table.cap * 2 : 4;
-        aw__toml_entry *grown =
-            aw__realloc(table->as.table.entries, table->as.table.cap * sizeof *grown,
-                        cap * sizeof *grown);
+        aw__toml_entry *grown = aw__realloc(
+            table->as.table.entries, table->as.table.cap * sizeof *grown, cap * sizeof *grown);
         if (!grown) return aw__toml_no_memory(p);
         table->as.table.entries = grown;
         table->as.table.cap = cap;
@@ -96,9 +95,8 @@ aw_status aw__toml_table_add(aw__toml_parser *p, aw__toml_value *table, char *ke
 aw_status aw__toml_array_push(aw__toml_parser *p, aw__toml_value *array, aw__toml_value *item) {
     if (array->as.array.len == array->as.array.cap) {
         size_t cap = array->as.array.cap ? array->as.array.cap * 2 : 4;
-        aw__toml_value **grown = aw__realloc(array->as.array.items,
-                                             array->as.array.cap * sizeof *grown,
-                                             cap * sizeof *grown);
+        aw__toml_value **grown = aw__realloc(
+            array->as.array.items, array->as.array.cap * sizeof *grown, cap * sizeof *grown);
         if (!grown) return aw__toml_no_memory(p);
         array->as.array.items = grown;
         array->as.array.cap = cap;
@@ -110,40 +108,50 @@ aw_status aw__toml_array_push(aw__toml_parser *p, aw__toml_value *array, aw__tom
 void aw__toml_free(aw__toml_value *v) {
     if (!v) return;
     switch (v->type) {
-    case AW__TOML_STRING:
-        aw__free(v->as.string.bytes, v->as.string.len + 1);
-        break;
-    case AW__TOML_ARRAY:
-        for (size_t i = 0; i < v->as.array.len; i++) aw__toml_free(v->as.array.items[i]);
-        aw__free(v->as.array.items, v->as.array.cap * sizeof *v->as.array.items);
-        break;
-    case AW__TOML_TABLE:
-        for (size_t i = 0; i < v->as.table.len; i++) {
-            aw__toml_entry *e = &v->as.table.entries[i];
-            aw__free(e->key, e->key_len + 1);
-            aw__toml_free(e->value);
-        }
-        aw__free(v->as.table.entries, v->as.table.cap * sizeof *v->as.table.entries);
-        free_index(v);
-        break;
-    default:
-        break;
+        case AW__TOML_STRING:
+            aw__free(v->as.string.bytes, v->as.string.len + 1);
+            break;
+        case AW__TOML_ARRAY:
+            for (size_t i = 0; i < v->as.array.len; i++) aw__toml_free(v->as.array.items[i]);
+            aw__free(v->as.array.items, v->as.array.cap * sizeof *v->as.array.items);
+            break;
+        case AW__TOML_TABLE:
+            for (size_t i = 0; i < v->as.table.len; i++) {
+                aw__toml_entry *e = &v->as.table.entries[i];
+                aw__free(e->key, e->key_len + 1);
+                aw__toml_free(e->value);
+            }
+            aw__free(v->as.table.entries, v->as.table.cap * sizeof *v->as.table.entries);
+            free_index(v);
+            break;
+        default:
+            break;
     }
     AW__DELETE(v);
 }
 
 const char *aw__toml_type_name(aw__toml_type type) {
     switch (type) {
-    case AW__TOML_STRING: return "string";
-    case AW__TOML_INTEGER: return "integer";
-    case AW__TOML_FLOAT: return "float";
-    case AW__TOML_BOOL: return "boolean";
-    case AW__TOML_DATETIME: return "offset date-time";
-    case AW__TOML_DATETIME_LOCAL: return "local date-time";
-    case AW__TOML_DATE_LOCAL: return "local date";
-    case AW__TOML_TIME_LOCAL: return "local time";
-    case AW__TOML_ARRAY: return "array";
-    case AW__TOML_TABLE: return "table";
+        case AW__TOML_STRING:
+            return "string";
+        case AW__TOML_INTEGER:
+            return "integer";
+        case AW__TOML_FLOAT:
+            return "float";
+        case AW__TOML_BOOL:
+            return "boolean";
+        case AW__TOML_DATETIME:
+            return "offset date-time";
+        case AW__TOML_DATETIME_LOCAL:
+            return "local date-time";
+        case AW__TOML_DATE_LOCAL:
+            return "local date";
+        case AW__TOML_TIME_LOCAL:
+            return "local time";
+        case AW__TOML_ARRAY:
+            return "array";
+        case AW__TOML_TABLE:
+            return "table";
     }
     return "?";
 }
@@ -174,9 +182,12 @@ bool aw__toml_integer(const aw__toml_value *v, int64_t *out) {
 
 bool aw__toml_float(const aw__toml_value *v, double *out) {
     if (!v) return false;
-    if (v->type == AW__TOML_FLOAT) *out = v->as.floating;
-    else if (v->type == AW__TOML_INTEGER) *out = (double)v->as.integer;
-    else return false;
+    if (v->type == AW__TOML_FLOAT)
+        *out = v->as.floating;
+    else if (v->type == AW__TOML_INTEGER)
+        *out = (double)v->as.integer;
+    else
+        return false;
     return true;
 }
 
@@ -216,13 +227,14 @@ size_t aw__toml_datetime_format(const aw__toml_value *v, char *buf, size_t size)
     const aw__toml_datetime *d = &v->as.datetime;
     size_t n = 0;
     int w;
-#define AW_TOML_PUT(...)                                             \
-    do {                                                             \
-        w = snprintf(buf + n, size - n, __VA_ARGS__);                \
-        if (w < 0 || (size_t)w >= size - n) return strlen(buf);      \
-        n += (size_t)w;                                              \
+#define AW_TOML_PUT(...)                                                                           \
+    do {                                                                                           \
+        w = snprintf(buf + n, size - n, __VA_ARGS__);                                              \
+        if (w < 0 || (size_t)w >= size - n) return strlen(buf);                                    \
+        n += (size_t)w;                                                                            \
     } while (0)
-    if (v->type != AW__TOML_TIME_LOCAL) AW_TOML_PUT("%04d-%02u-%02u", (int)d->year, d->month, d->day);
+    if (v->type != AW__TOML_TIME_LOCAL)
+        AW_TOML_PUT("%04d-%02u-%02u", (int)d->year, d->month, d->day);
     if (v->type == AW__TOML_DATE_LOCAL) return n;
     if (v->type != AW__TOML_TIME_LOCAL) AW_TOML_PUT("T");
     AW_TOML_PUT("%02u:%02u:%02u", d->hour, d->minute, d->second);
@@ -233,7 +245,8 @@ size_t aw__toml_datetime_format(const aw__toml_value *v, char *buf, size_t size)
         AW_TOML_PUT(".%0*u", (int)d->fraction_digits, ns);
     }
     if (v->type == AW__TOML_DATETIME) {
-        if (d->offset_minutes == 0) AW_TOML_PUT("Z");
+        if (d->offset_minutes == 0)
+            AW_TOML_PUT("Z");
         else {
             int off = d->offset_minutes < 0 ? -d->offset_minutes : d->offset_minutes;
             AW_TOML_PUT("%c%02d:%02d", d->offset_minutes < 0 ? '-' : '+', off / 60, off % 60);

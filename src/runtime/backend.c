@@ -183,7 +183,10 @@ static void deliver_publish(void *ctx, uint64_t subscriber) {
     aw__trace_new_root(&env.trace, 1);
     aw_msg msg;
     aw__envelope_to_msg(&env, AW_ACTOR_NONE, &msg);
-    if (aw_actor_send(f->rt->sys, ref, &msg) == AW_OK) f->delivered++;
+    aw_status sent = aw_actor_send(f->rt->sys, ref, &msg);
+    if (sent == AW_OK) f->delivered++;
+    /* A full mailbox refuses before taking anything: the payload is still ours. */
+    if (sent == AW_MAILBOX_FULL) aw_payload_release(msg.payload);
 }
 
 aw_status aw__rt_publish(aw_runtime *rt, const aw__name *from, const char *topic,

@@ -20,6 +20,7 @@ typedef struct comp_state {
     aw_actor_ref self;
     uint64_t call_id;           /* the synchronous call this instance waits on */
     uint64_t message_started;   /* monotonic ns when the current message began */
+    uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
     bool message_in_progress;
     aw__trace trace;            /* of the current message, for audit records */
 } comp_state;
@@ -142,6 +143,10 @@ static void comp_terminate(aw_actor *self, void *state, aw_reason reason) {
     if (reason.kind == AW_EXIT_SHUTDOWN && aw__component_state_of(s->comp) == AW__COMPONENT_IDLE)
         run_shutdown(s);
     aw_runtime *rt = s->def->rt;
+    /* Answered here, after the actor layer has put the message in the dead
+     * letters, so whoever gets target-crashed also finds the dead letter. */
+    if (s->crashed_request)
+        aw__correlate_fail(rt->correlate, s->crashed_request, AW__REQERR_TARGET_CRASHED, NULL);
     aw__topic_unsubscribe_all(rt->topics, (uint64_t)(uintptr_t)s->def);
     aw__correlate_requester_down(rt->correlate, s->self);
     aw__component_destroy(s->comp);
@@ -163,7 +168,7 @@ static aw_handled crash(aw_actor *self, comp_state *s, const aw__envelope *env,
                  err->message);
     if (env->kind == AW__MSG_REQUEST) {
         atomic_fetch_add_explicit(&rt->counters.request_errors, 1, memory_order_relaxed);
-        aw__correlate_fail(rt->correlate, env->request_id, AW__REQERR_TARGET_CRASHED, NULL);
+        s->crashed_request = env->request_id; /* answered in comp_terminate */
     }
     s->message_in_progress = false;
     return aw_actor_crash(self, (uint32_t)err->trap);

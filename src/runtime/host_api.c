@@ -55,7 +55,10 @@ aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *pay
     if (!reg) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     reg->fn = fn;
     reg->ctx = ctx;
-    if (timeout_ms == 0) timeout_ms = AW__MANIFEST_DEFAULT_TIMEOUT_MS;
+    if (timeout_ms == 0) { /* the target's manifest timeout, as airwasm.h says */
+        const aw__rt_def *def = aw__rt_find_def(rt, r.id->text, r.id->len);
+        timeout_ms = def ? def->manifest->limits.timeout_ms : AW__MANIFEST_DEFAULT_TIMEOUT_MS;
+    }
     aw__request_info info = {
         .requester = rt->host_proxy,
         .requester_name = NULL,

@@ -167,6 +167,8 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
 fail:
     aw__free(children, count * sizeof *children);
     aw__strmap_free(&modules);
+    /* The defs and their ids stay until destroy: this runtime is spent. */
+    rt->started = true;
     return s;
 }
 
@@ -417,10 +419,14 @@ aw_status aw_runtime_stop(aw_runtime *rt, uint64_t drain_ns) {
             aw__sleep_ns(1000000);
     }
     rt->stopped = true;
+    /* Components the supervisor has not stopped by the deadline are
+     * terminated by the system's shutdown, and their terminate still uses
+     * the request table: it goes after. */
+    aw_status s = aw_actor_system_shutdown(rt->sys, 0, NULL);
     aw__correlate_get_stats(rt->correlate, &rt->final_requests);
     aw__correlate_destroy(rt->correlate);
     rt->correlate = NULL;
-    return aw_actor_system_shutdown(rt->sys, 0, NULL);
+    return s;
 }
 
 void aw_runtime_destroy(aw_runtime *rt) {

@@ -1,10 +1,15 @@
 /* One-pass validator and compiler of function bodies into slot-addressed
  * internal code (docs/engine.md): every operand is a frame slot, the operand
- * stack is resolved at compile time, branch targets are patched offsets. */
+ * stack is resolved at compile time, branch targets are patched offsets.
+ * Over 1000 lines on purpose: validation and code generation of every
+ * instruction share the compiler's private state (value and control stacks,
+ * peephole memory), which splitting the file would have to expose. */
 #include "wasm/compile.h"
 #include "wasm/reader.h"
 
 #include "base/alloc.h"
+
+#include <assert.h>
 
 #define NONE32 UINT32_MAX
 #define MAX_LOCALS 50000u
@@ -49,6 +54,12 @@ typedef struct cc {
     uint32_t last_h;   /* stack index of its result */
     uint32_t last_start; /* its first word */
     uint64_t op_at;      /* byte offset of the instruction being compiled */
+    uint32_t last_copy;  /* position of the last COPY emitted (UINT32_MAX: none) */
+    /* While the code is still on the straight path from the function entry
+     * (no label reached yet), declared locals not yet written are known to be
+     * zero: clang's `i32.const 0; local.set x` there emits nothing. */
+    bool straight;
+    uint8_t *zero_known;
 } cc;
 
 /* Validation errors point at the instruction being checked. */
@@ -87,9 +98,29 @@ static aw_status emitn(cc *c, uint32_t n, const uint32_t *w) {
 
 static uint32_t here(const cc *c) { return c->m->code_len; }
 
+/* A COPY right after another COPY (no label between) becomes one COPY2. */
+static aw_status emit_copy(cc *c, uint32_t dst, uint32_t src) {
+    if (dead(c)) return AW_OK;
+    uint32_t at = c->last_copy;
+    if (at != UINT32_MAX && at + 3 == here(c) && c->m->code[at] == AW__OP_COPY) {
+        TRY(grow_code(c, 2));
+        c->m->code[at] = AW__OP_COPY2;
+        c->m->code[c->m->code_len++] = dst;
+        c->m->code[c->m->code_len++] = src;
+        c->last_copy = UINT32_MAX;
+        return AW_OK;
+    }
+    c->last_copy = here(c);
+    return EMIT(c, AW__OP_COPY, dst, src);
+}
+
 /* A branch word holds the target as an offset from the word itself. */
 static void patch(cc *c, uint32_t word, uint32_t target) {
     c->m->code[word] = (uint32_t)((int64_t)target - (int64_t)word);
+    if (target == here(c)) {
+        c->last_copy = NONE32; /* a label: no merging across it */
+        c->straight = false;
+    }
 }
 
 /* Adds the branch word just emitted (at here()-1 - back) to the label's chain. */
@@ -108,6 +139,8 @@ static void bind_fixups(cc *c, ctl *t, uint32_t target) {
     }
     t->fixups = NONE32;
     c->last_dst = NONE32;
+    c->last_copy = NONE32;
+    c->straight = false;
 }
 
 static void fuel_close(cc *c) {
@@ -206,7 +239,7 @@ static aw_status settle(cc *c, uint32_t h) {
         return emit_const(c, s, v->t, v->kv);
     }
     if (v->slot == s) return AW_OK;
-    TRY(EMIT(c, AW__OP_COPY, s, v->slot));
+    TRY(emit_copy(c, s, v->slot));
     v->slot = s;
     return AW_OK;
 }
@@ -323,7 +356,7 @@ static aw_status emit_copies(cc *c, const ctl *t) {
         const vent *v = &c->vs[c->vh - n + i];
         uint32_t src = v->slot, dst = canon(c, t->height + i);
         if (v->k) TRY(emit_const(c, dst, v->t, v->kv));
-        else if (src != dst) TRY(EMIT(c, AW__OP_COPY, dst, src));
+        else if (src != dst) TRY(emit_copy(c, dst, src));
     }
     return AW_OK;
 }
@@ -488,6 +521,11 @@ static aw_status op_local_set(cc *c, bool tee) {
         if (tee) TRY(push(c, t));
         return AW_OK;
     }
+    if (v.k && v.kv == 0 && c->straight && c->zero_known[x]) {
+        if (tee) TRY(push_const(c, t, 0));
+        return AW_OK;
+    }
+    c->zero_known[x] = 0;
     if (v.k) {
         TRY(settle_local(c, x, c->vh));
         TRY(emit_const(c, x, t, v.kv));
@@ -511,7 +549,7 @@ static aw_status op_local_set(cc *c, bool tee) {
         return AW_OK;
     }
     TRY(settle_local(c, x, c->vh));
-    if (v.slot != x) TRY(EMIT(c, AW__OP_COPY, x, v.slot));
+    if (v.slot != x) TRY(emit_copy(c, x, v.slot));
     c->last_dst = NONE32;
     if (tee) {
         TRY(push(c, t));
@@ -598,6 +636,11 @@ static aw_status op_end(cc *c) {
     if (kind == CTL_FUNC) {
         c->ch++; /* emit in the function frame's reachability */
         c->cs[0].unreachable = was_dead && !merged;
+        if (merged) {
+            /* branches to the function's label land on a FUEL, like all */
+            fuel_close(c);
+            TRY(EMIT(c, AW__OP_FUEL, 1));
+        }
         TRY(EMIT(c, AW__OP_RETURN, canon(c, 0), nr));
         c->ch--;
         return AW_OK;
@@ -698,6 +741,7 @@ static aw_status compile_body(cc *c) {
             for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
             c->last_dst = NONE32;
             if (b == 0x03) {
+                c->straight = false; /* back edges arrive here */
                 TRY(fuel_begin(c));
                 c->cs[c->ch - 1].loop_pc = c->fuel_pos != NONE32 ? c->fuel_pos - 1 : here(c);
             }
@@ -729,6 +773,7 @@ static aw_status compile_body(cc *c) {
             TRY(emit_jump(c, t));
             t->kind = CTL_ELSE;
             t->unreachable = false;
+            c->straight = false;
             if (t->else_fix != NONE32) patch(c, t->else_fix, here(c));
             t->else_fix = NONE32;
             c->vh = t->height;
@@ -773,6 +818,7 @@ static aw_status compile_body(cc *c) {
                         uint32_t skip = here(c) - 1;
                         TRY(emit_jump(c, t));
                         patch(c, skip, here(c));
+                        TRY(fuel_begin(c)); /* branch targets start with FUEL */
                     }
                 }
                 /* the values stay typed as the label's types */
@@ -1092,7 +1138,10 @@ static aw_status read_locals(cc *c, const aw__type *ft) {
     }
     c->nlocals = (uint32_t)total;
     c->locals = aw__malloc(total ? total : 1);
-    if (!c->locals) return OOM(c);
+    c->zero_known = aw__calloc(total ? total : 1, 1);
+    if (!c->locals || !c->zero_known) return OOM(c);
+    memset(c->zero_known + ft->nparams, 1, total - ft->nparams);
+    c->straight = true;
     memcpy(c->locals, ft->vt, ft->nparams);
     r->p = start;
     uint32_t k = ft->nparams;
@@ -1107,6 +1156,30 @@ static aw_status read_locals(cc *c, const aw__type *ft) {
     return AW_OK;
 }
 
+#ifndef NDEBUG
+/* Checks the invariant the interpreter relies on: every branch target is a
+ * FUEL instruction. */
+static void check_targets(const aw_module *m, uint32_t start) {
+    for (uint32_t at = start; at < m->code_len;) {
+        const uint32_t *pc = m->code + at;
+        uint32_t op = pc[0], n = aw__op_operands[op];
+        int32_t word = -1;
+        if (op == AW__OP_BR) word = 1;
+        else if (op == AW__OP_BR_IF || op == AW__OP_BR_UNLESS) word = 2;
+        else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I32_LE_U_I) word = 3;
+        if (op == AW__OP_BR_TABLE) {
+            n += 2 * (pc[2] + 1);
+            for (uint32_t k = 0; k <= pc[2]; k++) {
+                const uint32_t *e = pc + 5 + 2 * k;
+                assert(e[(int32_t)e[0]] == AW__OP_FUEL);
+            }
+        }
+        if (word > 0) assert(pc[word + (int32_t)pc[word]] == AW__OP_FUEL);
+        at += 1 + n;
+    }
+}
+#endif
+
 aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     aw__func *fn = &m->funcs[func_index];
     cc c;
@@ -1116,6 +1189,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     c.fn = fn;
     c.fuel_pos = NONE32;
     c.last_dst = NONE32;
+    c.last_copy = NONE32;
     aw_status st = read_locals(&c, fn->ft);
     if (st == AW_OK) {
         c.ccap = 16;
@@ -1137,8 +1211,12 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
         if (slots < fn->ft->nresults) slots = fn->ft->nresults;
         if (slots > UINT32_MAX / 2) st = RD_FAIL(r, AW_LIMIT_EXCEEDED, "function frame too large");
         fn->frame_slots = (uint32_t)slots;
+#ifndef NDEBUG
+        check_targets(m, fn->code_start);
+#endif
     }
     aw__free(c.locals, c.nlocals ? c.nlocals : 1);
+    aw__free(c.zero_known, c.nlocals ? c.nlocals : 1);
     aw__free(c.vs, c.vcap * sizeof(vent));
     aw__free(c.cs, c.ccap * sizeof(ctl));
     return st;

@@ -25,6 +25,10 @@ extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 
+/* Rewrites every opcode word of the module's code into its handler offset
+ * (direct threading); called once, after the last function is compiled. */
+void aw__code_thread(aw_module *m);
+
 /* Writes a listing of function func_index's compiled code into out
  * (NUL-terminated, truncated to cap); returns the instruction count. */
 uint32_t aw__code_dump(const aw_module *m, uint32_t func_index, char *out, size_t cap);

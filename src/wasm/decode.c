@@ -1,5 +1,6 @@
 /* Module decoding: header, section order and sizes, module lifetime and the
  * import/export description API. */
+#include "wasm/compile.h"
 #include "wasm/reader.h"
 
 #include "base/alloc.h"
@@ -151,6 +152,7 @@ aw_status aw_module_create(const uint8_t *bytes, size_t len, aw_module **out, aw
         aw__module_free(m);
         return st;
     }
+    aw__code_thread(m);
     *out = m;
     return AW_OK;
 }

@@ -10,7 +10,7 @@
 /* Finishes a run of the outermost call: results to the caller's slots. */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
     if (st == AW_OK) {
-        memcpy(inst->call_slots, inst->stack, inst->call_nresults * sizeof(uint64_t));
+        for (uint32_t i = 0; i < inst->call_nresults; i++) inst->call_slots[i] = inst->stack[i];
         inst->state = AW_INSTANCE_IDLE;
     } else if (st == AW_TRAP) {
         inst->state = AW_INSTANCE_IDLE;
@@ -45,25 +45,67 @@ static aw_status call_host_direct(aw_instance *inst, const aw__funcinst *fi, uin
     return AW_TRAP;
 }
 
+static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err)
+    __attribute__((noinline));
+
 aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
+    /* the fast path: an idle instance calling one of its wasm functions
+     * whose frame fits the stack as it is */
+    if (__builtin_expect(inst && inst->state == AW_INSTANCE_IDLE && func_index < inst->m->func_count &&
+                             inst->stack != NULL, 1)) {
+        const aw__funcinst *fi = inst->funcs[func_index];
+        const aw__func *f = fi->func;
+        if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
+            uint64_t *base = inst->stack;
+            uint32_t np = f->nparams;
+            for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
+            for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
+            aw__frame *fr = inst->frames;
+            fr->ret_pc = NULL;
+            fr->fp = NULL;
+            fr->inst = inst;
+            fr->func = func_index;
+            inst->state = AW_INSTANCE_RUNNING;
+            inst->call_slots = slots;
+            inst->call_nresults = fi->type->nresults;
+            return finish_top(inst, aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err));
+        }
+    }
+    return call_slow(inst, func_index, slots, err);
+}
+
+static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slots, aw_error *err) {
     if (!inst) return aw__error_set(err, AW_INVALID_ARGUMENT, "null instance");
     aw_instance_state state = inst->state;
-    if (state == AW_INSTANCE_SUSPENDED_FUEL)
+    /* Suspended by a host function, the instance still takes nested calls
+     * (the embedder lowering that function's results, e.g. cabi_realloc);
+     * they run above the suspended frames, which are kept by offset in case
+     * the stack moves. */
+    bool host_suspended = state == AW_INSTANCE_SUSPENDED_HOST && inst->s_pc;
+    if (state == AW_INSTANCE_SUSPENDED_FUEL || (state == AW_INSTANCE_SUSPENDED_HOST && !host_suspended))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "the instance is suspended: resume or abort it first");
     if (func_index >= inst->m->func_count) return aw__error_set(err, AW_NOT_FOUND, "no function %u", func_index);
     const aw__funcinst *fi = inst->funcs[func_index];
-    /* Suspended in a host function, the instance may be re-entered as from
-     * inside that host function (a nested call above the suspended frames). */
-    bool nested = state == AW_INSTANCE_RUNNING || state == AW_INSTANCE_SUSPENDED_HOST;
+    bool nested = state == AW_INSTANCE_RUNNING || host_suspended;
+    size_t s_fp_off = 0, s_res_off = 0, s_fr_off = 0;
+    if (host_suspended) {
+        s_fp_off = (size_t)(inst->s_fp - inst->stack);
+        s_res_off = (size_t)(inst->s_results - inst->stack);
+        s_fr_off = (size_t)(inst->s_fr - inst->frames);
+    }
     if (!inst->stack) {
         aw_status st = aw__stack_ensure(inst, err);
         if (st != AW_OK) return st;
     }
     if (fi->host) return call_host_direct(inst, fi, slots, nested, err);
     const aw__func *f = fi->func;
-    uint64_t *base = nested ? inst->free_sp : inst->stack;
-    aw__frame *fr = nested ? inst->free_fr : inst->frames;
+    size_t base_off = nested ? inst->free_sp : 0, fr_off = nested ? inst->free_fr : 0;
     uint32_t np = f->nparams, nr = fi->type->nresults;
+    if (base_off + f->frame_slots > (size_t)(inst->stack_end - inst->stack) ||
+        fr_off >= (size_t)(inst->frames_end - inst->frames))
+        aw__stack_grow(inst, base_off + f->frame_slots, fr_off + 1, fr_off);
+    uint64_t *base = inst->stack + base_off;
+    aw__frame *fr = inst->frames + fr_off;
     if (base + f->frame_slots > inst->stack_end || fr >= inst->frames_end) {
         aw__error_set(err, AW_TRAP, "trap: %s (in function %u)", aw_trap_text(AW_TRAP_STACK_EXHAUSTED), func_index);
         if (err) {
@@ -72,7 +114,8 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         }
         return AW_TRAP;
     }
-    memcpy(base, slots, np * sizeof(uint64_t));
+    /* counts are small: plain loops beat calls to memcpy here */
+    for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
     for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
     fr->ret_pc = NULL;
     fr->fp = NULL;
@@ -82,9 +125,18 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
     const uint32_t *pc = fi->inst->m->code + f->code_start;
     if (nested) {
         inst->depth++;
+        inst->state = AW_INSTANCE_RUNNING;
         aw_status st = aw__interp_run(inst, fi->inst, pc, base, fr, err);
+        inst->state = state;
         inst->depth--;
-        if (st == AW_OK) memcpy(slots, base, nr * sizeof(uint64_t));
+        base = inst->stack + base_off; /* the stack may have moved */
+        if (host_suspended) {
+            inst->s_fp = inst->stack + s_fp_off;
+            inst->s_results = inst->stack + s_res_off;
+            inst->s_fr = inst->frames + s_fr_off;
+        }
+        if (st == AW_OK)
+            for (uint32_t i = 0; i < nr; i++) slots[i] = base[i];
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;

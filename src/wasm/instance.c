@@ -50,13 +50,16 @@ static const aw_import_binding *find_binding(const aw_instance_config *cfg, cons
     return NULL;
 }
 
-static const aw__export *find_export(const aw_module *m, const char *name, aw_extern_kind kind) {
-    size_t len = strlen(name);
+static const aw__export *find_export_n(const aw_module *m, const char *name, size_t len, aw_extern_kind kind) {
     for (uint32_t i = 0; i < m->export_count; i++) {
         const aw__export *ex = &m->exports[i];
         if (ex->kind == kind && ex->name_len == len && memcmp(ex->name, name, len) == 0) return ex;
     }
     return NULL;
+}
+
+static const aw__export *find_export(const aw_module *m, const char *name, aw_extern_kind kind) {
+    return find_export_n(m, name, strlen(name), kind);
 }
 
 static bool host_type_equal(const aw__type *t, const aw_functype *ft) {
@@ -296,7 +299,8 @@ void aw_instance_destroy(aw_instance *inst) {
         if (t->elems) aw__free(t->elems, (t->size ? t->size : 1) * sizeof(void *));
     }
     if (inst->own_mem.base) aw__free(inst->own_mem.base, (size_t)inst->own_mem.size);
-    if (inst->stack) aw__free(inst->stack, inst->stack_alloc);
+    if (inst->stack) aw__free(inst->stack, (size_t)(inst->stack_end - inst->stack) * sizeof(uint64_t));
+    if (inst->frames) aw__free(inst->frames, (size_t)(inst->frames_end - inst->frames) * sizeof(aw__frame));
     layout l;
     compute_layout(m, &l);
     aw__free(inst, l.total);
@@ -305,21 +309,55 @@ void aw_instance_destroy(aw_instance *inst) {
 
 aw_status aw__stack_ensure(aw_instance *inst, aw_error *err) {
     if (inst->stack) return AW_OK;
+    /* a quarter of the budget for frame records, the rest for slots; start
+     * small (most calls are shallow) and double on demand */
     size_t bytes = inst->stack_bytes;
-    size_t frame_bytes = bytes / 4;
-    size_t nframes = frame_bytes / sizeof(aw__frame);
-    size_t nslots = (bytes - nframes * sizeof(aw__frame)) / sizeof(uint64_t);
-    size_t total = nslots * sizeof(uint64_t) + nframes * sizeof(aw__frame);
-    uint8_t *p = aw__malloc(total);
-    if (!p) return aw__error_set(err, AW_NO_MEMORY, "out of memory (stack)");
-    inst->stack = (uint64_t *)(void *)p;
-    inst->stack_end = inst->stack + nslots;
-    inst->frames = (aw__frame *)(void *)(p + nslots * sizeof(uint64_t));
-    inst->frames_end = inst->frames + nframes;
-    inst->stack_alloc = total;
-    inst->free_sp = inst->stack;
-    inst->free_fr = inst->frames;
+    inst->frames_max = bytes / 4 / sizeof(aw__frame);
+    inst->slots_max = (bytes - inst->frames_max * sizeof(aw__frame)) / sizeof(uint64_t);
+    size_t nslots = inst->slots_max < 512 ? inst->slots_max : 512;
+    size_t nframes = inst->frames_max < 32 ? inst->frames_max : 32;
+    uint64_t *s = aw__malloc(nslots * sizeof(uint64_t));
+    aw__frame *f = aw__malloc(nframes * sizeof(aw__frame));
+    if (!s || !f) {
+        aw__free(s, nslots * sizeof(uint64_t));
+        aw__free(f, nframes * sizeof(aw__frame));
+        return aw__error_set(err, AW_NO_MEMORY, "out of memory (stack)");
+    }
+    inst->stack = s;
+    inst->stack_end = s + nslots;
+    inst->frames = f;
+    inst->frames_end = f + nframes;
+    inst->free_sp = 0;
+    inst->free_fr = 0;
     return AW_OK;
+}
+
+bool aw__stack_grow(aw_instance *inst, size_t need_slots, size_t need_frames, size_t used_frames) {
+    if (inst->pinned) return false;
+    size_t ns = (size_t)(inst->stack_end - inst->stack), nf = (size_t)(inst->frames_end - inst->frames);
+    if (need_slots > inst->slots_max || need_frames > inst->frames_max) return false;
+    size_t ns2 = ns, nf2 = nf;
+    while (ns2 < need_slots) ns2 = ns2 * 2 < inst->slots_max ? ns2 * 2 : inst->slots_max;
+    while (nf2 < need_frames) nf2 = nf2 * 2 < inst->frames_max ? nf2 * 2 : inst->frames_max;
+    if (nf2 != nf) {
+        aw__frame *f = aw__realloc(inst->frames, nf * sizeof(aw__frame), nf2 * sizeof(aw__frame));
+        if (!f) return false;
+        inst->frames = f;
+        inst->frames_end = f + nf2;
+    }
+    if (ns2 != ns) {
+        uintptr_t old = (uintptr_t)inst->stack;
+        uint64_t *s = aw__realloc(inst->stack, ns * sizeof(uint64_t), ns2 * sizeof(uint64_t));
+        if (!s) return false;
+        inst->stack = s;
+        inst->stack_end = s + ns2;
+        /* frame records remember their caller's frame by address */
+        for (size_t i = 0; i < used_frames; i++) {
+            aw__frame *fr = &inst->frames[i];
+            if (fr->fp) fr->fp = s + ((uintptr_t)fr->fp - old) / sizeof(uint64_t);
+        }
+    }
+    return true;
 }
 
 void *aw_instance_user_data(const aw_instance *instance) { return instance ? instance->user_data : NULL; }
@@ -354,7 +392,9 @@ size_t aw_instance_footprint(const aw_instance *instance) {
     if (!instance) return 0;
     layout l;
     compute_layout(instance->m, &l);
-    size_t n = l.total + instance->stack_alloc + (size_t)instance->own_mem.size;
+    size_t n = l.total + (size_t)instance->own_mem.size +
+               (size_t)(instance->stack_end - instance->stack) * sizeof(uint64_t) +
+               (size_t)(instance->frames_end - instance->frames) * sizeof(aw__frame);
     const aw_module *m = instance->m;
     for (uint32_t i = m->table_import_count; i < m->table_count; i++)
         n += instance->own_tables[i].size * sizeof(void *);
@@ -384,6 +424,15 @@ aw_status aw_instance_global_get(const aw_instance *instance, const char *name, 
 aw_status aw_instance_find_func(const aw_instance *instance, const char *name, uint32_t *func_index) {
     if (!instance || !name || !func_index) return AW_INVALID_ARGUMENT;
     const aw__export *ex = find_export(instance->m, name, AW_EXTERN_FUNC);
+    if (!ex) return AW_NOT_FOUND;
+    *func_index = ex->index;
+    return AW_OK;
+}
+
+aw_status aw_instance_find_func_n(const aw_instance *instance, const char *name, size_t name_len,
+                                  uint32_t *func_index) {
+    if (!instance || (!name && name_len) || !func_index) return AW_INVALID_ARGUMENT;
+    const aw__export *ex = find_export_n(instance->m, name, name_len, AW_EXTERN_FUNC);
     if (!ex) return AW_NOT_FOUND;
     *func_index = ex->index;
     return AW_OK;

@@ -61,12 +61,16 @@ struct aw_instance {
     aw_instance *wrote_into; /* set while instantiating: owner of a shared table we wrote */
 
     /* execution */
+    /* The value slots and the frame records grow on demand (doubling, up to
+     * stack_bytes in all) and may move: code that holds pointers into them
+     * across anything that can call wasm keeps offsets instead. */
     uint64_t *stack, *stack_end;   /* value slots */
     aw__frame *frames, *frames_end;
-    size_t stack_alloc;            /* bytes allocated for both */
+    size_t slots_max, frames_max;  /* the limits from stack_bytes */
     uint32_t stack_bytes;          /* configured */
-    uint64_t *free_sp;             /* first slot a new host entry may use */
-    aw__frame *free_fr;            /* frame record a new host entry uses */
+    uint32_t pinned;               /* > 0: a host holds a pointer into the slots */
+    size_t free_sp;                /* first slot a nested host entry may use */
+    size_t free_fr;                /* frame record a nested host entry uses */
     aw_instance_state state;
     uint32_t depth;                /* nested host entries */
     uint64_t fuel;                 /* total remaining, UINT64_MAX unmetered */
@@ -89,6 +93,10 @@ struct aw_instance {
 aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err);
 
+/* Handler offsets indexed by internal opcode for direct threading (NULL
+ * when the interpreter dispatches with a switch). */
+const int32_t *aw__interp_dispatch_offsets(void);
+
 /* Out-of-line slow paths used by the interpreter (runtime.c). Each returns
  * a trap kind, AW_TRAP_NONE on success. */
 int32_t aw__mem_grow(aw__memory *mem, uint32_t delta);
@@ -105,5 +113,9 @@ bool aw__funcinst_type_matches(const aw__funcinst *fi, const aw_module *m, uint3
 
 /* Allocates the execution stack on first use. */
 aw_status aw__stack_ensure(aw_instance *inst, aw_error *err);
+/* Grows the slots to at least need_slots and the frames to at least
+ * need_frames (frame records in use: used_frames), moving them and rebasing
+ * the saved frame pointers. False at the configured limit or when pinned. */
+bool aw__stack_grow(aw_instance *inst, size_t need_slots, size_t need_frames, size_t used_frames);
 
 #endif

@@ -106,13 +106,26 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = from_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = from_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* Every branch target is a FUEL instruction (the compiler guarantees it):
+ * taken branches charge it inline and skip it, which saves a dispatch per
+ * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
+#define JUMP(i)                                                                              \
+    do {                                                                                     \
+        pc = REL(i);                                                                         \
+        fuel -= (int64_t)pc[1];                                                              \
+        if (UNLIKELY(fuel < 0)) goto fuel_out;                                               \
+        pc += 2;                                                                             \
+        NEXT();                                                                              \
+    } while (0)
 
 #ifdef AW_DISPATCH_SWITCH
 #define OP(name) case AW__OP_##name:
 #define NEXT() goto dispatch
 #else
 #define OP(name) L_##name:
-#define NEXT() goto *labels[*pc]
+/* direct threading: the opcode word holds the handler's offset from a base
+ * label (aw__code_thread rewrote it after compilation) */
+#define NEXT() goto *(const void *)(dispatch_base + (int32_t)*pc)
 #endif
 
 /* Generic instruction shapes: [op dst a b] and [op dst a]. */
@@ -161,14 +174,14 @@ static inline uint64_t sat_u64_f64(double x) {
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
-        if (GET(1) cmp GET(2)) pc = REL(3);                                                  \
-        else pc += 4;                                                                        \
+        if (GET(1) cmp GET(2)) JUMP(3);                                                      \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }                                                                                        \
     OP(BR_##name##_I) {                                                                      \
         __typeof__(GET(1)) a = GET(1);                                                       \
-        if (a cmp(__typeof__(a))(int32_t) pc[2]) pc = REL(3);                                \
-        else pc += 4;                                                                        \
+        if (a cmp(__typeof__(a))(int32_t) pc[2]) JUMP(3);                                    \
+        pc += 4;                                                                             \
         NEXT();                                                                              \
     }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
@@ -184,6 +197,36 @@ static inline uint64_t sat_u64_f64(double x) {
 #define F32BITS(v) as_f32(v)
 #define F64BITS(v) as_f64(v)
 
+/* Calls host function fi with its arguments at slot offset nfp_off of the
+ * root's stack; its results go there. The slow path of a call, out of line.
+ * The host gets a copy of the arguments (up to 16 slots) so that it may
+ * re-enter the instance and grow (move) the stack; with more, the stack is
+ * pinned for the duration of the call. */
+static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
+                                                          const aw__funcinst *fi, size_t nfp_off,
+                                                          size_t fr_off) {
+    uint32_t np = fi->type->nparams, nr = fi->type->nresults;
+    uint32_t nmax = np > nr ? np : nr;
+    size_t saved_sp = root->free_sp, saved_fr = root->free_fr;
+    root->free_sp = nfp_off + nmax;
+    root->free_fr = fr_off + 1;
+    uint64_t buf[16];
+    bool copy = nmax <= 16;
+    uint64_t *args = copy ? buf : root->stack + nfp_off;
+    if (copy)
+        for (uint32_t k = 0; k < np; k++) buf[k] = root->stack[nfp_off + k];
+    else
+        root->pinned++;
+    inst->host_trap = AW_TRAP_NONE;
+    aw_host_result hr = fi->host(inst, fi->env, args);
+    if (!copy) root->pinned--;
+    root->free_sp = saved_sp;
+    root->free_fr = saved_fr;
+    if (copy && hr == AW_HOST_RETURN)
+        for (uint32_t k = 0; k < nr; k++) root->stack[nfp_off + k] = buf[k];
+    return hr;
+}
+
 static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
     if (!err) return;
     aw__error_set(err, AW_TRAP, "trap: %s (in function %u)", aw_trap_text(trap), func);
@@ -193,15 +236,26 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
 
 static aw__memory no_memory; /* stands in for a missing memory: size 0 */
 
+const int32_t *aw__interp_dispatch_offsets(void) {
+#ifdef AW_DISPATCH_SWITCH
+    return NULL;
+#else
+    const int32_t *table = NULL;
+    aw__interp_run(NULL, NULL, NULL, (uint64_t *)(void *)&table, NULL, NULL);
+    return table;
+#endif
+}
+
 aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err) {
 #ifndef AW_DISPATCH_SWITCH
-    static const void *const labels[AW__OP_COUNT_] = {
-#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(&&L_##n)
-#define AW_IOP(n, d) &&L_##n,
-#define AW_BINIMM(n) &&L_##n##_I,
-#define AW_BRCMP(n, inv) &&L_BR_##n, &&L_BR_##n##_I,
-#define AW_MEMFUSE(n) &&L_##n##_AX, &&L_##n##_AI,
+#define L_OFF(x) (int32_t)(&&x - &&L_TRAP_UNREACHABLE)
+    static const int32_t offsets[AW__OP_COUNT_] = {
+#define AW_OP(n, p, c, t, k, a, b, r) AW__IS_##k(L_OFF(L_##n))
+#define AW_IOP(n, d) L_OFF(L_##n),
+#define AW_BINIMM(n) L_OFF(L_##n##_I),
+#define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
+#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP
@@ -209,6 +263,12 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #undef AW_BINIMM
 #undef AW_BRCMP
     };
+#undef L_OFF
+    const char *const dispatch_base = (const char *)&&L_TRAP_UNREACHABLE;
+    if (UNLIKELY(!root)) { /* aw__interp_dispatch_offsets asks for the table */
+        *(const int32_t **)(void *)fp = offsets;
+        return AW_OK;
+    }
 #endif
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
@@ -216,8 +276,9 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     aw__memory *mem = inst->mem ? inst->mem : &no_memory;
     uint8_t *mb = mem->base;
     uint64_t ms = mem->size;
-    uint64_t *const stack_end = root->stack_end;
-    aw__frame *const frames_end = root->frames_end;
+    uint64_t *stack_end = root->stack_end;
+    aw__frame *frames_end = root->frames_end;
+    size_t need_slots, need_frames;
     /* fuel for this run: the total, capped by the slice */
     int64_t budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
     if (root->slice && root->depth == 0 && (uint64_t)budget > root->slice) budget = (int64_t)root->slice;
@@ -244,6 +305,12 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(COPY2) {
+        fp[pc[1]] = fp[pc[2]];
+        fp[pc[3]] = fp[pc[4]];
+        pc += 5;
+        NEXT();
+    }
     OP(CONST32) {
         fp[pc[1]] = pc[2];
         pc += 3;
@@ -255,17 +322,16 @@ dispatch:
         NEXT();
     }
     OP(BR) {
-        pc = REL(1);
-        NEXT();
+        JUMP(1);
     }
     OP(BR_IF) {
-        if (U32(1)) pc = REL(2);
-        else pc += 3;
+        if (U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_UNLESS) {
-        if (!U32(1)) pc = REL(2);
-        else pc += 3;
+        if (!U32(1)) JUMP(2);
+        pc += 3;
         NEXT();
     }
     OP(BR_TABLE) {
@@ -275,8 +341,8 @@ dispatch:
         uint32_t dst = e[1];
         if (dst != src)
             for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
-        pc = e + (int32_t)e[0];
-        NEXT();
+        pc = e;
+        JUMP(0);
     }
     OP(FUEL) {
         fuel -= (int64_t)pc[1];
@@ -287,7 +353,10 @@ dispatch:
     OP(CALL) {
         const aw__func *f = &funcs[pc[1]];
         nfp = fp + pc[2];
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+            goto grow;
+        }
         for (uint32_t i = f->nparams; i < f->nlocals; i++) nfp[i] = 0;
         fr++;
         fr->ret_pc = pc + 3;
@@ -322,7 +391,7 @@ dispatch:
             trap = AW_TRAP_UNINITIALIZED_ELEMENT;
             goto do_trap;
         }
-        if (UNLIKELY(!aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
+        if (UNLIKELY(fi->type != &inst->m->types[pc[2]] && !aw__funcinst_type_matches(fi, inst->m, pc[2]))) {
             trap = AW_TRAP_INDIRECT_CALL_TYPE_MISMATCH;
             goto do_trap;
         }
@@ -330,7 +399,10 @@ dispatch:
         npc = pc + 5;
         if (LIKELY(fi->inst == inst && fi->func)) {
             const aw__func *f = fi->func;
-            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+                need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+                goto grow;
+            }
             for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
             fr++;
             fr->ret_pc = npc;
@@ -757,20 +829,25 @@ call_fi:
     /* A call through a function value: host, another instance, or ours. */
     if (fi->host) {
         uint32_t np = fi->type->nparams, nr = fi->type->nresults;
-        uint64_t *saved_sp = root->free_sp;
-        aw__frame *saved_fr = root->free_fr;
-        root->free_sp = nfp + (np > nr ? np : nr);
-        root->free_fr = fr + 1;
-        if (UNLIKELY(root->free_sp > stack_end || root->free_fr >= frames_end)) goto trap_stack;
+        uint32_t nmax = np > nr ? np : nr;
+        if (UNLIKELY(nfp + nmax > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + nmax;
+            goto grow;
+        }
+        /* a host may re-enter and grow (move) the stack: keep offsets */
+        size_t fp_off = (size_t)(fp - root->stack), nfp_off = (size_t)(nfp - root->stack);
+        size_t fr_off = (size_t)(fr - root->frames);
         /* the host may read the fuel left or re-enter: settle the books */
         if (root->fuel != UINT64_MAX) {
             root->fuel -= (uint64_t)(budget - fuel);
             budget = fuel;
         }
-        inst->host_trap = AW_TRAP_NONE;
-        aw_host_result hr = fi->host(inst, fi->env, nfp);
-        root->free_sp = saved_sp;
-        root->free_fr = saved_fr;
+        aw_host_result hr = host_call(root, inst, fi, nfp_off, fr_off);
+        fp = root->stack + fp_off;
+        nfp = root->stack + nfp_off;
+        fr = root->frames + fr_off;
+        stack_end = root->stack_end;
+        frames_end = root->frames_end;
         if (root->fuel != UINT64_MAX) {
             budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
             if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;
@@ -783,10 +860,6 @@ call_fi:
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
-            /* keep nested calls above the suspended frames: the embedder may
-             * call into the instance (cabi_realloc) before resuming it */
-            root->free_sp = nfp + (np > nr ? np : nr);
-            root->free_fr = fr + 1;
             root->s_pc = npc;
             root->s_fp = fp;
             root->s_fr = fr;
@@ -794,6 +867,10 @@ call_fi:
             root->s_results = nfp;
             root->s_nresults = nr;
             root->state = AW_INSTANCE_SUSPENDED_HOST;
+            /* the embedder may call in before resuming (to lower the host
+             * function's results): such calls run above this frame */
+            root->free_sp = nfp_off + nmax;
+            root->free_fr = fr_off + 1;
             result = AW_SUSPENDED;
             if (err) aw__error_set(err, AW_SUSPENDED, "suspended by a host function");
             goto out;
@@ -803,7 +880,10 @@ call_fi:
     }
     {
         const aw__func *f = fi->func;
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) goto trap_stack;
+        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
+            goto grow;
+        }
         for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
         fr++;
         fr->ret_pc = npc;
@@ -848,6 +928,20 @@ fuel_out:
         result = AW_SUSPENDED;
         if (err) aw__error_set(err, AW_SUSPENDED, "suspended: fuel slice spent");
         goto out;
+    }
+
+grow:
+    /* the stack is too small for the call at pc: grow it (it may move) and
+     * run the call instruction again */
+    {
+        size_t fp_off = (size_t)(fp - root->stack), fr_off = (size_t)(fr - root->frames);
+        need_frames = fr_off + 2;
+        if (!aw__stack_grow(root, need_slots, need_frames, fr_off + 1)) goto trap_stack;
+        fp = root->stack + fp_off;
+        fr = root->frames + fr_off;
+        stack_end = root->stack_end;
+        frames_end = root->frames_end;
+        NEXT();
     }
 
 trap_oob:

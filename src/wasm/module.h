@@ -156,6 +156,7 @@ struct aw_module {
     uint8_t *func_declared;
 
     uint32_t *code; /* compiled code of every defined function */
+    bool threaded;  /* opcode words hold handler offsets (aw__code_thread) */
     uint32_t code_len, code_cap;
 };
 

@@ -1,6 +1,6 @@
 /* libFuzzer target: Component.toml and system-file readers on arbitrary
- * bytes. A first byte 'S' picks the system reader, anything else the manifest reader; the rest is the file text. Every
- * rejection must carry a message naming the file. */
+ * bytes. A first byte 'S' picks the system reader, anything else the manifest reader; the rest is
+ * the file text. Every rejection must carry a message naming the file. */
 #include "policy/system.h"
 
 #include <stddef.h>

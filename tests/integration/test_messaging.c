@@ -222,6 +222,36 @@ static void request_timeout(void **state) {
     it_end();
 }
 
+/* A host request with timeout 0 uses the target's manifest timeout-ms
+ * (airwasm.h). "quick" (timeout-ms 100) answers after 300 ms: it waits in a
+ * call to "slow", so its own deadline does not stop it. */
+static void host_request_default_timeout_is_the_targets(void **state) {
+    (void)state;
+    it_begin();
+    it_comp comps[] = {{"quick", IT_PROBE, {.timeout_ms = 100}},
+                       {"slow", IT_PROBE, {.fuel = 100000000000ull, .timeout_ms = 5000}}};
+    aw_runtime *rt = it_start(2, comps, 2);
+    aw_error err;
+    aw_error_clear(&err);
+    static const char cmd[] = "\x55!call\nslow\n2000\n\x55!busy\n300";
+    it_outcome got = {0};
+    uint64_t t0 = it_now_ms();
+    assert_int_equal(aw_runtime_request(rt, "quick", cmd, sizeof cmd - 1, 0, it_record_outcome,
+                                        &got, NULL, &err),
+                     AW_OK);
+    while (atomic_load_explicit(&got.calls, memory_order_acquire) == 0 && it_now_ms() - t0 < 10000)
+        it_sleep_ms(1);
+    assert_int_equal(atomic_load_explicit(&got.calls, memory_order_acquire), 1);
+    assert_int_equal(got.outcome, AW_REQUEST_TIMEOUT);
+    wait_idle(rt);
+    aw_runtime_stats st;
+    aw_runtime_stats_get(rt, &st);
+    assert_int_equal(st.timeouts, 1);
+    assert_int_equal(atomic_load(&got.calls), 1);
+    it_finish(rt);
+    it_end();
+}
+
 /* A cancelled request never reaches a callback; its response is counted late. */
 static void request_cancel(void **state) {
     (void)state;
@@ -291,8 +321,8 @@ static void call_suspends_only_the_caller(void **state) {
     static const char mark[] = "\x55mark";
     assert_int_equal(aw_runtime_send(rt, "alpha", mark, sizeof mark - 1, &err), AW_OK);
     for (int i = 0; i < 10; i++) {
-        char body[8];
-        uint8_t p[16];
+        char body[16];
+        uint8_t p[24];
         snprintf(body, sizeof body, "n%d", i);
         size_t plen = it_raw(p, sizeof p, body, strlen(body));
         assert_int_equal(aw_runtime_send(rt, "gamma", p, plen, &err), AW_OK);
@@ -318,7 +348,7 @@ static void call_suspends_only_the_caller(void **state) {
     it_dump(rt, "gamma", &log);
     assert_int_equal(log.count, 10);
     for (size_t i = 0; i < 10; i++) {
-        char body[8];
+        char body[32];
         snprintf(body, sizeof body, "\x55n%zu", i);
         assert_string_equal(log.entries[i].who, "host");
         assert_bytes(log.entries[i].bytes, log.entries[i].len, (const uint8_t *)body,
@@ -389,14 +419,67 @@ static void codec_rejection(void **state) {
     it_end();
 }
 
+/* A full mailbox and an oversized payload are refused at send time, from the
+ * host and from components; what was accepted arrives, nothing else. */
+static void full_mailbox_and_too_large(void **state) {
+    (void)state;
+    it_begin();
+    it_comp comps[] = {{"alpha", IT_PROBE, {0}},
+                       {"tiny", IT_PROBE, {.mailbox = 3, .fuel = 100000000000ull,
+                                           .timeout_ms = 5000}}};
+    aw_runtime *rt = it_start(2, comps, 2);
+    aw_error err;
+    aw_error_clear(&err);
+
+    /* tiny is busy with the first message while the next ones queue. */
+    static const char busy[] = "\x55!busy\n300";
+    assert_int_equal(aw_runtime_send(rt, "tiny", busy, sizeof busy - 1, &err), AW_OK);
+    it_sleep_ms(50);
+    int accepted = 0;
+    aw_status s = AW_OK;
+    for (int i = 0; i < 10 && s == AW_OK; i++) {
+        char body[16];
+        uint8_t p[24];
+        snprintf(body, sizeof body, "q%d", i);
+        size_t plen = it_raw(p, sizeof p, body, strlen(body));
+        s = aw_runtime_send(rt, "tiny", p, plen, &err);
+        if (s == AW_OK) accepted++;
+    }
+    assert_int_equal(s, AW_MAILBOX_FULL);
+    assert_true(accepted >= 1 && accepted <= 3);
+    assert_string_equal(it_cmd(rt, "alpha", "!send\ntiny\nU"), "4"); /* mailbox-full */
+
+    /* max-payload is 64 KiB. */
+    static uint8_t big[65 * 1024];
+    big[0] = 0x55;
+    assert_int_equal(aw_runtime_send(rt, "alpha", big, sizeof big, &err), AW_TOO_LARGE);
+    wait_idle(rt);
+
+    it_log log;
+    it_dump(rt, "tiny", &log);
+    assert_int_equal(log.count, (size_t)accepted);
+    for (int i = 0; i < accepted; i++) {
+        char want[24];
+        snprintf(want, sizeof want, "\x55q%d", i);
+        assert_int_equal(log.entries[i].len, strlen(want));
+        assert_memory_equal(log.entries[i].bytes, want, strlen(want));
+    }
+    it_dump(rt, "alpha", &log);
+    assert_int_equal(log.count, 0);
+    it_finish(rt);
+    it_end();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cast_bytes_and_senders),
         cmocka_unit_test(request_response),
         cmocka_unit_test(request_timeout),
+        cmocka_unit_test(host_request_default_timeout_is_the_targets),
         cmocka_unit_test(request_cancel),
         cmocka_unit_test(call_suspends_only_the_caller),
         cmocka_unit_test(codec_rejection),
+        cmocka_unit_test(full_mailbox_and_too_large),
     };
     return AW_TEST_RUN(tests);
 }

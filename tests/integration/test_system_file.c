@@ -186,6 +186,9 @@ static void failed_starts_leave_nothing_running(void **state) {
     aw_runtime_stats st;
     aw_runtime_stats_get(rt, &st);
     assert_int_equal(st.components, 0);
+    /* The runtime is spent: a second start is refused, nothing leaks. */
+    aw_system_spec good_only = {AW_ONE_FOR_ONE, 0, 0, specs, 1};
+    assert_int_equal(aw_runtime_start(rt, &good_only, &err), AW_INVALID_ARGUMENT);
     aw_runtime_destroy(rt);
 
     /* The module is a plain wasm module, not a component. */

@@ -203,7 +203,8 @@ static aw_status do_action(runner *r, json_t *action, uint64_t *results, uint32_
         return AW_OK;
     }
     uint32_t idx;
-    if (aw_instance_find_func(inst, field, &idx) != AW_OK) {
+    json_t *jfield = json_object_get(action, "field");
+    if (aw_instance_find_func_n(inst, field, json_string_length(jfield), &idx) != AW_OK) {
         snprintf(err->message, sizeof err->message, "no export %s", field);
         return AW_NOT_FOUND;
     }

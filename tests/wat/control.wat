@@ -55,4 +55,18 @@
     (if (result i32) (i32.lt_s (local.get 0) (i32.const 0))
       (then (i32.const -1))
       (else (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else (i32.const 1))))))
+  ;; the compiler drops zero stores to untouched locals on the entry path only
+  (func (export "zero_locals") (param i32) (result i32) (local i32 i32)
+    (local.set 1 (i32.const 0))
+    (local.set 2 (i32.const 7))
+    (local.set 2 (i32.const 0))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0)))
+    (i32.mul (local.get 1) (i32.const 100))
+    (local.set 1 (i32.const 0))
+    (i32.add (local.get 1) (local.get 2))
+    (i32.add))
 )

@@ -2,6 +2,7 @@
 %%! +S 2 +P 2000000
 %% Erlang/OTP equivalents of bench_component's figures, printed beside ours:
 %% a process stands for a component, 2 schedulers for the 2 workers.
+%% Each messaging figure is the best of three runs.
 %%   cast throughput   one process floods another with N messages
 %%   ping-pong         a message and its answer between two processes
 %%   request/response  a ref-tagged request and its answer (selective receive)
@@ -14,21 +15,26 @@
 main(Args) ->
     Quick = lists:member("--quick", Args),
     Max = max_of(Args, case Quick of true -> 1000; false -> 100000 end),
-    {Casts, Trips} = case Quick of true -> {100000, 20000}; false -> {2000000, 200000} end,
+    {Casts, Trips} = case Quick of true -> {100000, 20000}; false -> {1000000, 100000} end,
     io:format("Erlang/OTP ~s, ~b schedulers~n",
               [erlang:system_info(otp_release), erlang:system_info(schedulers_online)]),
     cast(Casts div 10),
-    line("cast throughput, process -> process", Casts / (cast(Casts) / 1.0e9) / 1.0e6,
+    line("cast throughput, process -> process", Casts / (best(fun cast/1, Casts) / 1.0e9) / 1.0e6,
          "M msg/s"),
     pingpong(Trips div 10),
-    line("ping-pong round trip (send, send back)", pingpong(Trips) / Trips / 1.0e3, "us"),
+    line("ping-pong round trip (send, send back)", best(fun pingpong/1, Trips) / Trips / 1.0e3,
+         "us"),
     request(Trips div 10),
-    line("request/response round trip (ref, receive)", request(Trips) / Trips / 1.0e3, "us"),
+    line("request/response round trip (ref, receive)", best(fun request/1, Trips) / Trips / 1.0e3,
+         "us"),
     call(Trips div 10),
-    line("call round trip (gen_server:call)", call(Trips) / Trips / 1.0e3, "us"),
+    line("call round trip (gen_server:call)", best(fun call/1, Trips) / Trips / 1.0e3, "us"),
     io:format("~nidle processes~n"),
     [idle(N) || N <- [1000, 10000, 100000], N =< Max],
     ok.
+
+%% Best of three runs, as bench_component does (the machine may be shared).
+best(Run, N) -> lists:min([Run(N) || _ <- [1, 2, 3]]).
 
 max_of(["--max", N | _], _) -> list_to_integer(N);
 max_of([_ | Rest], Default) -> max_of(Rest, Default);

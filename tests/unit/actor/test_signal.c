@@ -21,22 +21,22 @@ static aw_status watch_init(aw_actor *self, void *arg, void **state) {
 static aw_handled watch_handle(aw_actor *self, void *state, const aw_msg *msg) {
     watch_state *st = state;
     switch (msg->kind) {
-    case AW_MSG_EXIT:
-        st->last_exit = *msg;
-        atomic_fetch_add(&st->exits, 1);
-        return AW_DONE;
-    case AW_MSG_DOWN:
-        st->last_down = *msg;
-        atomic_fetch_add(&st->downs, 1);
-        return AW_DONE;
-    case 5:
-        aw_actor_link(self, msg->word[0]);
-        return AW_DONE;
-    case 6:
-        aw_actor_unlink(self, msg->word[0]);
-        return AW_DONE;
-    default:
-        return stop_or_crash_handle(self, NULL, msg);
+        case AW_MSG_EXIT:
+            st->last_exit = *msg;
+            atomic_fetch_add(&st->exits, 1);
+            return AW_DONE;
+        case AW_MSG_DOWN:
+            st->last_down = *msg;
+            atomic_fetch_add(&st->downs, 1);
+            return AW_DONE;
+        case 5:
+            aw_actor_link(self, msg->word[0]);
+            return AW_DONE;
+        case 6:
+            aw_actor_unlink(self, msg->word[0]);
+            return AW_DONE;
+        default:
+            return stop_or_crash_handle(self, NULL, msg);
     }
 }
 
@@ -127,7 +127,8 @@ static void test_normal_exit_does_not_kill_linked_actor(void **state) {
     assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, ra, (aw_reason){AW_EXIT_NORMAL, 0}), AW_OK);
     idle(sys);
     assert_true(aw_actor_alive(sys, ra));
-    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, ra, (aw_reason){AW_EXIT_SHUTDOWN, 0}), AW_OK);
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, ra, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
+                     AW_OK);
     wait_for(&a.terminated, 1);
     assert_int_equal(atomic_load(&a.term_kind), AW_EXIT_SHUTDOWN);
     idle(sys);

@@ -29,7 +29,8 @@ static aw_status kid_init(aw_actor *self, void *arg, void **state) {
     kid *k = arg;
     k->handled_here = 0;
     uint64_t i = atomic_load(&k->sh->start_len);
-    if (i < LOG_MAX) atomic_store(&k->sh->start_at[i], aw_actor_system_now(aw_actor_system_of(self)));
+    if (i < LOG_MAX)
+        atomic_store(&k->sh->start_at[i], aw_actor_system_now(aw_actor_system_of(self)));
     log_append(k->sh->start_log, &k->sh->start_len, k->id);
     *state = k;
     return AW_OK;
@@ -38,18 +39,18 @@ static aw_status kid_init(aw_actor *self, void *arg, void **state) {
 static aw_handled kid_handle(aw_actor *self, void *state, const aw_msg *msg) {
     kid *k = state;
     switch (msg->kind) {
-    case KIND_CRASH:
-        return aw_actor_crash(self, 13);
-    case KIND_STOP:
-        aw_actor_stop(self, (aw_reason){AW_EXIT_NORMAL, 0});
-        return AW_DONE;
-    case 3: /* block first, crash when woken */
-        if (atomic_fetch_add(&k->sh->blocked_calls, 1) == 0) return AW_BLOCK;
-        return aw_actor_crash(self, 33);
-    default:
-        k->handled_here++;
-        atomic_fetch_add(&k->sh->handled, 1);
-        return AW_DONE;
+        case KIND_CRASH:
+            return aw_actor_crash(self, 13);
+        case KIND_STOP:
+            aw_actor_stop(self, (aw_reason){AW_EXIT_NORMAL, 0});
+            return AW_DONE;
+        case 3: /* block first, crash when woken */
+            if (atomic_fetch_add(&k->sh->blocked_calls, 1) == 0) return AW_BLOCK;
+            return aw_actor_crash(self, 33);
+        default:
+            k->handled_here++;
+            atomic_fetch_add(&k->sh->handled, 1);
+            return AW_DONE;
     }
 }
 
@@ -82,8 +83,11 @@ static aw_actor_ref start3(aw_actor_system *sys, shared *sh, kid k[3], aw_strate
         k[i] = (kid){i, sh, 0};
         specs[i] = kid_spec(&k[i], AW_PERMANENT);
     }
-    aw_supervisor_spec spec = {.strategy = strategy, .intensity = 10, .period_ns = 10000000000u,
-                               .children = specs, .child_count = 3};
+    aw_supervisor_spec spec = {.strategy = strategy,
+                               .intensity = 10,
+                               .period_ns = 10000000000u,
+                               .children = specs,
+                               .child_count = 3};
     aw_actor_ref sup;
     assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
     /* Started in order. */
@@ -93,7 +97,8 @@ static aw_actor_ref start3(aw_actor_system *sys, shared *sh, kid k[3], aw_strate
 }
 
 static void stop_sup(aw_actor_system *sys, aw_actor_ref sup) {
-    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}), AW_OK);
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
+                     AW_OK);
     idle(sys);
     assert_false(aw_actor_alive(sys, sup));
     drain_dead_letters(sys, -1);
@@ -189,11 +194,14 @@ static void test_restart_types(void **state) {
     aw_actor_ref sup;
     assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
     /* transient + normal exit: not restarted */
-    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 0), &(aw_msg){.kind = KIND_STOP}), AW_OK);
+    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 0), &(aw_msg){.kind = KIND_STOP}),
+                     AW_OK);
     /* transient + crash: restarted */
-    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 1), &(aw_msg){.kind = KIND_CRASH}), AW_OK);
+    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 1), &(aw_msg){.kind = KIND_CRASH}),
+                     AW_OK);
     /* temporary + crash: not restarted */
-    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 2), &(aw_msg){.kind = KIND_CRASH}), AW_OK);
+    assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 2), &(aw_msg){.kind = KIND_CRASH}),
+                     AW_OK);
     wait_for(&sh.start_len, 4);
     idle(sys);
     aw__sleep_ns(10000000u);
@@ -214,11 +222,17 @@ static void test_intensity_exceeded_escalates_through_a_tree(void **state) {
     /* top (intensity 1) -> mid (intensity 1) -> worker */
     kid k = {0, &sh, 0};
     aw_child_spec worker = kid_spec(&k, AW_PERMANENT);
-    aw_supervisor_spec mid = {.strategy = AW_ONE_FOR_ONE, .intensity = 1,
-                              .period_ns = 60000000000u, .children = &worker, .child_count = 1};
+    aw_supervisor_spec mid = {.strategy = AW_ONE_FOR_ONE,
+                              .intensity = 1,
+                              .period_ns = 60000000000u,
+                              .children = &worker,
+                              .child_count = 1};
     aw_child_spec mid_child = {.id = "mid", .supervisor = &mid, .restart = AW_PERMANENT};
-    aw_supervisor_spec top = {.strategy = AW_ONE_FOR_ONE, .intensity = 1,
-                              .period_ns = 60000000000u, .children = &mid_child, .child_count = 1};
+    aw_supervisor_spec top = {.strategy = AW_ONE_FOR_ONE,
+                              .intensity = 1,
+                              .period_ns = 60000000000u,
+                              .children = &mid_child,
+                              .child_count = 1};
     aw_actor_ref rtop;
     assert_int_equal(aw_supervisor_start(sys, &top, NULL, &rtop), AW_OK);
     /* A watcher for the top supervisor's DOWN. */
@@ -264,8 +278,11 @@ static void test_escalation_reason_is_escalated(void **state) {
     memset(&sh, 0, sizeof sh);
     kid k = {0, &sh, 0};
     aw_child_spec worker = kid_spec(&k, AW_PERMANENT);
-    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .intensity = 2,
-                               .period_ns = 60000000000u, .children = &worker, .child_count = 1};
+    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE,
+                               .intensity = 2,
+                               .period_ns = 60000000000u,
+                               .children = &worker,
+                               .child_count = 1};
     aw_actor_ref sup;
     assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
     aw_actor_system *s2 = sys;
@@ -331,7 +348,8 @@ static void test_restart_in_place_keeps_reference_and_queued_messages(void **sta
     assert_int_equal(child_of(sys, sup, 0), c);
     assert_int_equal(aw_actor_send(sys, c, &(aw_msg){.kind = 1}), AW_OK);
     wait_for(&sh.handled, 6);
-    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}), AW_OK);
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
+                     AW_OK);
     idle(sys);
     assert_false(aw_actor_alive(sys, c));
     assert_int_equal(aw_actor_whereis(sys, "inplace"), AW_ACTOR_NONE);
@@ -369,9 +387,13 @@ static void test_backoff_delays_restarts_exponentially(void **state) {
     memset(&sh, 0, sizeof sh);
     kid k = {0, &sh, 0};
     aw_child_spec child = kid_spec(&k, AW_PERMANENT);
-    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .intensity = 10,
-                               .period_ns = 60000000000u, .backoff_ns = 20000000u,
-                               .backoff_max_ns = 1000000000u, .children = &child, .child_count = 1};
+    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE,
+                               .intensity = 10,
+                               .period_ns = 60000000000u,
+                               .backoff_ns = 20000000u,
+                               .backoff_max_ns = 1000000000u,
+                               .children = &child,
+                               .child_count = 1};
     aw_actor_ref sup;
     assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
     for (uint64_t i = 0; i < 2; i++) {
@@ -401,7 +423,8 @@ static void test_start_failure_stops_started_children(void **state) {
     static shared sh;
     memset(&sh, 0, sizeof sh);
     kid k[2] = {{0, &sh, 0}, {1, &sh, 0}};
-    aw_child_spec specs[3] = {kid_spec(&k[0], AW_PERMANENT), kid_spec(&k[1], AW_PERMANENT),
+    aw_child_spec specs[3] = {kid_spec(&k[0], AW_PERMANENT),
+                              kid_spec(&k[1], AW_PERMANENT),
                               {.id = "bad", .behaviour = &refusing, .restart = AW_PERMANENT}};
     aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .children = specs, .child_count = 3};
     aw_actor_ref sup;

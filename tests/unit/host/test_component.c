@@ -53,10 +53,40 @@ static void steady_messages_allocate_nothing(void **state) {
         assert_reply_bytes(&reply, payload, sizeof payload);
     }
     assert_int_equal(aw_test_allocator_count(), 0);
+    /* One huge reply is not kept pinned: the next call releases its buffer
+     * and the one after allocates a small one again, once. */
+    static uint8_t huge[40000];
+    assert_int_equal(aw__component_handle_message(c, "s", 1, huge, sizeof huge, &reply, NULL),
+                     AW_OK);
+    assert_int_equal(reply.len, sizeof huge);
+    aw_test_allocator_fail_at(0);
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(
+            aw__component_handle_message(c, "s", 1, payload, sizeof payload, &reply, NULL), AW_OK);
+    assert_int_equal(aw_test_allocator_count(), 1);
     size_t memory_after = 0;
     (void)aw_instance_memory(aw__component_instance(c), &memory_after);
     assert_int_equal(memory_after, memory);
     aw__component_destroy(c);
+}
+
+static void ids_must_be_utf8(void **state) {
+    (void)state;
+    aw_module *module = load_module("host_echo");
+    aw__component_config cfg = config_for("bad\xff", NULL);
+    aw__component *c = NULL;
+    aw_error err;
+    assert_int_equal(aw__component_create(module, &cfg, &c, &err), AW_INVALID_ARGUMENT);
+    assert_null(c);
+    cfg = config_for("good", NULL);
+    assert_int_equal(aw__component_create(module, &cfg, &c, &err), AW_OK);
+    aw__reply reply;
+    assert_int_equal(aw__component_handle_message(c, "\xc0\xaf", 2, NULL, 0, &reply, &err),
+                     AW_INVALID_ARGUMENT);
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    assert_int_equal(aw__component_handle_message(c, "ok", 2, NULL, 0, &reply, &err), AW_OK);
+    aw__component_destroy(c);
+    aw_module_release(module);
 }
 
 static void err_result_is_lifted_as_a_string(void **state) {
@@ -373,18 +403,6 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
         assert_int_equal(aw__component_state_of(c), AW__COMPONENT_WAITING_CALL);
         const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong!", 5};
         aw_status s = aw__component_complete_call(c, &pong, &reply, &err);
-        if (s == AW_TRAP && strstr(err.message, "the instance is suspended") != NULL) {
-            /* The engine does not yet run a nested call on an instance
-             * suspended by a host function (wasm.h leaves it open): until it
-             * does, a `call` cannot receive a response. Reported to the
-             * engine owner; this test asserts as soon as the engine can. */
-            fprintf(stderr,
-                    "SKIPPED: engine refuses cabi_realloc on a host-suspended "
-                    "instance: %s\n",
-                    err.message);
-            aw__component_destroy(c);
-            skip();
-        }
         if (s != AW_OK) fail_msg("complete_call: %s: %s", aw_status_name(s), err.message);
         assert_int_equal(reply.len, 12 + 5);
         assert_int_equal(reply.bytes[0], 0);
@@ -392,6 +410,38 @@ static void call_waits_and_is_completed_with_a_response(void **state) {
         assert_memory_equal(reply.bytes + 12, "pong!", 5);
         assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
     }
+    aw__component_destroy(c);
+
+    /* Suspended 300 calls deep, with a cabi_realloc 700 calls deep: the
+     * engine's stack grows while the call is suspended. */
+    rec.call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("deep-caller", &rec);
+    cfg.stack_bytes = 1u << 20;
+    c = spawn("host_call_deep", &cfg);
+    assert_int_equal(send_text(c, "ping", &reply, &err), AW_SUSPENDED);
+    const aw__call_result answer = {AW__REQUEST_OK, (const uint8_t *)"deep answer", 11};
+    aw_status s = aw__component_complete_call(c, &answer, &reply, &err);
+    if (s != AW_OK) fail_msg("deep complete_call: %s: %s", aw_status_name(s), err.message);
+    assert_false(reply.is_error);
+    assert_reply_bytes(&reply, "deep answer", 11);
+    aw__component_destroy(c);
+}
+
+/* The guest's cabi_realloc traps while the host lowers the response of a
+ * blocked `call`: the call ends in a trap and the component is failed. */
+static void call_response_lowering_can_trap(void **state) {
+    (void)state;
+    recorder rec = {0};
+    rec.call_start = AW__CALL_PENDING;
+    aw__component_config cfg = config_for("fragile-caller", &rec);
+    aw__component *c = spawn("host_call_realloc_trap", &cfg);
+    aw__reply reply;
+    aw_error err;
+    assert_int_equal(send_text(c, "x", &reply, &err), AW_SUSPENDED);
+    const aw__call_result pong = {AW__REQUEST_OK, (const uint8_t *)"pong", 4};
+    assert_int_equal(aw__component_complete_call(c, &pong, &reply, &err), AW_TRAP);
+    assert_non_null(strstr(err.message, "cabi_realloc"));
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_FAILED);
     aw__component_destroy(c);
 }
 
@@ -455,6 +505,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_exact_bytes),
         cmocka_unit_test(steady_messages_allocate_nothing),
+        cmocka_unit_test(ids_must_be_utf8),
         cmocka_unit_test(err_result_is_lifted_as_a_string),
         cmocka_unit_test(state_persists_and_post_return_runs),
         cmocka_unit_test(lifecycle_exports_run),
@@ -469,6 +520,7 @@ int main(void) {
         cmocka_unit_test(abort_leaves_a_failed_component),
         cmocka_unit_test(call_waits_and_is_completed_with_an_error),
         cmocka_unit_test(call_waits_and_is_completed_with_a_response),
+        cmocka_unit_test(call_response_lowering_can_trap),
         cmocka_unit_test(hostile_result_records_trap),
         cmocka_unit_test(hostile_realloc_traps),
     };

@@ -174,6 +174,34 @@ static void defaults_without_a_backend(void **state) {
     aw__component_destroy(c);
 }
 
+static aw_status reentry_status;
+
+static int reenter_send(void *ctx, aw__component *from, const char *target, size_t target_len,
+                        const uint8_t *payload, size_t len) {
+    (void)ctx, (void)target, (void)target_len;
+    aw__reply reply;
+    assert_int_equal(aw__component_state_of(from), AW__COMPONENT_RUNNING);
+    reentry_status = aw__component_handle_message(from, "me", 2, payload, len, &reply, NULL);
+    return AW__SEND_OK;
+}
+
+/* A backend that calls back into the component it serves is refused; the
+ * call in progress is unharmed. */
+static void reentrant_calls_are_refused(void **state) {
+    (void)state;
+    aw__component_config cfg = config_for("reentrant", NULL);
+    cfg.backend.send_message = reenter_send;
+    aw__component *c = spawn("host_commands", &cfg);
+    aw__reply reply;
+    reentry_status = AW_OK;
+    assert_int_equal(send_text(c, "sx", &reply, NULL), AW_OK);
+    assert_int_equal(reentry_status, AW_INVALID_ARGUMENT);
+    const uint8_t ok[2] = {0, 0xEE};
+    assert_reply_bytes(&reply, ok, 2);
+    assert_int_equal(aw__component_state_of(c), AW__COMPONENT_IDLE);
+    aw__component_destroy(c);
+}
+
 /* Bad pointers, huge lengths, wrap-around, bad UTF-8, bad enum values,
  * misaligned out-pointers: each traps, the backend is never asked, and the
  * host goes on. */
@@ -218,6 +246,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(publish_and_subscribe, setup, teardown),
         cmocka_unit_test_setup_teardown(log_and_now_millis, setup, teardown),
         cmocka_unit_test(defaults_without_a_backend),
+        cmocka_unit_test(reentrant_calls_are_refused),
         cmocka_unit_test(hostile_arguments_trap),
     };
     return AW_TEST_RUN(tests);

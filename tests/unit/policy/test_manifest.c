@@ -119,13 +119,15 @@ static void payload_sizes(void **state) {
     static const struct {
         const char *value;
         uint64_t bytes;
-    } ok[] = {{"1024", 1024},       {"\"64 KiB\"", 65536},   {"\"64KiB\"", 65536},
+    } ok[] = {{"1024", 1024},         {"\"64 KiB\"", 65536},  {"\"64KiB\"", 65536},
               {"\"1 MiB\"", 1 << 20}, {"\"1 GiB\"", 1 << 30}, {"\"512 B\"", 512},
               {"\"100\"", 100}};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         char text[200];
-        snprintf(text, sizeof text, "[component]\nname = \"a\"\nmodule = \"a.wasm\"\n[limits]\n"
-                                    "max-payload = %s\n", ok[i].value);
+        snprintf(text, sizeof text,
+                 "[component]\nname = \"a\"\nmodule = \"a.wasm\"\n[limits]\n"
+                 "max-payload = %s\n",
+                 ok[i].value);
         aw__manifest *m = NULL;
         aw_error err;
         aw_status s = aw__manifest_parse("C.toml", text, strlen(text), &m, &err);
@@ -150,53 +152,83 @@ static void errors_name_file_line_and_key(void **state) {
          "7:1: key 'memory-pages' is defined twice"},
         {HEAD "[limits]\nmailbox = 1\ntimeout-ms = 5\nmemory-pages = 70000\n", 7,
          "7: [limits] memory-pages: must be between 1 and 65536 (found 70000)"},
-        {HEAD "[limits]\nmemory-pages = 0\n", 5, "5: [limits] memory-pages: must be between 1 and 65536"},
-        {HEAD "[limits]\nmemory-pages = -3\n", 5, "5: [limits] memory-pages: must be between 1 and 65536 (found -3)"},
-        {HEAD "[limits]\nmemory-pages = \"32\"\n", 5, "5: [limits] memory-pages: must be an integer (found string)"},
-        {HEAD "[limits]\nfuel-per-message = 0\n", 5, "5: [limits] fuel-per-message: must be between 1 and"},
-        {HEAD "[limits]\ntimeout-ms = 0\n", 5, "5: [limits] timeout-ms: must be between 1 and 3600000"},
-        {HEAD "[limits]\ntimeout-ms = 1.5\n", 5, "5: [limits] timeout-ms: must be an integer (found float)"},
+        {HEAD "[limits]\nmemory-pages = 0\n", 5,
+         "5: [limits] memory-pages: must be between 1 and 65536"},
+        {HEAD "[limits]\nmemory-pages = -3\n", 5,
+         "5: [limits] memory-pages: must be between 1 and 65536 (found -3)"},
+        {HEAD "[limits]\nmemory-pages = \"32\"\n", 5,
+         "5: [limits] memory-pages: must be an integer (found string)"},
+        {HEAD "[limits]\nfuel-per-message = 0\n", 5,
+         "5: [limits] fuel-per-message: must be between 1 and"},
+        {HEAD "[limits]\ntimeout-ms = 0\n", 5,
+         "5: [limits] timeout-ms: must be between 1 and 3600000"},
+        {HEAD "[limits]\ntimeout-ms = 1.5\n", 5,
+         "5: [limits] timeout-ms: must be an integer (found float)"},
         {HEAD "[limits]\nmailbox = 0\n", 5, "5: [limits] mailbox: must be between 1 and 16777216"},
-        {HEAD "[limits]\nmax-payload = 0\n", 5, "5: [limits] max-payload: must be between 1 and 1073741824 bytes"},
+        {HEAD "[limits]\nmax-payload = 0\n", 5,
+         "5: [limits] max-payload: must be between 1 and 1073741824 bytes"},
         {HEAD "[limits]\nmax-payload = -1\n", 5, "5: [limits] max-payload: must not be negative"},
-        {HEAD "[limits]\nmax-payload = \"2 GiB\"\n", 5, "5: [limits] max-payload: must be between 1 and"},
-        {HEAD "[limits]\nmax-payload = \"1 XB\"\n", 5, "5: [limits] max-payload: '1 XB' is not a size"},
-        {HEAD "[limits]\nmax-payload = \"MiB\"\n", 5, "5: [limits] max-payload: 'MiB' is not a size"},
-        {HEAD "[limits]\nmax-payload = true\n", 5, "5: [limits] max-payload: must be a size in bytes"},
-        {HEAD "[limits]\nmemory = 1\n", 5, "5: [limits]: unknown key 'memory' (known keys: memory-pages,"},
+        {HEAD "[limits]\nmax-payload = \"2 GiB\"\n", 5,
+         "5: [limits] max-payload: must be between 1 and"},
+        {HEAD "[limits]\nmax-payload = \"1 XB\"\n", 5,
+         "5: [limits] max-payload: '1 XB' is not a size"},
+        {HEAD "[limits]\nmax-payload = \"MiB\"\n", 5,
+         "5: [limits] max-payload: 'MiB' is not a size"},
+        {HEAD "[limits]\nmax-payload = true\n", 5,
+         "5: [limits] max-payload: must be a size in bytes"},
+        {HEAD "[limits]\nmemory = 1\n", 5,
+         "5: [limits]: unknown key 'memory' (known keys: memory-pages,"},
         {"limits = 3\n" HEAD, 1, "1: [limits]: must be a table (found integer)"},
-        {HEAD "[limit]\n", 4, "4: [limit]: unknown section (known sections: [component], [limits],"},
+        {HEAD "[limit]\n", 4,
+         "4: [limit]: unknown section (known sections: [component], [limits],"},
         {"name = \"x\"\n" HEAD, 1, "1: name: a key outside any section"},
         {"[limits]\nmailbox = 5\n", 0, " [component]: required section is missing"},
         {"[component]\nmodule = \"x.wasm\"\n", 1, "1: [component] name: required key is missing"},
         {"[component]\nname = \"x\"\n", 1, "1: [component] module: required key is missing"},
         {"[component]\nname = \"bad name\"\nmodule = \"x\"\n", 2,
          "2: [component] name: 'bad name' is not a valid component id"},
-        {"[component]\nname = \"-x\"\nmodule = \"x\"\n", 2, "2: [component] name: '-x' is not a valid"},
+        {"[component]\nname = \"-x\"\nmodule = \"x\"\n", 2,
+         "2: [component] name: '-x' is not a valid"},
         {"[component]\nname = \"\"\nmodule = \"x\"\n", 2, "2: [component] name: must not be empty"},
-        {"[component]\nname = 7\nmodule = \"x\"\n", 2, "2: [component] name: must be a string (found integer)"},
-        {"[component]\nname = \"x\\u0000y\"\nmodule = \"x\"\n", 2, "2: [component] name: must not contain a NUL"},
-        {HEAD "accepts = [\"json\", \"yaml\"]\n", 4, "4: [component] accepts: unknown codec 'yaml'"},
-        {HEAD "accepts = [\"json\", \"json\"]\n", 4, "4: [component] accepts: codec 'json' is listed twice"},
-        {HEAD "accepts = \"json\"\n", 4, "4: [component] accepts: must be an array of strings (found string)"},
-        {HEAD "accepts = [\"json\", 1]\n", 4, "4: [component] accepts: must be a string (found integer)"},
-        {HEAD "check-payloads = \"yes\"\n", 4, "4: [component] check-payloads: must be true or false"},
+        {"[component]\nname = 7\nmodule = \"x\"\n", 2,
+         "2: [component] name: must be a string (found integer)"},
+        {"[component]\nname = \"x\\u0000y\"\nmodule = \"x\"\n", 2,
+         "2: [component] name: must not contain a NUL"},
+        {HEAD "accepts = [\"json\", \"yaml\"]\n", 4,
+         "4: [component] accepts: unknown codec 'yaml'"},
+        {HEAD "accepts = [\"json\", \"json\"]\n", 4,
+         "4: [component] accepts: codec 'json' is listed twice"},
+        {HEAD "accepts = \"json\"\n", 4,
+         "4: [component] accepts: must be an array of strings (found string)"},
+        {HEAD "accepts = [\"json\", 1]\n", 4,
+         "4: [component] accepts: must be a string (found integer)"},
+        {HEAD "check-payloads = \"yes\"\n", 4,
+         "4: [component] check-payloads: must be true or false"},
         {HEAD "colour = \"red\"\n", 4, "4: [component]: unknown key 'colour'"},
         {HEAD "[capabilities]\nsend = [\"ledger\", \"a b\"]\n", 5,
          "5: [capabilities] send: 'a b' is not a component-id pattern"},
-        {HEAD "[capabilities]\nreceive-from = \"*\"\n", 5, "5: [capabilities] receive-from: must be an array of strings"},
-        {HEAD "[capabilities]\npublish = [\"a..b\"]\n", 5, "5: [capabilities] publish: 'a..b' is not a topic pattern"},
-        {HEAD "[capabilities]\nsubscribe = [\"a.>.b\"]\n", 5, "5: [capabilities] subscribe: 'a.>.b' is not a topic"},
+        {HEAD "[capabilities]\nreceive-from = \"*\"\n", 5,
+         "5: [capabilities] receive-from: must be an array of strings"},
+        {HEAD "[capabilities]\npublish = [\"a..b\"]\n", 5,
+         "5: [capabilities] publish: 'a..b' is not a topic pattern"},
+        {HEAD "[capabilities]\nsubscribe = [\"a.>.b\"]\n", 5,
+         "5: [capabilities] subscribe: 'a.>.b' is not a topic"},
         {HEAD "[capabilities]\ncall = []\n", 5, "5: [capabilities]: unknown key 'call'"},
-        {HEAD "[rate-limit]\nburst = 5\n", 4, "4: [rate-limit] messages-per-second: required key is missing"},
-        {HEAD "[rate-limit]\nmessages-per-second = 0\n", 5, "5: [rate-limit] messages-per-second: must be between 1 and 1000000000"},
-        {HEAD "[rate-limit]\nmessages-per-second = 5\nburst = 0\n", 6, "6: [rate-limit] burst: must be between 1"},
+        {HEAD "[rate-limit]\nburst = 5\n", 4,
+         "4: [rate-limit] messages-per-second: required key is missing"},
+        {HEAD "[rate-limit]\nmessages-per-second = 0\n", 5,
+         "5: [rate-limit] messages-per-second: must be between 1 and 1000000000"},
+        {HEAD "[rate-limit]\nmessages-per-second = 5\nburst = 0\n", 6,
+         "6: [rate-limit] burst: must be between 1"},
         {HEAD "[wasi]\nenv = { A = 1 }\n", 5, "5: [wasi] env.A: must be a string (found integer)"},
-        {HEAD "[wasi]\nenv = { \"A=B\" = \"x\" }\n", 5, "5: [wasi] env.A=B: an environment variable name"},
+        {HEAD "[wasi]\nenv = { \"A=B\" = \"x\" }\n", 5,
+         "5: [wasi] env.A=B: an environment variable name"},
         {HEAD "[wasi]\nenv = [\"A=1\"]\n", 5, "5: [wasi]: must be a table (found array)"},
         {HEAD "[wasi]\nargs = [1]\n", 5, "5: [wasi] args: must be a string (found integer)"},
-        {HEAD "[wasi]\npreopens = { \"/d\" = \"rw:\" }\n", 5, "5: [wasi] preopens.\"/d\": the host directory must not be empty"},
-        {HEAD "[wasi]\npreopens = { \"/d\" = true }\n", 5, "5: [wasi] preopens.\"/d\": must be a host directory string"},
+        {HEAD "[wasi]\npreopens = { \"/d\" = \"rw:\" }\n", 5,
+         "5: [wasi] preopens.\"/d\": the host directory must not be empty"},
+        {HEAD "[wasi]\npreopens = { \"/d\" = true }\n", 5,
+         "5: [wasi] preopens.\"/d\": must be a host directory string"},
         {HEAD "[wasi]\nstdin = true\n", 5, "5: [wasi]: unknown key 'stdin'"},
         {HEAD "[wasi]\npreopens = { \"/d0\" = \"d\", \"/d1\" = \"d\", \"/d2\" = \"d\", \"/d3\" = \"d\", \"/d4\" = \"d\", \"/d5\" = \"d\", \"/d6\" = \"d\", \"/d7\" = \"d\", \"/d8\" = \"d\", \"/d9\" = \"d\", \"/d10\" = \"d\", \"/d11\" = \"d\", \"/d12\" = \"d\", \"/d13\" = \"d\", \"/d14\" = \"d\", \"/d15\" = \"d\", \"/d16\" = \"d\" }\n", 5,
          "5: [wasi] preopens: at most 16 directories (found 17)"},
@@ -239,24 +271,23 @@ static void allocation_failures(void **state) {
         aw_test_allocator_fail_at(nth);
         aw__manifest *m = (aw__manifest *)1;
         aw_error err;
-        aw_status s = aw__manifest_parse("x/Component.toml", full_manifest, strlen(full_manifest),
-                                         &m, &err);
+        aw_status s =
+            aw__manifest_parse("x/Component.toml", full_manifest, strlen(full_manifest), &m, &err);
         aw_test_allocator_fail_at(0);
         if (s == AW_OK) {
             aw__manifest_free(m);
             break;
         }
-        if (s != AW_NO_MEMORY) fail_msg("allocation %llu: %s", (unsigned long long)nth, err.message);
+        if (s != AW_NO_MEMORY)
+            fail_msg("allocation %llu: %s", (unsigned long long)nth, err.message);
         assert_null(m);
     }
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(full_file),
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(payload_sizes),
-        cmocka_unit_test(errors_name_file_line_and_key),
+        cmocka_unit_test(full_file),           cmocka_unit_test(defaults),
+        cmocka_unit_test(payload_sizes),       cmocka_unit_test(errors_name_file_line_and_key),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(allocation_failures),
     };

@@ -7,54 +7,56 @@
 
 #include "policy_files.h"
 
-static const char orders_system[] =
-    "[system]\n"
-    "name = \"orders\"\n"
-    "strategy = \"rest_for_one\"\n"
-    "intensity = 10\n"
-    "period-ms = 2000\n"
-    "workers = 2\n"
-    "\n"
-    "[[component]]\n"
-    "id = \"inventory\"\n"
-    "manifest = \"inventory/Component.toml\"\n"
-    "\n"
-    "[[component]]\n"
-    "id = \"billing\"\n"
-    "manifest = \"billing/Component.toml\"\n"
-    "instances = 3\n"
-    "restart = \"transient\"\n"
-    "\n"
-    "[[component]]\n"
-    "id = \"gateway\"\n"
-    "manifest = \"/abs/gateway/Component.toml\"\n"
-    "restart = \"temporary\"\n"
-    "\n"
-    "[[message]]\n"
-    "to = \"inventory\"\n"
-    "codec = \"json\"\n"
-    "text = '{\"order\": 1}'\n"
-    "after-ms = 250\n"
-    "\n"
-    "[[message]]\n"
-    "to = \"billing-2\"\n"
-    "bytes = \"de ad BE EF 00\"\n";
+static const char orders_system[] = "[system]\n"
+                                    "name = \"orders\"\n"
+                                    "strategy = \"rest_for_one\"\n"
+                                    "intensity = 10\n"
+                                    "period-ms = 2000\n"
+                                    "workers = 2\n"
+                                    "\n"
+                                    "[[component]]\n"
+                                    "id = \"inventory\"\n"
+                                    "manifest = \"inventory/Component.toml\"\n"
+                                    "\n"
+                                    "[[component]]\n"
+                                    "id = \"billing\"\n"
+                                    "manifest = \"billing/Component.toml\"\n"
+                                    "instances = 3\n"
+                                    "restart = \"transient\"\n"
+                                    "\n"
+                                    "[[component]]\n"
+                                    "id = \"gateway\"\n"
+                                    "manifest = \"/abs/gateway/Component.toml\"\n"
+                                    "restart = \"temporary\"\n"
+                                    "\n"
+                                    "[[message]]\n"
+                                    "to = \"inventory\"\n"
+                                    "codec = \"json\"\n"
+                                    "text = '{\"order\": 1}'\n"
+                                    "after-ms = 250\n"
+                                    "\n"
+                                    "[[message]]\n"
+                                    "to = \"billing-2\"\n"
+                                    "bytes = \"de ad BE EF 00\"\n";
 
-static const char inventory_manifest[] = "[component]\nname = \"inventory\"\nmodule = \"inv.wasm\"\n"
-                                         "accepts = [\"json\"]\n";
-static const char billing_manifest[] = "[component]\nname = \"billing\"\nmodule = \"billing.wasm\"\n"
-                                       "[limits]\nmax-payload = 16\n";
+static const char inventory_manifest[] =
+    "[component]\nname = \"inventory\"\nmodule = \"inv.wasm\"\n"
+    "accepts = [\"json\"]\n";
+static const char billing_manifest[] =
+    "[component]\nname = \"billing\"\nmodule = \"billing.wasm\"\n"
+    "[limits]\nmax-payload = 16\n";
 
 static void assert_string_equal_prefix(const char *got, const char *prefix) {
-    if (strncmp(got, prefix, strlen(prefix)) != 0) fail_msg("got '%s'\nwant prefix '%s'", got, prefix);
+    if (strncmp(got, prefix, strlen(prefix)) != 0)
+        fail_msg("got '%s'\nwant prefix '%s'", got, prefix);
 }
 
 static void parsed_fields(void **state) {
     (void)state;
     aw__system_config *sys = NULL;
     aw_error err;
-    aw_status s = aw__system_parse("deploy/system.toml", orders_system, strlen(orders_system), &sys,
-                                   &err);
+    aw_status s =
+        aw__system_parse("deploy/system.toml", orders_system, strlen(orders_system), &sys, &err);
     if (s != AW_OK) fail_msg("%s", err.message);
     assert_string_equal(sys->path, "deploy/system.toml");
     assert_string_equal(sys->name, "orders");
@@ -156,11 +158,14 @@ static void loads_manifests(void **state) {
     assert_string_equal_prefix(err.message, want);
     /* ...and its body must fit the target's max-payload. */
     policy_dir_write(&d, "inventory/Component.toml", inventory_manifest);
-    policy_dir_write(&d, "billing/Component.toml",
-                     "[component]\nname = \"billing\"\nmodule = \"b.wasm\"\n[limits]\nmax-payload = 4\n");
+    policy_dir_write(
+        &d, "billing/Component.toml",
+        "[component]\nname = \"billing\"\nmodule = \"b.wasm\"\n[limits]\nmax-payload = 4\n");
     assert_int_equal(aw__system_load(path, &sys, &err), AW_MALFORMED);
-    snprintf(want, sizeof want, "%s:29: [[message]]: the 5-byte body is larger than the "
-                                "max-payload of 'billing-2' (4 bytes)", path);
+    snprintf(want, sizeof want,
+             "%s:29: [[message]]: the 5-byte body is larger than the "
+             "max-payload of 'billing-2' (4 bytes)",
+             path);
     assert_string_equal(err.message, want);
     /* A bad manifest reports its own file and line. */
     const char *bad = policy_dir_write(&d, "billing/Component.toml",
@@ -185,42 +190,51 @@ typedef struct bad_system {
     const char *message; /* expected after "<path>:" */
 } bad_system;
 
-#define SYS "[system]\nname = \"orders\"\n" /* lines 1-2 */
+#define SYS "[system]\nname = \"orders\"\n"                       /* lines 1-2 */
 #define COMP "[[component]]\nid = \"a\"\nmanifest = \"a.toml\"\n" /* 3 lines */
 
 static void errors_name_file_line_and_key(void **state) {
     (void)state;
     static const bad_system cases[] = {
         {COMP, 0, " [system]: required section is missing"},
-        {"[system]\nstrategy = \"one_for_all\"\n" COMP, 1, "1: [system] name: required key is missing"},
+        {"[system]\nstrategy = \"one_for_all\"\n" COMP, 1,
+         "1: [system] name: required key is missing"},
         {"[system]\nname = \"a b\"\n" COMP, 2, "2: [system] name: 'a b' is not a valid name"},
         {SYS "strategy = \"one-for-one\"\n" COMP, 3,
-         "3: [system] strategy: 'one-for-one' is not one of one_for_one, one_for_all, rest_for_one"},
+         "3: [system] strategy: 'one-for-one' is not one of one_for_one, one_for_all, "
+         "rest_for_one"},
         {SYS "strategy = 1\n" COMP, 3, "3: [system] strategy: must be a string (found integer)"},
         {SYS "intensity = -1\n" COMP, 3, "3: [system] intensity: must be between 0 and 1000000"},
         {SYS "period-ms = 0\n" COMP, 3, "3: [system] period-ms: must be between 1 and 86400000"},
         {SYS "workers = 0\n" COMP, 3, "3: [system] workers: must be between 1 and 1024"},
-        {SYS "workers = 4096\n" COMP, 3, "3: [system] workers: must be between 1 and 1024 (found 4096)"},
+        {SYS "workers = 4096\n" COMP, 3,
+         "3: [system] workers: must be between 1 and 1024 (found 4096)"},
         {SYS "restarts = 5\n" COMP, 3, "3: [system]: unknown key 'restarts'"},
-        {SYS COMP "[supervisor]\n", 6, "6: [supervisor]: unknown section (known sections: [system], [component], [message])"},
+        {SYS COMP "[supervisor]\n", 6,
+         "6: [supervisor]: unknown section (known sections: [system], [component], [message])"},
         {SYS, 0, " [[component]]: a system needs at least one component"},
         {SYS "[component]\nid = \"a\"\nmanifest = \"a.toml\"\n", 3,
          "3: [[component]]: must be an array of tables"},
-        {SYS "[[component]]\nmanifest = \"a.toml\"\n", 3, "3: [[component]] id: required key is missing"},
+        {SYS "[[component]]\nmanifest = \"a.toml\"\n", 3,
+         "3: [[component]] id: required key is missing"},
         {SYS "[[component]]\nid = \"a.b\"\nmanifest = \"a.toml\"\n", 4,
          "4: [[component]] id: 'a.b' is not a valid component id"},
-        {SYS "[[component]]\nid = \"a\"\n", 3, "3: [[component]] manifest: required key is missing"},
+        {SYS "[[component]]\nid = \"a\"\n", 3,
+         "3: [[component]] manifest: required key is missing"},
         {SYS COMP "instances = 0\n", 6, "6: [[component]] instances: must be between 1 and 100000"},
-        {SYS COMP "instances = 100001\n", 6, "6: [[component]] instances: must be between 1 and 100000"},
+        {SYS COMP "instances = 100001\n", 6,
+         "6: [[component]] instances: must be between 1 and 100000"},
         {SYS COMP "restart = \"always\"\n", 6,
          "6: [[component]] restart: 'always' is not one of permanent, transient, temporary"},
         {SYS COMP "name = \"x\"\n", 6, "6: [[component]]: unknown key 'name'"},
-        {SYS COMP COMP, 6, "6: [[component]] id: actor id 'a' is already used by the component 'a' (line 3)"},
+        {SYS COMP COMP, 6,
+         "6: [[component]] id: actor id 'a' is already used by the component 'a' (line 3)"},
         {SYS COMP "instances = 2\n[[component]]\nid = \"a-2\"\nmanifest = \"x.toml\"\n", 7,
          "7: [[component]] id: actor id 'a-2' is already used by the component 'a' (line 3)"},
-        {SYS "[[component]]\nid = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
-             "manifest = \"a.toml\"\ninstances = 100\n", 6,
-         "6: [[component]] instances: instance ids"},
+        {SYS
+         "[[component]]\nid = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"\n"
+         "manifest = \"a.toml\"\ninstances = 100\n",
+         6, "6: [[component]] instances: instance ids"},
         {SYS COMP "[[message]]\ntext = \"x\"\n", 6, "6: [[message]] to: required key is missing"},
         {SYS COMP "[[message]]\nto = \"b\"\ntext = \"x\"\n", 7,
          "7: [[message]] to: no component with id 'b' in this system"},
@@ -230,12 +244,14 @@ static void errors_name_file_line_and_key(void **state) {
          "8: [[message]] codec: unknown codec 'xml'"},
         {SYS COMP "[[message]]\nto = \"a\"\ntext = \"x\"\nbytes = \"00\"\n", 8,
          "8: [[message]] text: give exactly one of text and bytes"},
-        {SYS COMP "[[message]]\nto = \"a\"\n", 6, "6: [[message]]: give exactly one of text and bytes"},
+        {SYS COMP "[[message]]\nto = \"a\"\n", 6,
+         "6: [[message]]: give exactly one of text and bytes"},
         {SYS COMP "[[message]]\nto = \"a\"\nbytes = \"abc\"\n", 8,
          "8: [[message]] bytes: needs an even number of hex digits (found 3)"},
         {SYS COMP "[[message]]\nto = \"a\"\nbytes = \"0g\"\n", 8,
          "8: [[message]] bytes: must be hexadecimal digits (found 'g' at character 2)"},
-        {SYS COMP "[[message]]\nto = \"a\"\ntext = 5\n", 8, "8: [[message]] text: must be a string (found integer)"},
+        {SYS COMP "[[message]]\nto = \"a\"\ntext = 5\n", 8,
+         "8: [[message]] text: must be a string (found integer)"},
         {SYS COMP "[[message]]\nto = \"a\"\ntext = \"x\"\nafter-ms = -1\n", 9,
          "9: [[message]] after-ms: must be between 0 and 86400000"},
         {SYS COMP "[[message]]\nto = \"a\"\ntext = \"x\"\nreply-to = \"b\"\n", 9,
@@ -268,24 +284,23 @@ static void allocation_failures(void **state) {
         aw_test_allocator_fail_at(nth);
         aw__system_config *sys = (aw__system_config *)1;
         aw_error err;
-        aw_status s = aw__system_parse("d/system.toml", orders_system, strlen(orders_system), &sys,
-                                       &err);
+        aw_status s =
+            aw__system_parse("d/system.toml", orders_system, strlen(orders_system), &sys, &err);
         aw_test_allocator_fail_at(0);
         if (s == AW_OK) {
             aw__system_free(sys);
             break;
         }
-        if (s != AW_NO_MEMORY) fail_msg("allocation %llu: %s", (unsigned long long)nth, err.message);
+        if (s != AW_NO_MEMORY)
+            fail_msg("allocation %llu: %s", (unsigned long long)nth, err.message);
         assert_null(sys);
     }
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parsed_fields),
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(loads_manifests),
-        cmocka_unit_test(errors_name_file_line_and_key),
+        cmocka_unit_test(parsed_fields),       cmocka_unit_test(defaults),
+        cmocka_unit_test(loads_manifests),     cmocka_unit_test(errors_name_file_line_and_key),
         cmocka_unit_test(allocation_failures),
     };
     return AW_TEST_RUN(tests);

@@ -13,7 +13,8 @@ static aw__toml_value *parse_ok(const char *text) {
     aw_error err;
     aw_error_clear(&err);
     aw_status s = aw__toml_parse(text, strlen(text), &root, &err);
-    if (s != AW_OK) fail_msg("parse failed at %u:%u: %s\n--\n%s", err.line, err.column, err.message, text);
+    if (s != AW_OK)
+        fail_msg("parse failed at %u:%u: %s\n--\n%s", err.line, err.column, err.message, text);
     assert_non_null(root);
     return root;
 }
@@ -54,16 +55,16 @@ static double float_at(const aw__toml_value *root, const char *path) {
 
 static void strings(void **state) {
     (void)state;
-    aw__toml_value *root = parse_ok(
-        "basic = \"tab\\there \\\"q\\\" back\\\\slash \\u00E9 \\U0001F600\"\n"
-        "literal = 'C:\\Users\\nodejs'\n"
-        "empty = \"\"\n"
-        "ml = \"\"\"\nline one\n  line two\"\"\"\n"
-        "ml_trim = \"\"\"\\\n   The quick \\\n\n   brown.\"\"\"\n"
-        "ml_quotes = \"\"\"say \"\"hi\"\"\"\"\"\n"
-        "ml_lit = '''\nraw \\n ''stuff'''''\n"
-        "crlf = \"\"\"a\r\nb\"\"\"\r\n"
-        "escapes = \"\\b\\f\\n\\r\"\n");
+    aw__toml_value *root =
+        parse_ok("basic = \"tab\\there \\\"q\\\" back\\\\slash \\u00E9 \\U0001F600\"\n"
+                 "literal = 'C:\\Users\\nodejs'\n"
+                 "empty = \"\"\n"
+                 "ml = \"\"\"\nline one\n  line two\"\"\"\n"
+                 "ml_trim = \"\"\"\\\n   The quick \\\n\n   brown.\"\"\"\n"
+                 "ml_quotes = \"\"\"say \"\"hi\"\"\"\"\"\n"
+                 "ml_lit = '''\nraw \\n ''stuff'''''\n"
+                 "crlf = \"\"\"a\r\nb\"\"\"\r\n"
+                 "escapes = \"\\b\\f\\n\\r\"\n");
     check_string(root, "basic", "tab\there \"q\" back\\slash \xC3\xA9 \xF0\x9F\x98\x80");
     check_string(root, "literal", "C:\\Users\\nodejs");
     check_string(root, "empty", "");
@@ -171,11 +172,10 @@ static void booleans_and_datetimes(void **state) {
 
 static void arrays_and_inline_tables(void **state) {
     (void)state;
-    aw__toml_value *root = parse_ok(
-        "mixed = [1, 'two', 3.0, [4, [5]], {six = 6}, ]\n"
-        "multi = [\n  1, # one\n  2,\n\n  # a comment line\n  3\n]\n"
-        "point = { x = 1, y.z = 2, 'q k' = \"v\" }\n"
-        "empty = {}\nnone = []\n");
+    aw__toml_value *root = parse_ok("mixed = [1, 'two', 3.0, [4, [5]], {six = 6}, ]\n"
+                                    "multi = [\n  1, # one\n  2,\n\n  # a comment line\n  3\n]\n"
+                                    "point = { x = 1, y.z = 2, 'q k' = \"v\" }\n"
+                                    "empty = {}\nnone = []\n");
     const aw__toml_value *mixed = aw__toml_get(root, "mixed");
     assert_int_equal(aw__toml_len(mixed), 5);
     assert_int_equal(aw__toml_at(mixed, 1)->type, AW__TOML_STRING);
@@ -193,19 +193,19 @@ static void arrays_and_inline_tables(void **state) {
 
 static void tables_and_keys(void **state) {
     (void)state;
-    aw__toml_value *root = parse_ok(
-        "top = 1\n"
-        "[a.b.c]\nx = 1\n"
-        "[a]\ny = 2\nb.z = 3\n"         /* b was only implied by [a.b.c] */
-        "[ \"quoted.key\" . 'lit' ]\nq = 4\n"
-        "[fruit]\napple.color = 'red'\n"
-        "[fruit.apple.texture]\nsmooth = true\n" /* sub-table of a dotted table */
-        "[[products]]\nname = 'Hammer'\n"
-        "[[products]]\n"
-        "[[products]]\nname = 'Nail'\n[products.dims]\nlen = 5\n"
-        "[[products.parts]]\nid = 1\n"
-        "[\"\"]\nempty-key = true\n"
-        "[x]\n1234 = 'numeric key'\n3.14 = 'dotted numeric'\n");
+    aw__toml_value *root =
+        parse_ok("top = 1\n"
+                 "[a.b.c]\nx = 1\n"
+                 "[a]\ny = 2\nb.z = 3\n" /* b was only implied by [a.b.c] */
+                 "[ \"quoted.key\" . 'lit' ]\nq = 4\n"
+                 "[fruit]\napple.color = 'red'\n"
+                 "[fruit.apple.texture]\nsmooth = true\n" /* sub-table of a dotted table */
+                 "[[products]]\nname = 'Hammer'\n"
+                 "[[products]]\n"
+                 "[[products]]\nname = 'Nail'\n[products.dims]\nlen = 5\n"
+                 "[[products.parts]]\nid = 1\n"
+                 "[\"\"]\nempty-key = true\n"
+                 "[x]\n1234 = 'numeric key'\n3.14 = 'dotted numeric'\n");
     assert_int_equal(int_at(root, "a/b/c/x"), 1);
     assert_int_equal(int_at(root, "a/y"), 2);
     assert_int_equal(int_at(root, "a/b/z"), 3);
@@ -256,7 +256,8 @@ static void positions(void **state) {
 
 static void bom_and_empty(void **state) {
     (void)state;
-    aw__toml_value *root = parse_ok("\xEF\xBB\xBF" "a = 1\n");
+    aw__toml_value *root = parse_ok("\xEF\xBB\xBF"
+                                    "a = 1\n");
     assert_int_equal(int_at(root, "a"), 1);
     assert_int_equal(aw__toml_get_entry(root, "a", 1)->column, 1);
     aw__toml_free(root);
@@ -350,15 +351,17 @@ static void malformed(void **state) {
         {"a = \"\xED\xA0\x80\"", 1, 6, "invalid UTF-8"},
         {"a = 1\rb = 2", 1, 6, "carriage return"},
         {"# del \x7F", 1, 7, "U+007F"},
-        {"\xEF\xBB\xBF\xEF\xBB\xBF" "a = 1", 1, 1, "expected a key"},
+        {"\xEF\xBB\xBF\xEF\xBB\xBF"
+         "a = 1",
+         1, 1, "expected a key"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bad_case *c = &cases[i];
         aw__toml_value *root = (aw__toml_value *)1;
         aw_error err;
         aw_status s = aw__toml_parse(c->text, strlen(c->text), &root, &err);
-        if (s != AW_PARSE_ERROR || root != NULL || err.line != c->line ||
-            err.column != c->column || !strstr(err.message, c->message))
+        if (s != AW_PARSE_ERROR || root != NULL || err.line != c->line || err.column != c->column ||
+            !strstr(err.message, c->message))
             fail_msg("case %zu: %s\n  want %u:%u '%s'\n  got  %s %u:%u '%s'", i, c->text, c->line,
                      c->column, c->message, aw_status_name(s), err.line, err.column, err.message);
     }
@@ -385,7 +388,8 @@ static void nesting_limit(void **state) {
     aw__toml_free(root);
     /* Long dotted keys count too. */
     n = 0;
-    for (int i = 0; i < AW__TOML_MAX_DEPTH + 1; i++) n += (size_t)snprintf(deep + n, sizeof deep - n, "k.");
+    for (int i = 0; i < AW__TOML_MAX_DEPTH + 1; i++)
+        n += (size_t)snprintf(deep + n, sizeof deep - n, "k.");
     n += (size_t)snprintf(deep + n, sizeof deep - n, "z = 1");
     assert_int_equal(aw__toml_parse(deep, n, &root, &err), AW_PARSE_ERROR);
 }
@@ -413,7 +417,8 @@ static void large_tables(void **state) {
     enum { KEYS = 3000 };
     static char text[KEYS * 24 + 64];
     size_t n = 0;
-    for (int i = 0; i < KEYS; i++) n += (size_t)snprintf(text + n, sizeof text - n, "k%d = %d\n", i, i);
+    for (int i = 0; i < KEYS; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "k%d = %d\n", i, i);
     aw__toml_value *root = parse_ok(text);
     assert_int_equal(aw__toml_len(root), KEYS);
     for (int i = 0; i < KEYS; i += 7) {

@@ -68,6 +68,9 @@ static void pending_values(void **state) {
     assert_int_equal((uint32_t)call2(inst, "tee_pending", 12, 0), 7);
     assert_int_equal((uint32_t)call3(inst, "select", 1, 2, 1), 1);
     assert_int_equal((uint32_t)call3(inst, "select", 1, 2, 0), 2);
+    /* stores of zero after a loop, or to a written local, are kept */
+    assert_int_equal((uint32_t)call2(inst, "zero_locals", 5, 0), 500);
+    assert_int_equal((uint32_t)call2(inst, "zero_locals", 0, 0), 0);
 }
 
 static void indirect_calls(void **state) {
@@ -101,6 +104,8 @@ static void bad_calls(void **state) {
     uint32_t idx;
     assert_int_equal(aw_instance_find_func(inst, "no-such", &idx), AW_NOT_FOUND);
     aw_functype ft;
+    assert_int_equal(aw_instance_find_func_n(inst, "swapped", 4, &idx), AW_OK);
+    assert_int_equal(aw_instance_find_func_n(inst, "swa", 3, &idx), AW_NOT_FOUND);
     assert_int_equal(aw_instance_find_func(inst, "swap", &idx), AW_OK);
     assert_int_equal(aw_instance_func_type(inst, idx, &ft), AW_OK);
     assert_int_equal(ft.param_count, 2);
@@ -120,6 +125,20 @@ static void small_stack_config(void **state) {
     aw_instance_destroy(small);
 }
 
+static void stack_grows_on_demand(void **state) {
+    (void)state;
+    aw_instance *x = instantiate("control.wasm", NULL);
+    assert_int_equal((uint32_t)call2(x, "fac", 3, 0), 6);
+    /* a shallow call leaves a small stack: the instance stays small */
+    size_t small = aw_instance_footprint(x);
+    assert_true(small < 16 * 1024);
+    /* 400 frames deep needs more: the stack grows and moves, calls go on */
+    assert_int_equal((uint32_t)call2(x, "fac", 400, 0), 0);
+    assert_true(aw_instance_footprint(x) > small);
+    assert_int_equal((uint32_t)call2(x, "fac", 10, 0), 3628800);
+    aw_instance_destroy(x);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(calls_and_loops, setup, teardown),
@@ -130,6 +149,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(traps, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),
         cmocka_unit_test(small_stack_config),
+        cmocka_unit_test(stack_grows_on_demand),
     };
     return AW_TEST_RUN(tests);
 }
