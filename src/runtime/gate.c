@@ -67,7 +67,8 @@ static aw_status check_volume(aw__rt_def *def, const char *target, size_t target
         return refuse(def, AW_TOO_LARGE, err, "payload to '%.*s' is over max-payload = %s bytes",
                       target, target_len, limit);
     }
-    if (!aw__rate_take(&def->rate, aw__clock_ns()))
+    /* Without a [rate-limit] there is no bucket to ask (and no clock to read). */
+    if (def->rate.interval_ns != 0 && !aw__rate_take(&def->rate, aw__clock_ns()))
         return refuse(def, AW_RATE_LIMITED, err, "to '%.*s': over [rate-limit] (%s)", target,
                       target_len, "messages-per-second / burst");
     return AW_OK;

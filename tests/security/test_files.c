@@ -141,6 +141,9 @@ static void a_missing_preopen_directory_stops_the_start(void **state) {
     aw_error_clear(&err);
     assert_int_equal(sec_try_start(NULL, comps, 1, &rt, &err), AW_NOT_FOUND);
     assert_non_null(strstr(err.message, "/nonexistent/airwasm/dir"));
+    sec_record r;
+    assert_int_equal(sec_audit_count(AW_AUDIT_START, AW_NOT_FOUND, "files", &r), 1);
+    assert_non_null(strstr(r.detail, "/nonexistent/airwasm/dir"));
 }
 
 int main(void) {
