@@ -763,7 +763,8 @@ static aw_status compile_body(cc *c) {
                 t->else_fix = word;
             }
             c->last_dst = NONE32;
-            TRY(fuel_begin(c));
+            /* the then arm is reached only by falling through: it stays in
+             * the current fuel block (no FUEL dispatch on the way in) */
             break;
         case 0x05: { /* else */
             ctl *t = &c->cs[c->ch - 1];
