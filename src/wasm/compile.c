@@ -742,7 +742,9 @@ static aw_status compile_body(cc *c) {
             c->last_dst = NONE32;
             if (b == 0x03) {
                 c->straight = false; /* back edges arrive here */
-                TRY(fuel_begin(c));
+                /* a FUEL just emitted with nothing after it can serve as the
+                 * loop header (saves a dispatch on entry); else start one */
+                if (c->fuel_pos == NONE32 || c->fuel_pos + 1 != here(c)) TRY(fuel_begin(c));
                 c->cs[c->ch - 1].loop_pc = c->fuel_pos != NONE32 ? c->fuel_pos - 1 : here(c);
             }
             break;
