@@ -668,10 +668,11 @@ static uint32_t fusable_cond(const cc *c) {
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
     if (fused != NONE32 && c->last_end == here(c)) {
         const uint32_t *w = c->m->code + fused;
-        uint32_t op = w[0], a = w[2], b = w[3];
+        uint32_t op = w[0], a = w[2];
         c->m->code_len = fused;
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
+        uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
         return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
     }
     return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
