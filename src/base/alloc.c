@@ -54,8 +54,19 @@ void *aw__malloc(size_t size) {
 
 void *aw__calloc(size_t count, size_t size) {
     if (count != 0 && size > SIZE_MAX / count) return NULL;
-    void *p = aw__malloc(count * size);
-    if (p) memset(p, 0, count * size);
+    if (count * size == 0) return NULL;
+    const aw_allocator *a = allocator();
+    void *p;
+    if (a == &libc_allocator) {
+        /* libc's calloc skips the memset for fresh pages from the kernel,
+         * which are zero already: a 64 KiB linear memory then costs nothing
+         * until it is touched. */
+        p = calloc(count, size);
+    } else {
+        p = a->alloc(a->ctx, count * size);
+        if (p) memset(p, 0, count * size);
+    }
+    if (p) atomic_fetch_add_explicit(&live_blocks, 1, memory_order_relaxed);
     return p;
 }
 
