@@ -58,7 +58,9 @@ static void print_summary(aw_runtime *rt, uint64_t elapsed_ns) {
            (unsigned long long)st.requests, (unsigned long long)st.responses,
            (unsigned long long)st.request_errors, (unsigned long long)st.timeouts,
            (unsigned long long)st.late_responses);
-    printf("  sends refused       %llu\n", (unsigned long long)st.send_failures);
+    printf("  sends refused       %llu (denied %llu, rate-limited %llu, too large %llu)\n",
+           (unsigned long long)st.send_failures, (unsigned long long)st.denied,
+           (unsigned long long)st.rate_limited, (unsigned long long)st.too_large);
     printf("  handler errors      %llu\n", (unsigned long long)st.guest_errors);
     printf("  crashes             %llu\n", (unsigned long long)st.crashes);
     printf("  restarts            %llu\n", (unsigned long long)st.restarts);
@@ -84,6 +86,12 @@ static int run_run(int argc, char **argv) {
         } else if (strcmp(a, "--log-level") == 0 && i + 1 < argc) {
             if (aw_log_level_parse(argv[++i], &log.level) != AW_OK)
                 return aw__cli_fail(2, "--log-level: unknown level '%s'", argv[i]);
+        } else if (strcmp(a, "--audit") == 0 && i + 1 < argc) {
+            cfg.audit_path = argv[++i];
+        } else if (strcmp(a, "--audit-sends") == 0 && i + 1 < argc) {
+            cfg.audit_sample_sends = (uint32_t)strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(a, "--max-instances") == 0 && i + 1 < argc) {
+            cfg.max_instances = (uint32_t)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(a, "--log-json") == 0) {
             log.format = AW_LOG_JSON;
         } else if (a[0] == '-') {
@@ -134,7 +142,11 @@ const aw__cli_command aw__cmd_run = {
     "  --workers N        worker threads (default: [system] workers, else one\n"
     "                     per core)\n"
     "  --log-level LEVEL  trace, debug, info (default), warn, error, off\n"
-    "  --log-json         log JSON lines instead of text\n\n"
+    "  --log-json         log JSON lines instead of text\n"
+    "  --audit FILE       append the audit log (JSON lines: denials, limit hits,\n"
+    "                     crashes, restarts) to FILE\n"
+    "  --audit-sends N    also audit 1 in N successful sends\n"
+    "  --max-instances N  cap on live component instances (default 10000)\n\n"
     "The system file format is in docs/manifest.md.",
     run_run,
 };
