@@ -27,6 +27,9 @@ typedef enum aw_valtype {
     AW_VAL_EXTERNREF = 0x6F
 } aw_valtype;
 
+/* "i32", "i64", "f32", "f64", "funcref", "externref"; "?" for other values. */
+AW_API const char *aw_valtype_name(aw_valtype type);
+
 /* A typed value for the convenience call API. References are opaque: a
  * funcref is NULL or an engine-owned pointer; an externref is any host pointer
  * (NULL is ref.null). */

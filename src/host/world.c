@@ -85,24 +85,6 @@ static bool sig_matches(const char *sig, const aw_functype *type) {
     return true;
 }
 
-static const char *valtype_name(aw_valtype t) {
-    switch (t) {
-        case AW_VAL_I32:
-            return "i32";
-        case AW_VAL_I64:
-            return "i64";
-        case AW_VAL_F32:
-            return "f32";
-        case AW_VAL_F64:
-            return "f64";
-        case AW_VAL_FUNCREF:
-            return "funcref";
-        case AW_VAL_EXTERNREF:
-            return "externref";
-    }
-    return "?";
-}
-
 /* "(i32, i64) -> i32" into buf (truncated safely). */
 static void format_types(const aw_valtype *params, uint32_t np, const aw_valtype *results,
                          uint32_t nr, char *buf, size_t size) {
@@ -115,11 +97,11 @@ static void format_types(const aw_valtype *params, uint32_t np, const aw_valtype
         used += (size_t)n;                                                                         \
     } while (0)
     APPEND("(");
-    for (uint32_t i = 0; i < np; i++) APPEND("%s%s", i ? ", " : "", valtype_name(params[i]));
+    for (uint32_t i = 0; i < np; i++) APPEND("%s%s", i ? ", " : "", aw_valtype_name(params[i]));
     APPEND(") -> ");
     if (nr == 0) APPEND("()");
     if (nr > 1) APPEND("(");
-    for (uint32_t i = 0; i < nr; i++) APPEND("%s%s", i ? ", " : "", valtype_name(results[i]));
+    for (uint32_t i = 0; i < nr; i++) APPEND("%s%s", i ? ", " : "", aw_valtype_name(results[i]));
     if (nr > 1) APPEND(")");
 #undef APPEND
 }

@@ -251,6 +251,10 @@ const char *aw__vt_name(aw__vt vt) {
     }
 }
 
+const char *aw_valtype_name(aw_valtype type) {
+    return aw__vt_name((aw__vt)type);
+}
+
 bool aw__type_equal(const aw__type *a, const aw__type *b) {
     return a->nparams == b->nparams && a->nresults == b->nresults &&
            memcmp(a->vt, b->vt, a->nparams + a->nresults) == 0;

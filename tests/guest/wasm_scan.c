@@ -10,29 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *valtype_name(aw_valtype t) {
-    switch (t) {
-        case AW_VAL_I32:
-            return "i32";
-        case AW_VAL_I64:
-            return "i64";
-        case AW_VAL_F32:
-            return "f32";
-        case AW_VAL_F64:
-            return "f64";
-        case AW_VAL_FUNCREF:
-            return "funcref";
-        case AW_VAL_EXTERNREF:
-            return "externref";
-    }
-    return "?";
-}
-
 static void write_vals(char *out, size_t cap, const aw_valtype *vals, uint32_t n) {
     size_t used = (size_t)snprintf(out, cap, "(");
     for (uint32_t i = 0; i < n && used < cap; i++)
         used +=
-            (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", valtype_name(vals[i]));
+            (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", aw_valtype_name(vals[i]));
     if (used < cap) snprintf(out + used, cap - used, ")");
 }
 
