@@ -36,6 +36,10 @@ static int compare_doubles(const void *a, const void *b) {
 }
 
 static double median(double *v, int n) {
+    if (getenv("AW_BENCH_VERBOSE")) {
+        for (int i = 0; i < n; i++) fprintf(stderr, " %.2f", v[i]);
+        fprintf(stderr, "\n");
+    }
     qsort(v, (size_t)n, sizeof *v, compare_doubles);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

@@ -215,7 +215,7 @@ AW_API aw_status aw_actor_spawn(aw_actor_system *sys, const aw_behaviour *b, voi
  *   an undeliverable message goes to the dead-letter log with the status. */
 AW_API aw_status aw_actor_send(aw_actor_system *sys, aw_actor_ref to, const aw_msg *msg);
 
-/* Inside callbacks: the actor's own reference, its system, its state. */
+/* Inside callbacks: the actor's own reference and its system. */
 AW_API aw_actor_ref aw_actor_self(const aw_actor *self);
 AW_API aw_actor_system *aw_actor_system_of(const aw_actor *self);
 

@@ -441,6 +441,66 @@ static void test_start_failure_stops_started_children(void **state) {
     finish_system(sys);
 }
 
+/* Crashes, restarts in place and ordinary restarts racing a flood of
+ * messages from another thread, under every strategy: the tree ends clean. */
+typedef struct flooder {
+    aw_actor_system *sys;
+    aw_actor_ref sup;
+    uint64_t seed;
+} flooder;
+
+static void *flood_children(void *arg) {
+    flooder *f = arg;
+    uint64_t x = f->seed;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        aw_actor_ref child;
+        if (aw_supervisor_child(f->sys, f->sup, x % 4, &child) != AW_OK) break;
+        uint64_t kind = (x >> 8) % 50 == 0 ? KIND_CRASH : 1;
+        aw_actor_send(f->sys, child, &(aw_msg){.kind = kind});
+    }
+    return NULL;
+}
+
+static void test_restarts_racing_a_flood_end_clean(void **state) {
+    (void)state;
+    static shared sh;
+    for (int strategy = AW_ONE_FOR_ONE; strategy <= AW_REST_FOR_ONE; strategy++) {
+        memset(&sh, 0, sizeof sh);
+        aw_actor_system *sys = make_system(2);
+        kid k[4] = {{0, &sh, 0}, {1, &sh, 0}, {2, &sh, 0}, {3, &sh, 0}};
+        aw_child_spec specs[4];
+        for (int i = 0; i < 4; i++) {
+            specs[i] = kid_spec(&k[i], i == 3 ? AW_TRANSIENT : AW_PERMANENT);
+            specs[i].restart_in_place = i % 2 == 0;
+            specs[i].opts.mailbox_capacity = 64;
+        }
+        aw_supervisor_spec spec = {.strategy = (aw_strategy)strategy,
+                                   .intensity = 1000000,
+                                   .period_ns = 1000000000u,
+                                   .children = specs,
+                                   .child_count = 4};
+        aw_actor_ref sup;
+        assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
+        flooder fl[2] = {{sys, sup, 7}, {sys, sup, 11}};
+        aw__thread t[2];
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(aw__thread_create(&t[i], flood_children, &fl[i], "flooder"), AW_OK);
+        for (int i = 0; i < 2; i++) aw__thread_join(t[i], NULL);
+        assert_int_equal(aw_actor_system_wait_idle(sys, 10000000000u), AW_OK);
+        /* Every child incarnation that started was also stopped at the end. */
+        assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
+                         AW_OK);
+        assert_int_equal(aw_actor_system_wait_idle(sys, 10000000000u), AW_OK);
+        assert_false(aw_actor_alive(sys, sup));
+        assert_int_equal(atomic_load(&sh.start_len), atomic_load(&sh.stop_len));
+        drain_dead_letters(sys, -1);
+        finish_system(sys);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         ACTOR_TEST(test_one_for_one_restarts_only_the_crashed_child),
@@ -453,6 +513,7 @@ int main(void) {
         ACTOR_TEST(test_one_for_all_resets_in_place_siblings),
         ACTOR_TEST(test_backoff_delays_restarts_exponentially),
         ACTOR_TEST(test_start_failure_stops_started_children),
+        ACTOR_TEST(test_restarts_racing_a_flood_end_clean),
     };
     return AW_TEST_RUN(tests);
 }
