@@ -668,10 +668,11 @@ static uint32_t fusable_cond(const cc *c) {
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
     if (fused != NONE32 && c->last_end == here(c)) {
         const uint32_t *w = c->m->code + fused;
-        uint32_t op = w[0], a = w[2], b = w[3];
+        uint32_t op = w[0], a = w[2];
         c->m->code_len = fused;
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
+        uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
         return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
     }
     return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
@@ -742,7 +743,9 @@ static aw_status compile_body(cc *c) {
             c->last_dst = NONE32;
             if (b == 0x03) {
                 c->straight = false; /* back edges arrive here */
-                TRY(fuel_begin(c));
+                /* a FUEL just emitted with nothing after it can serve as the
+                 * loop header (saves a dispatch on entry); else start one */
+                if (c->fuel_pos == NONE32 || c->fuel_pos + 1 != here(c)) TRY(fuel_begin(c));
                 c->cs[c->ch - 1].loop_pc = c->fuel_pos != NONE32 ? c->fuel_pos - 1 : here(c);
             }
             break;
@@ -763,7 +766,8 @@ static aw_status compile_body(cc *c) {
                 t->else_fix = word;
             }
             c->last_dst = NONE32;
-            TRY(fuel_begin(c));
+            /* the then arm is reached only by falling through: it stays in
+             * the current fuel block (no FUEL dispatch on the way in) */
             break;
         case 0x05: { /* else */
             ctl *t = &c->cs[c->ch - 1];
