@@ -648,6 +648,10 @@ static aw_status op_end(cc *c) {
     c->vh = height;
     for (uint32_t i = 0; i < nr; i++) TRY(push(c, res[i]));
     if (merged && kind != CTL_LOOP) TRY(fuel_begin(c));
+    /* after a loop, the open block belongs to the loop's body (charged per
+     * iteration): close it so code after the loop is not charged again on
+     * every iteration (it runs uncharged up to the next FUEL: bounded) */
+    if (kind == CTL_LOOP) fuel_close(c);
     (void)was_dead;
     return AW_OK;
 }
