@@ -126,7 +126,8 @@ static stamp now(void) {
     return s;
 }
 
-/* Elapsed ns since start by the reporting clock (and by both into series). */
+/* The durations of a series of runs by both clocks, scaled to the unit the
+ * caller reports (ms per run, ns per call, ...). */
 typedef struct series {
     double wall[MAX_RUNS];
     double cpu[MAX_RUNS];
@@ -145,6 +146,7 @@ static timing series_median(series *s) {
     return t;
 }
 
+/* Set once in main: the table reports CPU time rather than wall time. */
 static int cpu_clock;
 
 static double reported(timing t) {
