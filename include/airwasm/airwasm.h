@@ -34,11 +34,12 @@ typedef enum aw_audit_action {
     AW_AUDIT_SUBSCRIBE,
     AW_AUDIT_START,     /* an instance was (or was not) created */
     AW_AUDIT_CRASH,     /* the instance trapped, ran out of fuel or time */
-    AW_AUDIT_RESTART    /* the supervisor started the component again */
+    AW_AUDIT_RESTART,   /* the supervisor started the component again */
+    AW_AUDIT_FILE       /* a WASI file-system call refused by the preopens */
 } aw_audit_action;
 
 /* "send", "request", "call", "publish", "subscribe", "start", "crash",
- * "restart"; "?" for other values. */
+ * "restart", "file"; "?" for other values. */
 AW_API const char *aw_audit_action_name(aw_audit_action action);
 
 /* One audit record. Strings are borrowed for the sink call only. */

@@ -92,6 +92,11 @@ typedef struct aw__host_backend {
     /* log: level is already checked (trace..error map to AW_LOG_TRACE..ERROR). */
     void (*log)(void *ctx, aw__component *from, aw_log_level level, const char *message,
                 size_t message_len);
+    /* A file-system capability refused a WASI call (a path outside the
+     * preopens, a write to a read-only one): call names the WASI function,
+     * path (may be NULL) what was asked for. For the audit log. */
+    void (*fs_denied)(void *ctx, aw__component *from, const char *call, const uint8_t *path,
+                      size_t path_len);
     /* now-millis: milliseconds since the Unix epoch. */
     uint64_t (*now_millis)(void *ctx);
 } aw__host_backend;

@@ -77,6 +77,14 @@ static aw_host_result ret_errno(uint64_t *slots, uint32_t wasi_errno) {
     return AW_HOST_RETURN;
 }
 
+/* A refusal by the file-system capability: tell the runtime (audit), then
+ * answer ENOTCAPABLE. */
+static aw_host_result refuse(aw__component *c, uint64_t *slots, const char *call,
+                             const uint8_t *path, size_t path_len) {
+    if (c->backend.fs_denied) c->backend.fs_denied(c->backend.ctx, c, call, path, path_len);
+    return ret_errno(slots, WASI_ENOTCAPABLE);
+}
+
 static uint32_t errno_of(aw__fs_err e) {
     switch (e) {
         case AW__FS_OK: return WASI_SUCCESS;
@@ -202,7 +210,7 @@ aw_host_result aw__wasi_fs_path_open(aw_instance *instance, void *env, uint64_t 
     if (!dir->is_dir) return ret_errno(slots, WASI_ENOTDIR);
     bool write = (rights & RIGHTS_WRITING) || (oflags & (OFLAG_CREAT | OFLAG_TRUNC)) ||
                  (fdflags & FDFLAG_APPEND);
-    if (write && !dir->writable) return ret_errno(slots, WASI_ENOTCAPABLE);
+    if (write && !dir->writable) return refuse(c, slots, "path_open", path, arg32(slots, 3));
     unsigned how = 0;
     if (rights & RIGHT_FD_READ || !write) how |= AW__FS_READ;
     if (write && !(oflags & OFLAG_DIRECTORY)) how |= AW__FS_WRITE;
@@ -217,6 +225,7 @@ aw_host_result aw__wasi_fs_path_open(aw_instance *instance, void *env, uint64_t 
     int os_fd;
     aw__fs_err e = aw__fs_open_beneath(dir->os_fd, (const char *)path, arg32(slots, 3), how,
                                        &os_fd);
+    if (e == AW__FS_ESCAPE) return refuse(c, slots, "path_open", path, arg32(slots, 3));
     if (e != AW__FS_OK) return ret_errno(slots, errno_of(e));
     aw__fs_stat st;
     e = aw__fs_stat_fd(os_fd, &st);
@@ -304,7 +313,7 @@ aw_host_result aw__wasi_fs_fd_write(aw_instance *instance, void *env, uint64_t *
     fs_file *f = file_of(c, arg32(slots, 0));
     if (!f) return ret_errno(slots, WASI_EBADF);
     if (f->is_dir) return ret_errno(slots, WASI_EISDIR);
-    if (!f->writable) return ret_errno(slots, WASI_ENOTCAPABLE);
+    if (!f->writable) return refuse(c, slots, "fd_write", NULL, 0);
     uint64_t total = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t ptr = aw__canon_load_u32(iov + 8 * i), len = aw__canon_load_u32(iov + 8 * i + 4);
@@ -420,6 +429,7 @@ aw_host_result aw__wasi_fs_path_filestat_get(aw_instance *instance, void *env, u
     int os_fd;
     aw__fs_err e = aw__fs_open_beneath(dir->os_fd, (const char *)path, arg32(slots, 3), how,
                                        &os_fd);
+    if (e == AW__FS_ESCAPE) return refuse(c, slots, "path_filestat_get", path, arg32(slots, 3));
     if (e != AW__FS_OK) return ret_errno(slots, errno_of(e));
     aw__fs_stat st;
     e = aw__fs_stat_fd(os_fd, &st);

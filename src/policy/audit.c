@@ -35,6 +35,7 @@ const char *aw_audit_action_name(aw_audit_action action) {
         case AW_AUDIT_START: return "start";
         case AW_AUDIT_CRASH: return "crash";
         case AW_AUDIT_RESTART: return "restart";
+        case AW_AUDIT_FILE: return "file";
     }
     return "?";
 }

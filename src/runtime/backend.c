@@ -249,6 +249,11 @@ static void be_log(void *ctx, aw__component *from, aw_log_level level, const cha
     aw__log(level, source, "%.*s", (int)message_len, message);
 }
 
+static void be_fs_denied(void *ctx, aw__component *from, const char *call, const uint8_t *path,
+                         size_t path_len) {
+    aw__rt_gate_fs_denied(ctx, from, call, path, path_len);
+}
+
 static uint64_t be_now_millis(void *ctx) {
     (void)ctx;
     return aw__clock_realtime_ns() / 1000000u;
@@ -264,6 +269,7 @@ aw__host_backend aw__rt_backend(aw_runtime *rt) {
         .publish = be_publish,
         .subscribe = be_subscribe,
         .log = be_log,
+        .fs_denied = be_fs_denied,
         .now_millis = be_now_millis,
     };
     return b;

@@ -121,6 +121,16 @@ bool aw__rt_gate_receive(aw_runtime *rt, aw__rt_def *from, const aw__rt_def *to,
     return false;
 }
 
+void aw__rt_gate_fs_denied(aw_runtime *rt, aw__component *c, const char *call,
+                           const uint8_t *path, size_t path_len) {
+    aw__rt_def *def = aw__rt_component_def(c);
+    bump(&def->policy.denied);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s refused by the [wasi] preopens", call);
+    aw__rt_audit(rt, def, AW_AUDIT_FILE, (const char *)path, path ? path_len : 0, AW_DENIED,
+                 AW_TRAP_NONE, NULL, detail);
+}
+
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(c);

@@ -139,6 +139,10 @@ bool aw__rt_gate_receive(aw_runtime *rt, aw__rt_def *from, const aw__rt_def *to,
                          const char *topic, size_t topic_len);
 /* The end of an attempt by c: counts it, audits every refusal (st != AW_OK)
  * and sampled successes. */
+/* A WASI file-system call of c refused by its preopens: counted as denied
+ * and audited (the host backend's fs_denied). */
+void aw__rt_gate_fs_denied(aw_runtime *rt, aw__component *c, const char *call,
+                           const uint8_t *path, size_t path_len);
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err);
 /* The def of component id (NULL: none). */

@@ -128,6 +128,15 @@ static void files_stay_inside_their_preopens(void **state) {
     assert_true(r[0] == 'E');
 
     assert_int_equal(sec_num(rt, "bystander", "count"), 0);
+
+    /* Every refusal the host saw is in the audit log: the escapes through
+     * "..", the symlinks, and the writes to the read-only preopen. */
+    sec_record first;
+    size_t refusals = sec_audit_count(AW_AUDIT_FILE, AW_DENIED, "files", &first);
+    if (refusals < 8) fail_msg("%zu file refusals audited, expected at least 8", refusals);
+    assert_non_null(strstr(first.target, "secret.txt"));
+    assert_non_null(strstr(first.detail, "path_open"));
+    assert_int_equal(sec_audit_count(AW_AUDIT_FILE, AW_DENIED, "bystander", NULL), 0);
     sec_finish(rt);
     remove_tree();
 }
