@@ -57,9 +57,10 @@ void *aw__pages_map(size_t size, size_t guard_bytes) {
     size_t usable = round_to_pages(size);
     size_t guard = round_to_pages(guard_bytes);
     if (usable == 0 && guard == 0) return NULL;
-    void *p = mmap(NULL, usable + guard, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    int prot = guard ? PROT_NONE : PROT_READ | PROT_WRITE;
+    void *p = mmap(NULL, usable + guard, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return NULL;
+    if (!guard) return p;
     if (usable && mprotect(p, usable, PROT_READ | PROT_WRITE) != 0) {
         munmap(p, usable + guard);
         return NULL;

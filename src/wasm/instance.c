@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "platform/os.h"
 
 #include <string.h>
 
@@ -203,7 +204,9 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         mem->pages = (uint32_t)l->min;
         mem->size = l->min * PAGE;
         if (mem->size) {
-            mem->base = aw__calloc(1, (size_t)mem->size);
+            /* Mapped, not allocated: the kernel hands out zero pages on first
+             * touch, so an idle instance costs only the pages it used. */
+            mem->base = aw__pages_map((size_t)mem->size, 0);
             if (!mem->base) return aw__error_set(err, AW_NO_MEMORY, "out of memory (linear memory)");
         }
         inst->mem = mem;
@@ -298,7 +301,7 @@ void aw_instance_destroy(aw_instance *inst) {
         aw__table *t = &inst->own_tables[i];
         if (t->elems) aw__free(t->elems, (t->size ? t->size : 1) * sizeof(void *));
     }
-    if (inst->own_mem.base) aw__free(inst->own_mem.base, (size_t)inst->own_mem.size);
+    if (inst->own_mem.base) aw__pages_unmap(inst->own_mem.base, (size_t)inst->own_mem.size, 0);
     if (inst->stack) aw__free(inst->stack, (size_t)(inst->stack_end - inst->stack) * sizeof(uint64_t));
     if (inst->frames) aw__free(inst->frames, (size_t)(inst->frames_end - inst->frames) * sizeof(aw__frame));
     layout l;

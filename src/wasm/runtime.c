@@ -3,6 +3,7 @@
 #include "wasm/instance.h"
 
 #include "base/alloc.h"
+#include "platform/os.h"
 
 #include <string.h>
 
@@ -14,9 +15,10 @@ int32_t aw__mem_grow(aw__memory *mem, uint32_t delta) {
     if ((uint64_t)old + delta > mem->max_pages) return -1;
     uint64_t nsize = ((uint64_t)old + delta) * PAGE;
     if (nsize > SIZE_MAX) return -1;
-    uint8_t *nb = mem->base ? aw__realloc(mem->base, (size_t)mem->size, (size_t)nsize) : aw__calloc(1, (size_t)nsize);
+    /* The new pages of an anonymous mapping are zero already. */
+    uint8_t *nb = mem->base ? aw__pages_remap(mem->base, (size_t)mem->size, (size_t)nsize)
+                            : aw__pages_map((size_t)nsize, 0);
     if (!nb) return -1;
-    memset(nb + mem->size, 0, (size_t)(nsize - mem->size));
     mem->base = nb;
     mem->size = nsize;
     mem->pages = old + delta;
