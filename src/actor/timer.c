@@ -142,8 +142,14 @@ static void *timer_main(void *arg) {
                 if (e->tick <= now_tick) {
                     unlink_locked(t, e);
                     e->in_use = false; /* cancel now answers AW_NOT_FOUND */
-                    e->next = due;
-                    due = e;
+                    /* Fire in deadline order, ties in start order, as the
+                     * deterministic mode does: insert sorted. */
+                    entry **at = &due;
+                    while (*at && ((*at)->deadline < e->deadline ||
+                                   ((*at)->deadline == e->deadline && (*at)->seq < e->seq)))
+                        at = &(*at)->next;
+                    e->next = *at;
+                    *at = e;
                 }
                 e = next;
             }

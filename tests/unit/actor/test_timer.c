@@ -60,6 +60,49 @@ static void test_send_after_fires_not_before_its_deadline(void **state) {
     finish_system(sys);
 }
 
+typedef struct order_state {
+    _Atomic uint64_t count;
+    uint64_t seen[64];
+} order_state;
+
+static aw_handled order_handle(aw_actor *self, void *state, const aw_msg *msg) {
+    order_state *st = state;
+    if (msg->kind == KIND_STOP) {
+        aw_actor_stop(self, (aw_reason){AW_EXIT_NORMAL, 0});
+        return AW_DONE;
+    }
+    uint64_t n = atomic_load(&st->count);
+    if (n < 64) st->seen[n] = msg->word[0];
+    atomic_fetch_add(&st->count, 1);
+    return AW_DONE;
+}
+
+static const aw_behaviour order = {"order", NULL, order_handle, NULL};
+
+/* Timers due in the same tick fire in deadline order, ties in start order. */
+static void test_timers_due_together_fire_in_deadline_order(void **state) {
+    (void)state;
+    aw_actor_system *sys = make_system(2);
+    order_state st = {0};
+    aw_actor_ref r;
+    assert_int_equal(aw_actor_spawn(sys, &order, &st, NULL, &r), AW_OK);
+    uint64_t at = aw_actor_system_now(sys) + 30000000u;
+    /* 10 with deadlines 9 ns .. 0 ns past `at`, started latest-first ... */
+    for (uint64_t k = 0; k < 10; k++)
+        assert_int_equal(
+            aw_timer_send_at(sys, at + 9 - k, r, &(aw_msg){.kind = 1, .word = {9 - k}}, NULL),
+            AW_OK);
+    /* ... then 10 with one deadline after all of those, in start order. */
+    for (uint64_t k = 10; k < 20; k++)
+        assert_int_equal(
+            aw_timer_send_at(sys, at + 100, r, &(aw_msg){.kind = 1, .word = {k}}, NULL), AW_OK);
+    wait_for(&st.count, 20);
+    assert_int_equal(aw_actor_system_wait_idle(sys, 5000000000u), AW_OK);
+    for (uint64_t k = 0; k < 20; k++) assert_int_equal(st.seen[k], k);
+    stop_actor(sys, r);
+    finish_system(sys);
+}
+
 static void test_cancel_prevents_firing_and_releases_payload(void **state) {
     (void)state;
     aw_actor_system *sys = make_system(2);
@@ -180,6 +223,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         ACTOR_TEST(test_send_after_fires_not_before_its_deadline),
         ACTOR_TEST(test_cancel_prevents_firing_and_releases_payload),
+        ACTOR_TEST(test_timers_due_together_fire_in_deadline_order),
         ACTOR_TEST(test_callback_timers_run_and_cancel),
         ACTOR_TEST(test_thousands_of_timers_fire_once_each),
         ACTOR_TEST(test_receive_timeout_fires_when_idle_and_not_after_a_message),
