@@ -1,0 +1,737 @@
+/* The instruction loop of the function-body compiler: validates and compiles
+ * each instruction, with the instruction-group helpers it uses. */
+#include "wasm/compile_internal.h"
+
+/* ---- instruction groups ---------------------------------------------- */
+
+static aw_status op_generic(cc *c, const aw__opinfo *oi) {
+    vent a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    uint32_t offset = 0;
+    bool mem = oi->kind >= AW__K_M1 && oi->kind <= AW__K_M8;
+    if (mem) {
+        uint32_t align;
+        TRY(rd_u32(c->r, &align));
+        if (align & 0x40)
+            return RD_FAIL(c->r, AW_UNSUPPORTED, "unsupported feature multi-memory at offset %llu", (unsigned long long)rd_off(c->r));
+        TRY(rd_u32(c->r, &offset));
+        if (c->m->mem_count == 0) return FAIL(c, "unknown memory 0");
+        uint32_t natural = oi->kind == AW__K_M1 ? 0 : oi->kind == AW__K_M2 ? 1 : oi->kind == AW__K_M4 ? 2 : 3;
+        if (align > natural) return FAIL(c, "alignment must not be larger than natural");
+    }
+    uint32_t op = oi->op;
+    if (oi->p2) {
+        TRY(aw__cc_pop_any(c, oi->p2, &b));
+        if (b.k && !mem && aw__op_imm[op] &&
+            (oi->p2 == AW__VT_I32 || (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv)) {
+            op = aw__op_imm[op];
+            b.slot = (uint32_t)b.kv; /* the immediate takes the operand's word */
+        } else {
+            TRY(aw__cc_materialize(c, &b, c->vh));
+        }
+    }
+    /* the address was computed by the i32.add just emitted: fuse it */
+    uint32_t fuse_at = NONE32;
+    if (mem && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
+        !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1)) {
+        uint32_t prev = c->m->code[c->last_start];
+        if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
+    }
+    if (oi->p1) TRY(aw__cc_pop(c, oi->p1, &a));
+    if (fuse_at != NONE32 && !dead(c)) {
+        const uint32_t *pw = c->m->code + fuse_at;
+        uint32_t x = pw[2], y = pw[3];
+        bool imm = pw[0] == AW__OP_I32_ADD_I;
+        c->m->code_len = fuse_at;
+        c->last_dst = NONE32;
+        uint32_t fw[6];
+        uint32_t fn = 0;
+        fw[fn++] = imm ? aw__op_addr_imm[op] : aw__op_addr_reg[op];
+        if (oi->r) {
+            TRY(aw__cc_push(c, oi->r));
+            fw[fn++] = canon(c, c->vh - 1);
+        }
+        fw[fn++] = x;
+        fw[fn++] = y;
+        if (oi->p2) fw[fn++] = b.slot;
+        fw[fn++] = offset;
+        uint32_t start = here(c);
+        TRY(emitn(c, fn, fw));
+        if (oi->r) {
+            c->last_dst = start + 1;
+            c->last_end = here(c);
+            c->last_h = c->vh - 1;
+            c->last_start = start;
+        }
+        return AW_OK;
+    }
+    if (oi->kind == AW__K_R) {
+        TRY(aw__cc_push(c, oi->r));
+        c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
+        return AW_OK;
+    }
+    uint32_t w[5];
+    uint32_t n = 0;
+    w[n++] = op;
+    uint32_t dst_word = NONE32;
+    if (oi->r) {
+        TRY(aw__cc_push(c, oi->r));
+        dst_word = n;
+        w[n++] = canon(c, c->vh - 1);
+    }
+    if (oi->p1) w[n++] = a.slot;
+    if (oi->p2) w[n++] = b.slot;
+    if (mem) w[n++] = offset;
+    if (dead(c)) return AW_OK;
+    uint32_t start = here(c);
+    TRY(emitn(c, n, w));
+    if (dst_word != NONE32) {
+        c->last_dst = start + dst_word;
+        c->last_end = here(c);
+        c->last_h = c->vh - 1;
+        c->last_start = start;
+    }
+    return AW_OK;
+}
+
+static aw_status read_local(cc *c, uint32_t *x) {
+    TRY(rd_u32(c->r, x));
+    if (*x >= c->nlocals) return FAIL(c, "unknown local %u", *x);
+    return AW_OK;
+}
+
+/* Before local x changes, pending reads of it must take their value. */
+static aw_status settle_local(cc *c, uint32_t x, uint32_t upto) {
+    for (uint32_t h = 0; h < upto; h++)
+        if (!c->vs[h].k && c->vs[h].slot == x) TRY(aw__cc_settle(c, h));
+    return AW_OK;
+}
+
+static bool has_pending(const cc *c, uint32_t x, uint32_t upto) {
+    for (uint32_t h = 0; h < upto; h++)
+        if (!c->vs[h].k && c->vs[h].slot == x) return true;
+    return false;
+}
+
+static aw_status op_local_set(cc *c, bool tee) {
+    uint32_t x;
+    TRY(read_local(c, &x));
+    aw__vt t = c->locals[x];
+    ctl *cur = &c->cs[c->ch - 1];
+    if (c->vh > cur->height && c->vs[c->vh - 1].t && c->vs[c->vh - 1].t != t)
+        return FAIL(c, "type mismatch: local.set of %s to a %s local", aw__vt_name(c->vs[c->vh - 1].t), aw__vt_name(t));
+    vent v;
+    TRY(aw__cc_pop_any(c, t, &v));
+    if (dead(c)) {
+        if (tee) TRY(aw__cc_push(c, t));
+        return AW_OK;
+    }
+    if (v.k && v.kv == 0 && c->straight && c->zero_known[x]) {
+        if (tee) TRY(aw__cc_push_const(c, t, 0));
+        return AW_OK;
+    }
+    c->zero_known[x] = 0;
+    if (v.k) {
+        TRY(settle_local(c, x, c->vh));
+        TRY(aw__cc_emit_const(c, x, t, v.kv));
+        c->last_dst = NONE32;
+        if (tee) {
+            TRY(aw__cc_push(c, t));
+            c->vs[c->vh - 1].k = true;
+            c->vs[c->vh - 1].kv = v.kv;
+        }
+        return AW_OK;
+    }
+    /* retarget the producer of the value straight into the local */
+    if (c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh && v.slot == canon(c, c->vh) &&
+        !has_pending(c, x, c->vh)) {
+        c->m->code[c->last_dst] = x;
+        c->last_dst = NONE32;
+        if (tee) {
+            TRY(aw__cc_push(c, t));
+            c->vs[c->vh - 1].slot = x;
+        }
+        return AW_OK;
+    }
+    TRY(settle_local(c, x, c->vh));
+    if (v.slot != x) TRY(aw__cc_emit_copy(c, x, v.slot));
+    c->last_dst = NONE32;
+    if (tee) {
+        TRY(aw__cc_push(c, t));
+        c->vs[c->vh - 1].slot = v.slot == x ? x : v.slot;
+    }
+    return AW_OK;
+}
+
+static aw_status read_global(cc *c, uint32_t *g) {
+    TRY(rd_u32(c->r, g));
+    if (*g >= c->m->global_count) return FAIL(c, "unknown global %u", *g);
+    return AW_OK;
+}
+
+static aw_status read_table(cc *c, uint32_t *t) {
+    TRY(rd_u32(c->r, t));
+    if (*t >= c->m->table_count) return FAIL(c, "unknown table %u", *t);
+    return AW_OK;
+}
+
+static aw_status read_zero(cc *c) {
+    uint8_t z;
+    TRY(rd_u8(c->r, &z));
+    if (z != 0) {
+        if (z == 1 && false) return AW_OK;
+        c->r->p--;
+        return RD_MALFORMED(c->r, "zero byte expected");
+    }
+    return AW_OK;
+}
+
+static aw_status need_memory(cc *c) {
+    if (c->m->mem_count == 0) return FAIL(c, "unknown memory 0");
+    return AW_OK;
+}
+
+static aw_status need_data(cc *c, uint32_t d) {
+    if (!c->m->has_data_count) return RD_MALFORMED(c->r, "data count section required");
+    if (d >= c->m->data_count) return FAIL(c, "unknown data segment %u", d);
+    return AW_OK;
+}
+
+static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, uint32_t a2, bool indirect,
+                         uint32_t idx_slot) {
+    vent tmp;
+    for (uint32_t i = ft->nparams; i-- > 0;) TRY(aw__cc_pop_any(c, ft->vt[i], &tmp));
+    uint32_t base = c->vh;
+    if (!dead(c)) {
+        c->vh += ft->nparams;
+        TRY(aw__cc_settle_from(c, base));
+        c->vh = base;
+    }
+    uint32_t argbase = canon(c, base);
+    if (indirect) TRY(EMIT(c, op, a1, a2, argbase, idx_slot));
+    else TRY(EMIT(c, op, a1, argbase));
+    for (uint32_t i = 0; i < ft->nresults; i++) TRY(aw__cc_push(c, ft->vt[ft->nparams + i]));
+    /* the callee needs its results' room too */
+    if (base + ft->nparams > c->vmax) c->vmax = base + ft->nparams;
+    c->last_dst = NONE32;
+    return AW_OK;
+}
+
+static aw_status op_end(cc *c) {
+    ctl *t = &c->cs[c->ch - 1];
+    TRY(aw__cc_check_end(c, t));
+    TRY(aw__cc_settle_from(c, t->height));
+    if (t->kind == CTL_IF) {
+        /* if without else: params pass through to results */
+        if (t->nparams != t->nresults || (t->nparams && memcmp(t->params, t->results, t->nparams)))
+            return FAIL(c, "type mismatch: if without else must have matching params and results");
+        if (t->else_fix != NONE32) {
+            aw__cc_patch(c, t->else_fix, here(c));
+            t->merged = true;
+        }
+    }
+    bool merged = t->merged;
+    aw__cc_bind_fixups(c, t, here(c));
+    uint8_t kind = t->kind;
+    uint32_t height = t->height;
+    uint32_t nr = t->nresults;
+    const aw__vt *res = t->results;
+    bool was_dead = t->unreachable;
+    c->ch--;
+    if (kind == CTL_FUNC) {
+        c->ch++; /* emit in the function frame's reachability */
+        c->cs[0].unreachable = was_dead && !merged;
+        if (merged) {
+            /* branches to the function's label land on a FUEL, like all */
+            aw__cc_fuel_close(c);
+            TRY(EMIT(c, AW__OP_FUEL, 1));
+        }
+        TRY(EMIT(c, AW__OP_RETURN, canon(c, 0), nr));
+        c->ch--;
+        return AW_OK;
+    }
+    c->vh = height;
+    for (uint32_t i = 0; i < nr; i++) TRY(aw__cc_push(c, res[i]));
+    if (merged && kind != CTL_LOOP) TRY(aw__cc_fuel_begin(c));
+    /* after a loop, the open block belongs to the loop's body (charged per
+     * iteration): close it so code after the loop is not charged again on
+     * every iteration (it runs uncharged up to the next FUEL: bounded) */
+    if (kind == CTL_LOOP) aw__cc_fuel_close(c);
+    (void)was_dead;
+    return AW_OK;
+}
+
+/* If the condition on top was just computed by a comparison, returns that
+ * instruction's position so the branch can absorb it (NONE32 otherwise). */
+static uint32_t fusable_cond(const cc *c) {
+    if (dead(c) || c->last_dst == NONE32 || c->last_end != here(c) || c->vh == 0) return NONE32;
+    const vent *v = &c->vs[c->vh - 1];
+    if (c->last_h != c->vh - 1 || v->k || v->slot != canon(c, c->vh - 1)) return NONE32;
+    uint32_t op = c->m->code[c->last_start];
+    if (op != AW__OP_I32_EQZ && !aw__op_br_true[op]) return NONE32;
+    return c->last_start;
+}
+
+/* Emits a branch taken when cond (when_true) or !cond; the target word is
+ * the last word emitted. A fusable comparison is replaced by a fused form. */
+static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
+    if (fused != NONE32 && c->last_end == here(c)) {
+        const uint32_t *w = c->m->code + fused;
+        uint32_t op = w[0], a = w[2];
+        c->m->code_len = fused;
+        c->last_dst = NONE32;
+        if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
+        uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
+        return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
+    }
+    return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
+}
+
+/* ---- the instruction loop --------------------------------------------- */
+
+static aw_status unsupported(cc *c, const char *feature) {
+    return RD_FAIL(c->r, AW_UNSUPPORTED, "unsupported feature %s at offset %llu", feature,
+                   (unsigned long long)rd_off(c->r));
+}
+
+aw_status aw__cc_compile_body(cc *c) {
+    aw__reader *r = c->r;
+    aw_module *m = c->m;
+    for (;;) {
+        if (r->p >= r->end) return RD_MALFORMED(r, "unexpected end of function body (missing end)");
+        uint64_t at = rd_off(r);
+        c->op_at = at;
+        uint8_t b = *r->p++;
+        uint32_t key = b;
+        if (b == 0xFC) {
+            uint32_t sub;
+            TRY(rd_u32(r, &sub));
+            if (sub > 17) {
+                r->p = c->r->base + at;
+                return RD_MALFORMED(r, "illegal opcode 0xfc %u", sub);
+            }
+            key = 256 + sub;
+        }
+        const aw__opinfo *oi = &aw__opinfo_table[key];
+        if (oi->kind == AW__K_NONE) {
+            r->p--;
+            switch (b) {
+            case 0xFD: return unsupported(c, "SIMD");
+            case 0xFE: return unsupported(c, "threads");
+            case 0xFB: return unsupported(c, "GC");
+            case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+                return unsupported(c, "exceptions");
+            case 0x12: case 0x13: return unsupported(c, "tail calls");
+            case 0x14: case 0x15: case 0xD3: case 0xD4: case 0xD5: case 0xD6: return unsupported(c, "function references");
+            default: return RD_MALFORMED(r, "illegal opcode 0x%02x", b);
+            }
+        }
+        c->fuel_count++;
+        if (oi->kind != AW__K_S) {
+            TRY(op_generic(c, oi));
+            continue;
+        }
+        vent a, v;
+        ctl bt;
+        uint32_t x, y, fused;
+        switch (key) {
+        case 0x00: /* unreachable */
+            TRY(EMIT(c, AW__OP_TRAP_UNREACHABLE));
+            aw__cc_set_unreachable(c);
+            break;
+        case 0x01: break;
+        case 0x02: /* block */
+        case 0x03: /* loop */
+            memset(&bt, 0, sizeof bt);
+            TRY(aw__cc_read_blocktype(c, &bt));
+            TRY(aw__cc_check_top(c, bt.nparams, bt.params));
+            if (c->vh < c->cs[c->ch - 1].height + bt.nparams) return FAIL(c, "type mismatch: missing block parameters");
+            TRY(aw__cc_settle_from(c, 0));
+            TRY(aw__cc_push_ctl(c, b == 0x02 ? CTL_BLOCK : CTL_LOOP, bt.params, bt.nparams, bt.results, bt.nresults));
+            for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
+            c->last_dst = NONE32;
+            if (b == 0x03) {
+                c->straight = false; /* back edges arrive here */
+                /* a FUEL just emitted with nothing after it can serve as the
+                 * loop header (saves a dispatch on entry); else start one */
+                if (c->fuel_pos == NONE32 || c->fuel_pos + 1 != here(c)) TRY(aw__cc_fuel_begin(c));
+                c->cs[c->ch - 1].loop_pc = c->fuel_pos != NONE32 ? c->fuel_pos - 1 : here(c);
+            }
+            break;
+        case 0x04: /* if */
+            memset(&bt, 0, sizeof bt);
+            TRY(aw__cc_read_blocktype(c, &bt));
+            fused = fusable_cond(c);
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            TRY(aw__cc_check_top(c, bt.nparams, bt.params));
+            if (c->vh < c->cs[c->ch - 1].height + bt.nparams) return FAIL(c, "type mismatch: missing if parameters");
+            TRY(aw__cc_settle_from(c, 0));
+            TRY(emit_cond_branch(c, fused, false, a.slot));
+            {
+                uint32_t word = dead(c) ? NONE32 : here(c) - 1;
+                TRY(aw__cc_push_ctl(c, CTL_IF, bt.params, bt.nparams, bt.results, bt.nresults));
+                for (uint32_t i = 0; i < bt.nparams; i++) c->vs[c->vh - bt.nparams + i].t = bt.params[i];
+                ctl *t = &c->cs[c->ch - 1];
+                t->else_fix = word;
+            }
+            c->last_dst = NONE32;
+            /* the then arm is reached only by falling through: it stays in
+             * the current fuel block (no FUEL dispatch on the way in) */
+            break;
+        case 0x05: { /* else */
+            ctl *t = &c->cs[c->ch - 1];
+            if (t->kind != CTL_IF) return FAIL(c, "else without if");
+            TRY(aw__cc_check_end(c, t));
+            TRY(aw__cc_settle_from(c, t->height));
+            TRY(aw__cc_emit_jump(c, t));
+            t->kind = CTL_ELSE;
+            t->unreachable = false;
+            c->straight = false;
+            if (t->else_fix != NONE32) aw__cc_patch(c, t->else_fix, here(c));
+            t->else_fix = NONE32;
+            c->vh = t->height;
+            for (uint32_t i = 0; i < t->nparams; i++) TRY(aw__cc_push(c, t->params[i]));
+            c->last_dst = NONE32;
+            TRY(aw__cc_fuel_begin(c));
+            break;
+        }
+        case 0x0B: /* end */
+            TRY(op_end(c));
+            if (c->ch == 0) {
+                aw__cc_fuel_close(c);
+                if (r->p != r->end) return RD_MALFORMED(r, "section size mismatch: junk after the function's end");
+                return AW_OK;
+            }
+            break;
+        case 0x0C: /* br */
+            TRY(aw__cc_read_label(c, &x));
+            {
+                ctl *t = &c->cs[c->ch - 1 - x];
+                TRY(aw__cc_check_top(c, label_arity(t), label_types(t)));
+                if (!dead(c) && c->vh < c->cs[c->ch - 1].height + label_arity(t)) return FAIL(c, "type mismatch: br operands");
+                TRY(aw__cc_emit_jump(c, t));
+            }
+            aw__cc_set_unreachable(c);
+            break;
+        case 0x0D: /* br_if */
+            TRY(aw__cc_read_label(c, &x));
+            fused = fusable_cond(c);
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            {
+                ctl *t = &c->cs[c->ch - 1 - x];
+                uint32_t n = label_arity(t);
+                TRY(aw__cc_check_top(c, n, label_types(t)));
+                if (c->vh < c->cs[c->ch - 1].height + n) return FAIL(c, "type mismatch: br_if operands");
+                if (!dead(c)) {
+                    if (!aw__cc_needs_copies(c, t)) {
+                        TRY(emit_cond_branch(c, fused, true, a.slot));
+                        aw__cc_branch_word(c, t, here(c) - 1);
+                    } else {
+                        TRY(EMIT(c, AW__OP_BR_UNLESS, a.slot, 0));
+                        uint32_t skip = here(c) - 1;
+                        TRY(aw__cc_emit_jump(c, t));
+                        aw__cc_patch(c, skip, here(c));
+                        TRY(aw__cc_fuel_begin(c)); /* branch targets start with FUEL */
+                    }
+                }
+                /* the values stay typed as the label's types */
+                for (uint32_t i = 0; i < n; i++)
+                    if (c->vs[c->vh - n + i].t == 0) c->vs[c->vh - n + i].t = label_types(t)[i];
+            }
+            c->last_dst = NONE32;
+            break;
+        case 0x0E: { /* br_table */
+            uint32_t count;
+            TRY(rd_u32(r, &count));
+            if (count > (size_t)(r->end - r->p)) return RD_MALFORMED(r, "unexpected end: br_table too long");
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            const uint8_t *labels = r->p;
+            /* first pass: validate, find the arity from the default label */
+            uint32_t dflt;
+            for (uint32_t i = 0; i < count; i++) TRY(aw__cc_read_label(c, &y));
+            TRY(aw__cc_read_label(c, &dflt));
+            ctl *dt = &c->cs[c->ch - 1 - dflt];
+            uint32_t arity = label_arity(dt);
+            const uint8_t *after = r->p;
+            r->p = labels;
+            for (uint32_t i = 0; i <= count; i++) {
+                TRY(aw__cc_read_label(c, &y));
+                ctl *t = &c->cs[c->ch - 1 - y];
+                if (label_arity(t) != arity) return FAIL(c, "type mismatch: br_table labels of different arity");
+                TRY(aw__cc_check_top(c, arity, label_types(t)));
+            }
+            r->p = after;
+            if (!dead(c) && c->vh < c->cs[c->ch - 1].height + arity) return FAIL(c, "type mismatch: br_table operands");
+            if (!dead(c)) {
+                TRY(aw__cc_settle_from(c, c->vh - arity));
+                TRY(aw__cc_grow_code(c, 5 + 2 * (count + 1)));
+                TRY(EMIT(c, AW__OP_BR_TABLE, a.slot, count, arity, canon(c, c->vh - arity)));
+                r->p = labels;
+                for (uint32_t i = 0; i <= count; i++) {
+                    TRY(aw__cc_read_label(c, &y));
+                    ctl *t = &c->cs[c->ch - 1 - y];
+                    TRY(EMIT(c, 0, canon(c, t->height)));
+                    aw__cc_branch_word(c, t, here(c) - 2);
+                }
+                r->p = after;
+            }
+            aw__cc_set_unreachable(c);
+            break;
+        }
+        case 0x0F: { /* return */
+            ctl *t = &c->cs[0];
+            TRY(aw__cc_check_top(c, t->nresults, t->results));
+            if (!dead(c) && c->vh < c->cs[c->ch - 1].height + t->nresults) return FAIL(c, "type mismatch: return operands");
+            if (!dead(c)) {
+                TRY(aw__cc_settle_from(c, c->vh - t->nresults));
+                TRY(EMIT(c, AW__OP_RETURN, canon(c, c->vh - t->nresults), t->nresults));
+            }
+            aw__cc_set_unreachable(c);
+            break;
+        }
+        case 0x10: /* call */
+            TRY(rd_u32(r, &x));
+            if (x >= m->func_count) return FAIL(c, "unknown function %u", x);
+            TRY(op_call(c, m->funcs[x].ft, x < m->func_import_count ? AW__OP_CALL_IMPORT : AW__OP_CALL, x, 0, false, 0));
+            break;
+        case 0x11: /* call_indirect */
+            TRY(rd_u32(r, &y));
+            TRY(rd_u32(r, &x));
+            if (x >= m->table_count) return FAIL(c, "unknown table %u", x);
+            if (y >= m->type_count) return FAIL(c, "unknown type %u", y);
+            if (m->tables[x].elem != AW__VT_FUNCREF) return FAIL(c, "type mismatch: call_indirect on a table of externref");
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            TRY(op_call(c, &m->types[y], AW__OP_CALL_INDIRECT, x, y, true, a.slot));
+            break;
+        case 0x1A: /* drop */
+            TRY(aw__cc_pop_any(c, 0, &a));
+            c->last_dst = NONE32;
+            break;
+        case 0x1B: /* select */
+        case 0x1C: { /* select t */
+            aw__vt t = 0;
+            if (b == 0x1C) {
+                TRY(rd_u32(r, &x));
+                if (x != 1) return FAIL(c, "invalid result arity for typed select");
+                TRY(aw__read_valtype(r, &t));
+            }
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            vent v1, v2;
+            TRY(aw__cc_pop(c, t, &v2));
+            TRY(aw__cc_pop(c, t, &v1));
+            if (!t) {
+                if (v1.t && v2.t && v1.t != v2.t) return FAIL(c, "type mismatch: select operands differ");
+                t = v1.t ? v1.t : v2.t;
+                if (t && !is_num(t)) return FAIL(c, "type mismatch: untyped select needs numeric operands");
+            }
+            TRY(aw__cc_push(c, t));
+            TRY(EMIT(c, AW__OP_SELECT, canon(c, c->vh - 1), v1.slot, v2.slot, a.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 0x20: /* local.get */
+            TRY(read_local(c, &x));
+            TRY(aw__cc_push(c, c->locals[x]));
+            c->vs[c->vh - 1].slot = x;
+            break;
+        case 0x21: TRY(op_local_set(c, false)); break;
+        case 0x22: TRY(op_local_set(c, true)); break;
+        case 0x23: /* global.get */
+            TRY(read_global(c, &x));
+            TRY(aw__cc_push(c, m->globals[x].vt));
+            TRY(EMIT(c, AW__OP_GLOBAL_GET, canon(c, c->vh - 1), x));
+            if (!dead(c)) {
+                c->last_start = here(c) - 3;
+                c->last_dst = here(c) - 2;
+                c->last_end = here(c);
+                c->last_h = c->vh - 1;
+            }
+            break;
+        case 0x24: /* global.set */
+            TRY(read_global(c, &x));
+            if (!m->globals[x].mut) return FAIL(c, "global is immutable");
+            TRY(aw__cc_pop(c, m->globals[x].vt, &a));
+            TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));
+            c->last_dst = NONE32;
+            break;
+        case 0x25: /* table.get */
+            TRY(read_table(c, &x));
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            TRY(aw__cc_push(c, m->tables[x].elem));
+            TRY(EMIT(c, AW__OP_TABLE_GET, canon(c, c->vh - 1), x, a.slot));
+            c->last_dst = NONE32;
+            break;
+        case 0x26: /* table.set */
+            TRY(read_table(c, &x));
+            TRY(aw__cc_pop(c, m->tables[x].elem, &v));
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            TRY(EMIT(c, AW__OP_TABLE_SET, x, a.slot, v.slot));
+            c->last_dst = NONE32;
+            break;
+        case 0x3F: /* memory.size */
+            TRY(read_zero(c));
+            TRY(need_memory(c));
+            TRY(aw__cc_push(c, AW__VT_I32));
+            TRY(EMIT(c, AW__OP_MEMORY_SIZE, canon(c, c->vh - 1)));
+            c->last_dst = NONE32;
+            break;
+        case 0x40: /* memory.grow */
+            TRY(read_zero(c));
+            TRY(need_memory(c));
+            TRY(aw__cc_pop(c, AW__VT_I32, &a));
+            TRY(aw__cc_push(c, AW__VT_I32));
+            TRY(EMIT(c, AW__OP_MEMORY_GROW, canon(c, c->vh - 1), a.slot));
+            c->last_dst = NONE32;
+            break;
+        case 0x41: { /* i32.const: a pending constant, written only when needed */
+            int64_t k;
+            TRY(rd_sleb(r, 32, &k));
+            TRY(aw__cc_push_const(c, AW__VT_I32, (uint32_t)k));
+            break;
+        }
+        case 0x42: { /* i64.const */
+            int64_t k;
+            TRY(rd_sleb(r, 64, &k));
+            TRY(aw__cc_push_const(c, AW__VT_I64, (uint64_t)k));
+            break;
+        }
+        case 0x43: { /* f32.const */
+            const uint8_t *p;
+            uint32_t bits;
+            TRY(rd_bytes(r, 4, &p));
+            memcpy(&bits, p, 4);
+            TRY(aw__cc_push_const(c, AW__VT_F32, bits));
+            break;
+        }
+        case 0x44: { /* f64.const */
+            const uint8_t *p;
+            uint64_t bits;
+            TRY(rd_bytes(r, 8, &p));
+            memcpy(&bits, p, 8);
+            TRY(aw__cc_push_const(c, AW__VT_F64, bits));
+            break;
+        }
+        case 0xD0: { /* ref.null */
+            aw__vt t;
+            TRY(aw__read_reftype(r, &t));
+            TRY(aw__cc_push_const(c, t, 0));
+            break;
+        }
+        case 0xD1: /* ref.is_null */
+            TRY(aw__cc_pop(c, 0, &a));
+            if (a.t && !is_ref(a.t)) return FAIL(c, "type mismatch: ref.is_null of %s", aw__vt_name(a.t));
+            TRY(aw__cc_push(c, AW__VT_I32));
+            TRY(EMIT(c, AW__OP_REF_IS_NULL, canon(c, c->vh - 1), a.slot));
+            c->last_dst = NONE32;
+            break;
+        case 0xD2: /* ref.func */
+            TRY(rd_u32(r, &x));
+            if (x >= m->func_count) return FAIL(c, "unknown function %u", x);
+            if (!m->func_declared[x]) return FAIL(c, "undeclared function reference %u", x);
+            TRY(aw__cc_push(c, AW__VT_FUNCREF));
+            TRY(EMIT(c, AW__OP_REF_FUNC, canon(c, c->vh - 1), x));
+            c->last_dst = NONE32;
+            break;
+        case 256 + 8: { /* memory.init */
+            TRY(rd_u32(r, &x));
+            TRY(read_zero(c));
+            TRY(need_memory(c));
+            TRY(need_data(c, x));
+            vent d, s, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, AW__VT_I32, &s));
+            TRY(aw__cc_pop(c, AW__VT_I32, &d));
+            TRY(EMIT(c, AW__OP_MEMORY_INIT, x, d.slot, s.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 9: /* data.drop */
+            TRY(rd_u32(r, &x));
+            TRY(need_data(c, x));
+            TRY(EMIT(c, AW__OP_DATA_DROP, x));
+            break;
+        case 256 + 10: { /* memory.copy */
+            TRY(read_zero(c));
+            TRY(read_zero(c));
+            TRY(need_memory(c));
+            vent d, s, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, AW__VT_I32, &s));
+            TRY(aw__cc_pop(c, AW__VT_I32, &d));
+            TRY(EMIT(c, AW__OP_MEMORY_COPY, d.slot, s.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 11: { /* memory.fill */
+            TRY(read_zero(c));
+            TRY(need_memory(c));
+            vent d, s, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, AW__VT_I32, &s));
+            TRY(aw__cc_pop(c, AW__VT_I32, &d));
+            TRY(EMIT(c, AW__OP_MEMORY_FILL, d.slot, s.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 12: { /* table.init */
+            TRY(rd_u32(r, &y));
+            TRY(read_table(c, &x));
+            if (y >= m->elem_count) return FAIL(c, "unknown elem segment %u", y);
+            if (m->elems[y].type != m->tables[x].elem) return FAIL(c, "type mismatch: table.init element type");
+            vent d, s, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, AW__VT_I32, &s));
+            TRY(aw__cc_pop(c, AW__VT_I32, &d));
+            TRY(EMIT(c, AW__OP_TABLE_INIT, x, y, d.slot, s.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 13: /* elem.drop */
+            TRY(rd_u32(r, &x));
+            if (x >= m->elem_count) return FAIL(c, "unknown elem segment %u", x);
+            TRY(EMIT(c, AW__OP_ELEM_DROP, x));
+            break;
+        case 256 + 14: { /* table.copy */
+            TRY(read_table(c, &x));
+            TRY(read_table(c, &y));
+            if (m->tables[x].elem != m->tables[y].elem) return FAIL(c, "type mismatch: table.copy between element types");
+            vent d, s, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, AW__VT_I32, &s));
+            TRY(aw__cc_pop(c, AW__VT_I32, &d));
+            TRY(EMIT(c, AW__OP_TABLE_COPY, x, y, d.slot, s.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 15: { /* table.grow */
+            TRY(read_table(c, &x));
+            vent n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, m->tables[x].elem, &v));
+            TRY(aw__cc_push(c, AW__VT_I32));
+            TRY(EMIT(c, AW__OP_TABLE_GROW, canon(c, c->vh - 1), x, v.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        case 256 + 16: /* table.size */
+            TRY(read_table(c, &x));
+            TRY(aw__cc_push(c, AW__VT_I32));
+            TRY(EMIT(c, AW__OP_TABLE_SIZE, canon(c, c->vh - 1), x));
+            c->last_dst = NONE32;
+            break;
+        case 256 + 17: { /* table.fill */
+            TRY(read_table(c, &x));
+            vent i, n;
+            TRY(aw__cc_pop(c, AW__VT_I32, &n));
+            TRY(aw__cc_pop(c, m->tables[x].elem, &v));
+            TRY(aw__cc_pop(c, AW__VT_I32, &i));
+            TRY(EMIT(c, AW__OP_TABLE_FILL, x, i.slot, v.slot, n.slot));
+            c->last_dst = NONE32;
+            break;
+        }
+        default:
+            return RD_MALFORMED(r, "illegal opcode 0x%02x", b);
+        }
+    }
+}
