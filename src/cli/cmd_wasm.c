@@ -4,6 +4,7 @@
 #include "airwasm/wasm.h"
 #include "base/alloc.h"
 #include "platform/os.h"
+#include "wasm/bits.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -43,15 +44,11 @@ static bool parse_arg(const char *s, aw_valtype t, uint64_t *slot) {
         break;
     }
     case AW_VAL_F32: {
-        float f = strtof(s, &end);
-        uint32_t b;
-        memcpy(&b, &f, 4);
-        *slot = b;
+        *slot = aw__slot_of_f32(strtof(s, &end));
         break;
     }
     case AW_VAL_F64: {
-        double d = strtod(s, &end);
-        memcpy(slot, &d, 8);
+        *slot = aw__slot_of_f64(strtod(s, &end));
         break;
     }
     default:
@@ -67,16 +64,11 @@ static void print_value(uint64_t v, aw_valtype t) {
     case AW_VAL_I32: printf("i32:%" PRId32 "\n", (int32_t)(uint32_t)v); break;
     case AW_VAL_I64: printf("i64:%" PRId64 "\n", (int64_t)v); break;
     case AW_VAL_F32: {
-        uint32_t b = (uint32_t)v;
-        float f;
-        memcpy(&f, &b, 4);
-        printf("f32:%.9g\n", (double)f);
+        printf("f32:%.9g\n", (double)aw__f32_of(v));
         break;
     }
     case AW_VAL_F64: {
-        double d;
-        memcpy(&d, &v, 8);
-        printf("f64:%.17g\n", d);
+        printf("f64:%.17g\n", aw__f64_of(v));
         break;
     }
     case AW_VAL_FUNCREF: v ? printf("funcref:%#" PRIx64 "\n", v) : printf("funcref:null\n"); break;

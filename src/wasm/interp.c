@@ -3,6 +3,8 @@
  * AW_DISPATCH_SWITCH is defined. Slow paths live in runtime.c. */
 #include "wasm/instance.h"
 
+#include "wasm/bits.h"
+
 #include "base/error.h"
 
 #include <math.h>
@@ -11,27 +13,6 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-static inline float as_f32(uint64_t v) {
-    uint32_t b = (uint32_t)v;
-    float f;
-    memcpy(&f, &b, 4);
-    return f;
-}
-static inline double as_f64(uint64_t v) {
-    double d;
-    memcpy(&d, &v, 8);
-    return d;
-}
-static inline uint64_t from_f32(float f) {
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    return b;
-}
-static inline uint64_t from_f64(double d) {
-    uint64_t b;
-    memcpy(&b, &d, 8);
-    return b;
-}
 
 static inline float f32_min(float a, float b) {
     if (a != a || b != b) return a + b;
@@ -99,12 +80,12 @@ static inline uint64_t sat_u64_f64(double x) {
 #define I32(i) ((int32_t)(uint32_t)fp[pc[i]])
 #define U64(i) (fp[pc[i]])
 #define I64(i) ((int64_t)fp[pc[i]])
-#define F32(i) as_f32(fp[pc[i]])
-#define F64(i) as_f64(fp[pc[i]])
+#define F32(i) aw__f32_of(fp[pc[i]])
+#define F64(i) aw__f64_of(fp[pc[i]])
 #define SET32(i, v) (fp[pc[i]] = (uint64_t)(uint32_t)(v))
 #define SET64(i, v) (fp[pc[i]] = (uint64_t)(v))
-#define SETF32(i, v) (fp[pc[i]] = from_f32(v))
-#define SETF64(i, v) (fp[pc[i]] = from_f64(v))
+#define SETF32(i, v) (fp[pc[i]] = aw__slot_of_f32(v))
+#define SETF64(i, v) (fp[pc[i]] = aw__slot_of_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
 /* Every branch target is a FUEL instruction (the compiler guarantees it):
  * taken branches charge it inline and skip it, which saves a dispatch per
@@ -194,8 +175,8 @@ static inline uint64_t sat_u64_f64(double x) {
         NEXT();                                                                              \
     }
 #define ID(x) (x)
-#define F32BITS(v) as_f32(v)
-#define F64BITS(v) as_f64(v)
+#define F32BITS(v) aw__f32_of(v)
+#define F64BITS(v) aw__f64_of(v)
 
 /* Calls host function fi with its arguments at slot offset nfp_off of the
  * root's stack; its results go there. The slow path of a call, out of line.

@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include "airwasm/wasm.h"
+#include "wasm/bits.h"
 
 #include <string.h>
 
@@ -66,27 +67,11 @@ static inline void expect_trap(aw_instance *inst, const char *name, uint64_t a, 
     assert_int_equal(err.trap, trap);
 }
 
-static inline uint64_t f32b(float f) {
-    uint32_t b;
-    memcpy(&b, &f, 4);
-    return b;
-}
-static inline uint64_t f64b(double d) {
-    uint64_t b;
-    memcpy(&b, &d, 8);
-    return b;
-}
-static inline float asf32(uint64_t v) {
-    uint32_t b = (uint32_t)v;
-    float f;
-    memcpy(&f, &b, 4);
-    return f;
-}
-static inline double asf64(uint64_t v) {
-    double d;
-    memcpy(&d, &v, 8);
-    return d;
-}
+/* Short names for the engine's bit casts (wasm/bits.h), used by many tests. */
+#define f32b aw__slot_of_f32
+#define f64b aw__slot_of_f64
+#define asf32 aw__f32_of
+#define asf64 aw__f64_of
 
 #define U32(x) ((uint64_t)(uint32_t)(x))
 
