@@ -9,7 +9,7 @@
  * The Erlang/OTP equivalents (erlang/components.escript) follow when escript
  * is installed.
  *
- * usage: bench_component [--quick] [--max N] [--no-erlang]
+ * usage: bench_component [--quick] [--max N] [--no-erlang] [--only cast|ping|request|call]
  *        (N: the largest idle system, 100000 by default) */
 #define _GNU_SOURCE
 #include "airwasm/airwasm.h"
@@ -23,6 +23,7 @@
 static char dir[256];
 static char self_path[4096];
 static bool quick;
+static const char *only;      /* --only cast|ping|request|call: that measure alone */
 static const char *idle_kind; /* --idle c|wat N: one idle system (a child run) */
 static uint32_t idle_count;
 
@@ -41,8 +42,8 @@ static void write_file(const char *name, const char *text) {
 }
 
 static void remove_files(void) {
-    static const char *names[] = {"peer-a.toml", "peer-b.toml", "idle.toml", "many.toml",
-                                  "idle-wat.toml", "many-wat.toml"};
+    static const char *names[] = {"peer-a.toml", "peer-b.toml",   "idle.toml",
+                                  "many.toml",   "idle-wat.toml", "many-wat.toml"};
     char path[512];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -52,8 +53,8 @@ static void remove_files(void) {
 }
 
 /* A manifest for module (in AW_WASM_DIR); peer: the PEER variable or NULL. */
-static void write_manifest(const char *file, const char *name, const char *module,
-                           const char *peer, uint32_t memory_pages) {
+static void write_manifest(const char *file, const char *name, const char *module, const char *peer,
+                           uint32_t memory_pages) {
     char text[2048], env[128] = "";
     if (peer) snprintf(env, sizeof env, "[wasi]\nenv = { PEER = \"%s\" }\n", peer);
     snprintf(text, sizeof text,
@@ -111,7 +112,10 @@ static uint64_t flood_count(aw_runtime *rt) {
     size_t n = 0;
     aw_error err;
     aw_error_clear(&err);
-    if (aw_runtime_call(rt, "peer-b", "\x55" "C", 2, 10000, &outcome, &bytes, &n, &err) != AW_OK ||
+    if (aw_runtime_call(rt, "peer-b",
+                        "\x55"
+                        "C",
+                        2, 10000, &outcome, &bytes, &n, &err) != AW_OK ||
         outcome != AW_REQUEST_OK || n < 2)
         die("count", &err);
     char text[32];
@@ -136,31 +140,36 @@ static void messaging(void) {
     if (aw_runtime_start(rt, &sys, &err) != AW_OK) die("start", &err);
 
     uint64_t casts = quick ? 100000 : 1000000, trips = quick ? 20000 : 100000;
-    run(rt, 'F', casts / 10); /* warm-up: the peers' arenas and mailboxes */
-    flood_count(rt);
-    /* Best of three: the machine may be shared. */
-    uint64_t ns = UINT64_MAX;
-    for (int k = 0; k < 3; k++) {
-        uint64_t once = run(rt, 'F', casts);
-        if (once < ns) ns = once;
+    if (!only || strcmp(only, "cast") == 0) {
+        run(rt, 'F', casts / 10); /* warm-up: the peers' arenas and mailboxes */
+        flood_count(rt);
+        /* Best of three: the machine may be shared. */
+        uint64_t ns = UINT64_MAX;
+        for (int k = 0; k < 3; k++) {
+            uint64_t once = run(rt, 'F', casts);
+            if (once < ns) ns = once;
+        }
+        uint64_t got = flood_count(rt) / 3;
+        if (got != casts)
+            fprintf(stderr, "bench_component: %llu of %llu casts arrived\n",
+                    (unsigned long long)got, (unsigned long long)casts);
+        printf("%-44s %12.2f M msg/s   (%llu casts)\n", "cast throughput, component -> component",
+               (double)casts / ((double)ns / 1e9) / 1e6, (unsigned long long)casts);
     }
-    uint64_t got = flood_count(rt) / 3;
-    if (got != casts) fprintf(stderr, "bench_component: %llu of %llu casts arrived\n",
-                              (unsigned long long)got, (unsigned long long)casts);
-    printf("%-44s %12.2f M msg/s   (%llu casts)\n", "cast throughput, component -> component",
-           (double)casts / ((double)ns / 1e9) / 1e6, (unsigned long long)casts);
 
     static const struct {
         char cmd;
         const char *what;
+        const char *name;
     } trips_of[] = {
-        {'S', "ping-pong round trip (cast, cast back)"},
-        {'R', "request/response round trip (callback)"},
-        {'K', "call round trip (synchronous)"},
+        {'S', "ping-pong round trip (cast, cast back)", "ping"},
+        {'R', "request/response round trip (callback)", "request"},
+        {'K', "call round trip (synchronous)", "call"},
     };
     for (size_t i = 0; i < 3; i++) {
+        if (only && strcmp(only, trips_of[i].name) != 0) continue;
         run(rt, trips_of[i].cmd, trips / 10);
-        ns = UINT64_MAX;
+        uint64_t ns = UINT64_MAX;
         for (int k = 0; k < 3; k++) {
             uint64_t once = run(rt, trips_of[i].cmd, trips);
             if (once < ns) ns = once;
@@ -226,6 +235,11 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) quick = true;
         if (strcmp(argv[i], "--no-erlang") == 0) erlang = false;
+        if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            only = argv[++i];
+            max = 0;
+            erlang = false;
+        }
         if (strcmp(argv[i], "--idle") == 0 && i + 2 < argc) {
             idle_kind = argv[++i];
             idle_count = (uint32_t)atoi(argv[++i]);
