@@ -45,6 +45,11 @@ struct aw__timers {
     uint64_t current_tick; /* every tick up to this one was processed */
     aw__thread thread;
     bool thread_started;
+    /* The thread waits with no deadline (nothing pending): only then does a
+     * new timer have to wake it. Otherwise it wakes at its next tick anyway,
+     * and a signal per start would cost a context switch per request when
+     * requests start and finish within one tick. */
+    bool idle;
     bool stop;
     bool closed;
 };
@@ -123,7 +128,9 @@ static void *timer_main(void *arg) {
     aw__mutex_lock(&t->lock);
     while (!t->stop) {
         if (t->pending == 0) {
+            t->idle = true;
             aw__cond_wait(&t->cond, &t->lock);
+            t->idle = false;
             continue;
         }
         uint64_t now_tick = aw__clock_ns() / AW__TIMER_TICK_NS;
@@ -260,7 +267,11 @@ static aw_status start(aw_actor_system *sys, uint64_t deadline, const entry *pro
     e->next = *head;
     if (*head) (*head)->prev = e;
     *head = e;
-    if (t->pending++ == 0) aw__cond_signal(&t->cond);
+    t->pending++;
+    if (t->idle) {
+        t->idle = false; /* one signal is enough until it waits again */
+        aw__cond_signal(&t->cond);
+    }
     if (id) *id = ((aw_timer_id)e->gen << 32) | (e->index + 1);
     aw__mutex_unlock(&t->lock);
     return AW_OK;
