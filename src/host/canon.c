@@ -31,6 +31,15 @@ aw_host_result aw__canon_trap_now(aw__component *c) {
 bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
     size_t i = 0;
     while (i < len) {
+        /* Ids, topics and most text are ASCII: eight bytes per step. */
+        if (len - i >= 8) {
+            uint64_t word;
+            memcpy(&word, s + i, 8);
+            if ((word & UINT64_C(0x8080808080808080)) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         uint8_t b = s[i];
         if (b < 0x80) {
             i++;

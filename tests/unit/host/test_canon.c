@@ -4,6 +4,8 @@
 
 #include "host/canon.h"
 
+#include <string.h>
+
 static bool valid(const char *bytes, size_t len) {
     return aw__canon_utf8_valid((const uint8_t *)bytes, len);
 }
@@ -40,6 +42,24 @@ static void malformed_utf8_is_refused(void **state) {
     assert_false(valid("\xf0\x9f\x98\x28", 4)); /* bad fourth byte */
 }
 
+/* Long ASCII runs are checked eight bytes at a time: a bad byte anywhere in
+ * or after such a run, and a sequence straddling a word, are still found. */
+static void long_strings_are_checked_whole(void **state) {
+    (void)state;
+    assert_true(valid("orders.billing.audit-7", 22));
+    assert_true(valid("0123456\xc3\xa9" "abcdefgh", 17)); /* 2-byte across the word edge */
+    assert_true(valid("abcdefgh" "\xf0\x9f\x98\x80", 12));
+    for (size_t at = 0; at < 24; at++) {
+        char text[25];
+        memset(text, 'a', sizeof text);
+        text[at] = (char)0x80; /* a lone continuation byte */
+        assert_false(valid(text, sizeof text));
+        text[at] = (char)0xc3; /* a truncated sequence ('a' is no continuation) */
+        assert_false(valid(text, sizeof text));
+    }
+    assert_false(valid("abcdefghijklmno\xc3", 16)); /* truncated at the very end */
+}
+
 static void records_are_little_endian(void **state) {
     (void)state;
     uint8_t buf[8];
@@ -56,6 +76,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(well_formed_utf8_is_accepted),
         cmocka_unit_test(malformed_utf8_is_refused),
+        cmocka_unit_test(long_strings_are_checked_whole),
         cmocka_unit_test(records_are_little_endian),
     };
     return AW_TEST_RUN(tests);
