@@ -31,20 +31,17 @@ aw_host_result aw__canon_trap_now(aw__component *c) {
 bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
     size_t i = 0;
     while (i < len) {
-        /* Ids, topics and most text are ASCII: eight bytes per step. */
-        if (len - i >= 8) {
+        /* Ids, topics and most text are ASCII: eight bytes per step, then
+         * byte by byte up to the next non-ASCII byte or the end. */
+        while (len - i >= 8) {
             uint64_t word;
             memcpy(&word, s + i, 8);
-            if ((word & UINT64_C(0x8080808080808080)) == 0) {
-                i += 8;
-                continue;
-            }
+            if (word & UINT64_C(0x8080808080808080)) break;
+            i += 8;
         }
+        while (i < len && s[i] < 0x80) i++;
+        if (i == len) return true;
         uint8_t b = s[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
         size_t n;
         uint8_t lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
         if (b >= 0xC2 && b <= 0xDF) {
@@ -154,25 +151,30 @@ bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const
                           e.message[0] ? e.message : aw_status_text(s));
 }
 
-bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
+/* cabi_realloc(0, 0, align, size), its result checked; *host is where the
+ * block is in host memory now (valid until the guest runs again). */
+static bool realloc_block(aw__component *c, uint32_t align, uint32_t size, uint32_t *out,
+                          uint8_t **host) {
     uint64_t slots[4] = {0, 0, align, size};
     if (!aw__canon_call_glue(c, c->realloc_fn, slots, "cabi_realloc")) return false;
     uint32_t ptr = (uint32_t)slots[0];
-    uint8_t *p;
-    if (!aw__canon_result_ptr(c, "cabi_realloc result", ptr, size, align, &p)) return false;
+    if (!aw__canon_result_ptr(c, "cabi_realloc result", ptr, size, align, host)) return false;
     *out = ptr;
     return true;
+}
+
+bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
+    uint8_t *host;
+    return realloc_block(c, align, size, out, &host);
 }
 
 bool aw__canon_lower_bytes(aw__component *c, const void *data, size_t len, uint32_t *out) {
     if (len > UINT32_MAX)
         return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory", len);
-    uint32_t ptr;
-    if (!aw__canon_realloc(c, 1, (uint32_t)len, &ptr)) return false;
-    /* Re-read the base: cabi_realloc may have grown memory. */
-    uint8_t *dst = aw__canon_span(c->instance, ptr, len);
-    if (dst == NULL) return out_of_bounds(c, "cabi_realloc result", ptr, len);
+    uint8_t *dst;
+    /* The block's host address is taken after cabi_realloc returned, so a
+     * memory it grew (and maybe moved) is the one written. */
+    if (!realloc_block(c, 1, (uint32_t)len, out, &dst)) return false;
     if (len > 0) memcpy(dst, data, len);
-    *out = ptr;
     return true;
 }
