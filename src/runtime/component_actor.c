@@ -19,7 +19,12 @@ typedef struct comp_state {
     aw__component *comp;
     aw_actor_ref self;
     uint64_t call_id;           /* the synchronous call this instance waits on */
-    uint64_t message_started;   /* monotonic ns when the current message began */
+    /* Monotonic ns when the current message first stopped at a slice edge or
+     * in a `call` (0: it has not yet). A message that finishes within its
+     * first slice never reads the clock; one that goes on is timed from the
+     * end of that slice, at most one slice (microseconds) late against
+     * timeout-ms. */
+    uint64_t message_started;
     uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
     bool message_in_progress;
     aw__trace trace;            /* of the current message, for audit records */
@@ -271,7 +276,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
         }
         case AW__COMPONENT_IDLE:
             s->message_in_progress = true;
-            s->message_started = aw__clock_ns();
+            s->message_started = 0;
             s->trace = env.trace;
             st = start_message(s, &env, &reply, &err);
             break;
@@ -287,6 +292,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
             finish_message(s, &env, &reply);
             return AW_DONE;
         case AW_SUSPENDED:
+            if (s->message_started == 0) s->message_started = aw__clock_ns();
             return aw__component_state_of(s->comp) == AW__COMPONENT_WAITING_CALL ? AW_BLOCK
                                                                                 : AW_YIELD;
         case AW_TRAP:
