@@ -187,7 +187,11 @@ static aw_actor *steal(aw__worker *w) {
  * ended or it yielded) with nothing else to do: an actor waiting in another
  * worker's queue, behind that worker's running one, goes first. Without it a
  * sender yielding on a full mailbox could spin alone on one worker while its
- * receiver waits for a turn on the other. */
+ * receiver waits for a turn on the other. A queue whose worker is idle
+ * (spinning, or parked and being woken) is left to that worker: taking from
+ * it would pull a busy receiver onto this worker and run a sender and its
+ * receiver one after the other on one core (a component flood ran at 0.9
+ * CPUs of 2 that way). */
 static aw_actor *take_waiting(aw__worker *w) {
     if (atomic_load_explicit(&w->queue.length, memory_order_relaxed) > 0 ||
         atomic_load_explicit(&w->next, memory_order_relaxed) != NULL)
@@ -195,7 +199,8 @@ static aw_actor *take_waiting(aw__worker *w) {
     aw_actor_system *sys = w->sys;
     for (uint32_t i = 0; i < sys->worker_count; i++) {
         aw__worker *victim = &sys->workers[i];
-        if (victim == w || atomic_load_explicit(&victim->queue.length, memory_order_relaxed) == 0)
+        if (victim == w || atomic_load_explicit(&victim->queue.length, memory_order_relaxed) == 0 ||
+            !atomic_load_explicit(&victim->running, memory_order_relaxed))
             continue;
         aw_actor *a = runq_pop(&victim->queue);
         if (a) return a;
