@@ -30,7 +30,8 @@ bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr, uint
                           const uint8_t **out);
 bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
                            const char **out);
-/* Checks a result pointer: aligned to align, size bytes inside memory. */
+/* Checks a result pointer: aligned to align (a power of two), size bytes
+ * inside memory. */
 bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
                           uint32_t align, uint8_t **out);
 
