@@ -24,7 +24,7 @@ static struct {
     uint8_t *base;
     size_t cap;
     size_t used;
-    size_t wanted; /* bytes asked for since the last reset */
+    size_t spilled_bytes; /* asked for since the last reset, not in the arena */
     overflow *spilled;
 } arena;
 
@@ -69,7 +69,6 @@ void aw__host_free(void *ptr) {
 }
 
 static uint8_t *arena_alloc(size_t align, size_t size) {
-    arena.wanted += size + align;
     size_t offset = (arena.used + align - 1) & ~(align - 1);
     if (arena.base && offset <= arena.cap && size <= arena.cap - offset) {
         arena.used = offset + size;
@@ -78,6 +77,7 @@ static uint8_t *arena_alloc(size_t align, size_t size) {
     if (align > 16 || size > SIZE_MAX - sizeof(overflow)) return NULL;
     overflow *o = malloc(sizeof(overflow) + size);
     if (!o) return NULL;
+    arena.spilled_bytes += size + align;
     o->next = arena.spilled;
     arena.spilled = o;
     return o->data;
@@ -90,9 +90,10 @@ void aw__arena_reset(void) {
         arena.spilled = next;
     }
     /* Grow once to what this export needed, so the next one fits. */
-    if (arena.wanted > arena.cap && arena.cap < ARENA_MAX) {
+    size_t wanted = arena.used + arena.spilled_bytes;
+    if (arena.spilled_bytes && wanted > arena.cap && arena.cap < ARENA_MAX) {
         size_t cap = arena.cap ? arena.cap : ARENA_MIN;
-        while (cap < arena.wanted && cap < ARENA_MAX) cap *= 2;
+        while (cap < wanted && cap < ARENA_MAX) cap *= 2;
         uint8_t *base = malloc(cap);
         if (base) {
             free(arena.base);
@@ -101,7 +102,7 @@ void aw__arena_reset(void) {
         }
     }
     arena.used = 0;
-    arena.wanted = 0;
+    arena.spilled_bytes = 0;
 }
 
 /* The canonical ABI's allocator. Out of memory traps: returning 0 would let
@@ -111,13 +112,14 @@ __attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *old_ptr, s
 void *cabi_realloc(void *old_ptr, size_t old_size, size_t align, size_t new_size) {
     /* The hot path, taken for every argument of every message once the arena
      * has grown: a fresh block bumped off the arena. */
-    if (old_ptr == NULL && import_depth == 0 && new_size != 0 && align - 1 < 16 &&
-        (align & (align - 1)) == 0) {
+    /* (0x10116 >> align) & 1: align is 1, 2, 4, 8 or 16, tested without the
+     * popcount clang would emit for a power-of-two check. */
+    if (old_ptr == NULL && import_depth == 0 && new_size != 0 && align <= 16 &&
+        ((0x10116u >> align) & 1u)) {
         size_t offset = (arena.used + align - 1) & ~(align - 1);
         if (offset < arena.cap && new_size < arena.cap - offset) {
             uint8_t *p = arena.base + offset;
             arena.used = offset + new_size + 1;
-            arena.wanted += new_size + 1 + align;
             p[new_size] = 0;
             return p;
         }
