@@ -398,16 +398,55 @@ size_t aw__topic_unsubscribe_all(aw__topic_index *index, uint64_t subscriber) {
     return removed;
 }
 
-static size_t emit(const sub_list *list, aw__topic_match_fn fn, void *ctx) {
-    for (uint32_t i = 0; i < list->len; i++) fn(ctx, list->slots[i].subscriber);
-    return list->len;
+/* The pattern of a subscription, rebuilt from its node up to the root into
+ * buf (at least AW__TOPIC_MAX_LEN + 1 bytes); returns where it starts. */
+static const char *ref_pattern(const sub_ref *ref, char *buf, size_t size, size_t *len) {
+    size_t start = size;
+    if (ref->rest) buf[--start] = '>';
+    for (const node *n = ref->at; n->parent; n = n->parent) {
+        if (start < size) buf[--start] = '.';
+        start -= n->token_len;
+        memcpy(buf + start, n->token, n->token_len);
+    }
+    *len = size - start;
+    return buf + start;
+}
+
+/* A subscriber with several subscriptions matching one name is called once:
+ * from the first of them in its record. Only subscribers with more than one
+ * subscription pay for the check. */
+static bool first_match_of_subscriber(const sub_slot *slot, const node *at, bool rest,
+                                      const char *name, size_t len) {
+    const sub_record *r = slot->record;
+    if (r->len < 2) return true;
+    for (uint32_t i = 0; i < r->len; i++) {
+        const sub_ref *ref = &r->refs[i];
+        if (ref->at == at && ref->rest == rest) return true; /* this one comes first */
+        char buf[AW__TOPIC_MAX_LEN + 2];
+        size_t plen;
+        const char *pattern = ref_pattern(ref, buf, sizeof buf, &plen);
+        if (aw__topic_matches(pattern, plen, name, len)) return false;
+    }
+    return true;
+}
+
+static size_t emit(const node *at, bool rest, const char *name, size_t len,
+                   aw__topic_match_fn fn, void *ctx) {
+    const sub_list *list = rest ? &at->rest : &at->exact;
+    size_t count = 0;
+    for (uint32_t i = 0; i < list->len; i++) {
+        if (!first_match_of_subscriber(&list->slots[i], at, rest, name, len)) continue;
+        fn(ctx, list->slots[i].subscriber);
+        count++;
+    }
+    return count;
 }
 
 /* pos > len means every token of the name has been consumed. */
 static size_t match_node(const node *n, const char *name, size_t len, size_t pos,
                          aw__topic_match_fn fn, void *ctx) {
-    if (pos > len) return emit(&n->exact, fn, ctx);
-    size_t count = emit(&n->rest, fn, ctx);
+    if (pos > len) return emit(n, false, name, len, fn, ctx);
+    size_t count = emit(n, true, name, len, fn, ctx);
     size_t tlen = token_len(name, len, pos);
     const node *child = aw__strmap_get(&n->children, name + pos, tlen);
     if (child) count += match_node(child, name, len, pos + tlen + 1, fn, ctx);

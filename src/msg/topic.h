@@ -43,7 +43,8 @@ size_t aw__topic_unsubscribe_all(aw__topic_index *index, uint64_t subscriber);
 
 /* Called once per matching subscription, under the index's read lock: it must
  * not subscribe or unsubscribe (that would deadlock) and should be short
- * (push to a mailbox). A subscriber with two matching patterns is called twice. */
+ * (push to a mailbox). A subscriber with several matching patterns is called
+ * once: a component gets one copy of a publish. */
 typedef void (*aw__topic_match_fn)(void *ctx, uint64_t subscriber);
 
 /* Calls fn for every subscription whose pattern matches the topic name;

@@ -138,9 +138,39 @@ static void wildcards_reach_exactly_the_matching_subscribers(void **state) {
     it_end();
 }
 
+/* A component whose patterns overlap gets each publish once, whichever and
+ * however many of its patterns match it. */
+static void overlapping_patterns_deliver_one_copy(void **state) {
+    (void)state;
+    it_begin();
+    it_comp comps[] = {
+        {"multi", IT_PROBE, {.subscribe = "orders.>,orders.*,orders.eu.created,>"}},
+        {"single", IT_PROBE, {.subscribe = "orders.*"}},
+    };
+    aw_runtime *rt = it_start(2, comps, 2);
+    assert_int_equal(publish(rt, "orders.eu.created", P1, LEN(P1)), 1); /* multi: 3 patterns */
+    assert_int_equal(publish(rt, "orders.new", P2, LEN(P2)), 2);        /* multi (3), single */
+    assert_int_equal(publish(rt, "audit", P3, LEN(P3)), 1);             /* multi through '>' */
+    wait_idle(rt);
+    const char *host[] = {"host", "host", "host"};
+    {
+        const char *p[] = {P1, P2, P3};
+        size_t l[] = {LEN(P1), LEN(P2), LEN(P3)};
+        assert_log(rt, "multi", false, 3, host, p, l);
+    }
+    {
+        const char *p[] = {P2};
+        size_t l[] = {LEN(P2)};
+        assert_log(rt, "single", false, 1, host, p, l);
+    }
+    it_finish(rt);
+    it_end();
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wildcards_reach_exactly_the_matching_subscribers),
+        cmocka_unit_test(overlapping_patterns_deliver_one_copy),
     };
     return AW_TEST_RUN(tests);
 }
