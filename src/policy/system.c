@@ -327,13 +327,27 @@ static aw_status read_all(aw__config *c, const aw__toml_value *root, aw__system_
     return AW_OK;
 }
 
-/* Loads each component's manifest and checks the messages against them. */
+/* Loads each component's manifest (once per file: components naming the
+ * same file share it) and checks the messages against them. */
 static aw_status load_manifests(aw__config *c, aw__system_config *sys, const aw__strmap *ids) {
+    aw__strmap loaded = AW__STRMAP_INIT; /* manifest path -> manifest (borrowed) */
     for (size_t i = 0; i < sys->components_len; i++) {
-        aw_status s = aw__manifest_load(sys->components[i].manifest_path,
-                                        &sys->components[i].manifest, c->err);
-        if (s != AW_OK) return s;
+        aw__system_component *comp = &sys->components[i];
+        size_t len = strlen(comp->manifest_path);
+        aw__manifest *m = aw__strmap_get(&loaded, comp->manifest_path, len);
+        if (m) {
+            comp->manifest = aw__manifest_retain(m);
+            continue;
+        }
+        aw_status s = aw__manifest_load(comp->manifest_path, &comp->manifest, c->err);
+        if (s == AW_OK && aw__strmap_add(&loaded, comp->manifest_path, len, comp->manifest) != AW_OK)
+            s = aw__error_set(c->err, AW_NO_MEMORY, "out of memory");
+        if (s != AW_OK) {
+            aw__strmap_free(&loaded);
+            return s;
+        }
     }
+    aw__strmap_free(&loaded);
     for (size_t i = 0; i < sys->messages_len; i++) {
         const aw__system_message *msg = &sys->messages[i];
         const aw__system_component *comp = aw__strmap_get(ids, msg->to, strlen(msg->to));

@@ -42,8 +42,16 @@ static bool name_is(const char *s, const char *name, size_t len) {
     return s && strlen(s) == len && memcmp(s, name, len) == 0;
 }
 
-static const aw_import_binding *find_binding(const aw_instance_config *cfg, const aw__import *im) {
+static bool binding_is(const aw_import_binding *b, const aw__import *im) {
+    return name_is(b->module, im->module, im->module_len) && name_is(b->name, im->name, im->name_len);
+}
+
+/* Hosts usually give the bindings in the module's import order: binding
+ * `index` is tried first, so linking is linear rather than quadratic. */
+static const aw_import_binding *find_binding(const aw_instance_config *cfg, const aw__import *im,
+                                             uint32_t index) {
     if (!cfg) return NULL;
+    if (index < cfg->import_count && binding_is(&cfg->imports[index], im)) return &cfg->imports[index];
     for (size_t i = 0; i < cfg->import_count; i++) {
         const aw_import_binding *b = &cfg->imports[i];
         if (name_is(b->module, im->module, im->module_len) && name_is(b->name, im->name, im->name_len)) return b;
@@ -98,7 +106,7 @@ static aw_status link_imports(aw_instance *inst, const aw_instance_config *cfg, 
     uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
     for (uint32_t i = 0; i < m->import_count; i++) {
         const aw__import *im = &m->imports[i];
-        const aw_import_binding *b = find_binding(cfg, im);
+        const aw_import_binding *b = find_binding(cfg, im, i);
         if (!b) return LINK_FAIL(err, im, "unknown import (no binding of that module and name)");
         if (!b->source) {
             if (im->kind != AW_EXTERN_FUNC) return LINK_FAIL(err, im, "incompatible import type (host bindings are functions)");
@@ -427,6 +435,14 @@ aw_status aw_instance_global_get(const aw_instance *instance, const char *name, 
 aw_status aw_instance_find_func(const aw_instance *instance, const char *name, uint32_t *func_index) {
     if (!instance || !name || !func_index) return AW_INVALID_ARGUMENT;
     const aw__export *ex = find_export(instance->m, name, AW_EXTERN_FUNC);
+    if (!ex) return AW_NOT_FOUND;
+    *func_index = ex->index;
+    return AW_OK;
+}
+
+aw_status aw_module_find_func(const aw_module *module, const char *name, uint32_t *func_index) {
+    if (!module || !name || !func_index) return AW_INVALID_ARGUMENT;
+    const aw__export *ex = find_export(module, name, AW_EXTERN_FUNC);
     if (!ex) return AW_NOT_FOUND;
     *func_index = ex->index;
     return AW_OK;
