@@ -101,12 +101,15 @@ struct aw__component_plan {
 /* The export indices the calls use; the world check saw every one. */
 static aw_status find_exports(aw__component_plan *p, aw_error *err) {
     aw_status s = aw_module_find_func(p->module, "cabi_realloc", &p->realloc_fn);
-    if (s == AW_OK && p->world.has_initialize) s = aw_module_find_func(p->module, "_initialize", &p->initialize_fn);
+    if (s == AW_OK && p->world.has_initialize)
+        s = aw_module_find_func(p->module, "_initialize", &p->initialize_fn);
     for (int id = 0; id < AW__EXPORT_COUNT && s == AW_OK; id++) {
         if (p->world.has_export[id])
-            s = aw_module_find_func(p->module, aw__world_export_name((aw__export_id)id), &p->export_fn[id]);
+            s = aw_module_find_func(p->module, aw__world_export_name((aw__export_id)id),
+                                    &p->export_fn[id]);
         if (s == AW_OK && p->world.has_post[id])
-            s = aw_module_find_func(p->module, aw__world_post_name((aw__export_id)id), &p->post_fn[id]);
+            s = aw_module_find_func(p->module, aw__world_post_name((aw__export_id)id),
+                                    &p->post_fn[id]);
     }
     if (s != AW_OK)
         return aw__error_set(err, AW_INTERNAL, "an export the world check saw is not callable");

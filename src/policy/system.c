@@ -340,7 +340,8 @@ static aw_status load_manifests(aw__config *c, aw__system_config *sys, const aw_
             continue;
         }
         aw_status s = aw__manifest_load(comp->manifest_path, &comp->manifest, c->err);
-        if (s == AW_OK && aw__strmap_add(&loaded, comp->manifest_path, len, comp->manifest) != AW_OK)
+        if (s == AW_OK &&
+            aw__strmap_add(&loaded, comp->manifest_path, len, comp->manifest) != AW_OK)
             s = aw__error_set(c->err, AW_NO_MEMORY, "out of memory");
         if (s != AW_OK) {
             aw__strmap_free(&loaded);
