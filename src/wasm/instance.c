@@ -178,6 +178,8 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         f->inst = inst;
         f->func = &m->funcs[i];
         f->type = m->funcs[i].ft;
+        f->host = NULL;
+        f->env = NULL;
         f->index = i;
         inst->funcs[i] = f;
     }
@@ -253,8 +255,13 @@ aw_status aw_instance_create(aw_module *module, const aw_instance_config *config
     *out = NULL;
     layout l;
     compute_layout(module, &l);
-    uint8_t *block = aw__calloc(1, l.total);
+    /* Not calloc: setup writes every function, global and own table entry,
+     * so only the header and the dropped flags need zeroing (the function
+     * entries are most of the block). */
+    uint8_t *block = aw__malloc(l.total);
     if (!block) return aw__error_set(err, AW_NO_MEMORY, "out of memory (instance)");
+    memset(block, 0, sizeof(aw_instance));
+    memset(block + l.own_tables, 0, l.total - l.own_tables); /* own tables, dropped flags */
     aw_instance *inst = (aw_instance *)(void *)block;
     inst->m = module;
     aw_module_retain(module);
@@ -321,12 +328,15 @@ void aw_instance_destroy(aw_instance *inst) {
 aw_status aw__stack_ensure(aw_instance *inst, aw_error *err) {
     if (inst->stack) return AW_OK;
     /* a quarter of the budget for frame records, the rest for slots; start
-     * small (most calls are shallow) and double on demand */
+     * small (most calls are shallow) and double on demand: an idle instance
+     * keeps what its calls needed so far, and with thousands of idle
+     * instances a larger start was most of the host memory of each (a
+     * wasi-libc component's init fits in 128 slots and 8 frames) */
     size_t bytes = inst->stack_bytes;
     inst->frames_max = bytes / 4 / sizeof(aw__frame);
     inst->slots_max = (bytes - inst->frames_max * sizeof(aw__frame)) / sizeof(uint64_t);
-    size_t nslots = inst->slots_max < 512 ? inst->slots_max : 512;
-    size_t nframes = inst->frames_max < 32 ? inst->frames_max : 32;
+    size_t nslots = inst->slots_max < 128 ? inst->slots_max : 128;
+    size_t nframes = inst->frames_max < 8 ? inst->frames_max : 8;
     uint64_t *s = aw__malloc(nslots * sizeof(uint64_t));
     aw__frame *f = aw__malloc(nframes * sizeof(aw__frame));
     if (!s || !f) {
