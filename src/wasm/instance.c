@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "platform/carve.h"
 #include "platform/os.h"
 
 #include <string.h>
@@ -215,8 +216,9 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         mem->size = l->min * PAGE;
         if (mem->size) {
             /* Mapped, not allocated: the kernel hands out zero pages on first
-             * touch, so an idle instance costs only the pages it used. */
-            mem->base = aw__pages_map((size_t)mem->size, 0);
+             * touch, so an idle instance costs only the pages it used. Small
+             * memories share reservations (one mmap for many instances). */
+            mem->base = aw__pages_map_carved((size_t)mem->size);
             if (!mem->base) return aw__error_set(err, AW_NO_MEMORY, "out of memory (linear memory)");
         }
         inst->mem = mem;
