@@ -44,6 +44,9 @@ static bool name_is(const char *s, const char *name, size_t len) {
 }
 
 static bool binding_is(const aw_import_binding *b, const aw__import *im) {
+    /* A host that took the names from this module (aw_module_import) gives
+     * the module's own strings: the same pointers are the same names. */
+    if (b->module == im->module && b->name == im->name) return true;
     return name_is(b->module, im->module, im->module_len) && name_is(b->name, im->name, im->name_len);
 }
 

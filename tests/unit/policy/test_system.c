@@ -82,6 +82,15 @@ static void parsed_fields(void **state) {
     assert_string_equal(id, "inventory");
     aw__system_instance_id(bill, 3, id, sizeof id);
     assert_string_equal(id, "billing-3");
+    assert_int_equal(aw__system_instance_id(bill, 100000, id, sizeof id), 14);
+    assert_string_equal(id, "billing-100000");
+    assert_int_equal(aw__system_instance_id(bill, 10, id, sizeof id), 10);
+    assert_string_equal(id, "billing-10");
+    /* Cut to the buffer, always terminated. */
+    assert_int_equal(aw__system_instance_id(bill, 1234, id, 10), 9);
+    assert_string_equal(id, "billing-1");
+    assert_int_equal(aw__system_instance_id(bill, 1234, id, 1), 0);
+    assert_string_equal(id, "");
     assert_int_equal(sys->messages_len, 2);
     const aw__system_message *m0 = &sys->messages[0], *m1 = &sys->messages[1];
     assert_string_equal(m0->to, "inventory");
