@@ -163,6 +163,10 @@ AW_API aw_status aw_instance_find_func(const aw_instance *instance, const char *
  * may hold any UTF-8, NUL included). */
 AW_API aw_status aw_instance_find_func_n(const aw_instance *instance, const char *name, size_t name_len,
                                          uint32_t *func_index);
+/* As aw_instance_find_func, before any instance exists: the index is the
+ * same in every instance of module, so a host can look it up once. */
+AW_API aw_status aw_module_find_func(const aw_module *module, const char *name,
+                                     uint32_t *func_index);
 /* The signature of a function by index (module-owned arrays). */
 AW_API aw_status aw_instance_func_type(const aw_instance *instance, uint32_t func_index,
                                        aw_functype *out);

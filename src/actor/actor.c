@@ -94,6 +94,7 @@ static void reset_actor(aw_actor *a, aw_actor_system *sys, const aw_behaviour *b
     a->deferred_head = a->deferred_tail = NULL;
     a->links = NULL;
     a->link_count = a->link_cap = 0;
+    a->link_index = (aw__refmap)AW__REFMAP_INIT;
     a->monitors = NULL;
     a->monitor_count = a->monitor_cap = 0;
     a->receive_timer = 0;

@@ -20,9 +20,39 @@ static aw_msg down_msg(aw_actor_ref from, uint64_t id, aw_reason reason) {
     return m;
 }
 
-aw_status aw__links_add(aw_actor *a, aw_actor_ref other) {
+/* Up to this many links a scan is cheapest; beyond, link_index maps each
+ * link to its position (a supervisor links to every child, and a scan per
+ * link or exit made starting or stopping n children cost n^2). Once built,
+ * the index holds every link until the set is emptied or freed. */
+#define LINKS_SCANNED 8
+
+static bool links_indexed(const aw_actor *a) {
+    return a->link_index.count > 0;
+}
+
+/* The position of other in a's links, or -1. */
+static int64_t links_find(const aw_actor *a, aw_actor_ref other) {
+    if (links_indexed(a)) {
+        uint32_t pos;
+        return aw__refmap_get(&a->link_index, other, &pos) ? (int64_t)pos : -1;
+    }
     for (uint32_t i = 0; i < a->link_count; i++)
-        if (a->links[i] == other) return AW_OK;
+        if (a->links[i] == other) return (int64_t)i;
+    return -1;
+}
+
+static aw_status index_links(aw_actor *a) {
+    for (uint32_t i = 0; i < a->link_count; i++) {
+        if (aw__refmap_put(&a->link_index, a->links[i], i) != AW_OK) {
+            aw__refmap_free(&a->link_index);
+            return AW_NO_MEMORY;
+        }
+    }
+    return AW_OK;
+}
+
+aw_status aw__links_add(aw_actor *a, aw_actor_ref other) {
+    if (links_find(a, other) >= 0) return AW_OK;
     if (a->link_count == a->link_cap) {
         uint32_t cap = a->link_cap ? a->link_cap * 2 : 4;
         aw_actor_ref *links =
@@ -31,18 +61,25 @@ aw_status aw__links_add(aw_actor *a, aw_actor_ref other) {
         a->links = links;
         a->link_cap = cap;
     }
+    if (links_indexed(a) || a->link_count >= LINKS_SCANNED) {
+        if (!links_indexed(a) && index_links(a) != AW_OK) return AW_NO_MEMORY;
+        if (aw__refmap_put(&a->link_index, other, a->link_count) != AW_OK) return AW_NO_MEMORY;
+    }
     a->links[a->link_count++] = other;
     return AW_OK;
 }
 
 bool aw__links_remove(aw_actor *a, aw_actor_ref other) {
-    for (uint32_t i = 0; i < a->link_count; i++) {
-        if (a->links[i] == other) {
-            a->links[i] = a->links[--a->link_count];
-            return true;
-        }
+    int64_t found = links_find(a, other);
+    if (found < 0) return false;
+    uint32_t pos = (uint32_t)found, last = --a->link_count;
+    if (links_indexed(a)) {
+        aw__refmap_remove(&a->link_index, other);
+        /* Replacing an entry's value never allocates. */
+        if (pos != last) aw__refmap_put(&a->link_index, a->links[last], pos);
     }
-    return false;
+    a->links[pos] = a->links[last];
+    return true;
 }
 
 static aw_status monitors_add(aw_actor *a, aw_actor_ref watcher, uint64_t id) {
@@ -73,6 +110,7 @@ void aw__links_notify(aw_actor *a, aw_reason reason, uint32_t flags) {
         aw__actor_signal(sys, a->links[i], AW__SIG_EXIT, &m);
     }
     a->link_count = 0;
+    aw__refmap_free(&a->link_index);
     for (uint32_t i = 0; i < a->monitor_count; i++) {
         aw_msg m = down_msg(a->ref, a->monitors[i].id, reason);
         aw__actor_signal(sys, a->monitors[i].watcher, AW__SIG_DOWN, &m);
@@ -84,6 +122,7 @@ void aw__links_free(aw_actor *a) {
     aw__free(a->links, a->link_cap * sizeof *a->links);
     a->links = NULL;
     a->link_count = a->link_cap = 0;
+    aw__refmap_free(&a->link_index);
     aw__free(a->monitors, a->monitor_cap * sizeof *a->monitors);
     a->monitors = NULL;
     a->monitor_count = a->monitor_cap = 0;
@@ -198,8 +237,7 @@ aw_status aw_actor_exit(aw_actor_system *sys, aw_actor_ref from, aw_actor_ref to
 
 aw_status aw_actor_link(aw_actor *self, aw_actor_ref other) {
     if (other == self->ref) return AW_OK;
-    for (uint32_t i = 0; i < self->link_count; i++)
-        if (self->links[i] == other) return AW_OK;
+    if (links_find(self, other) >= 0) return AW_OK;
     aw_status s = aw__links_add(self, other);
     if (s != AW_OK) return s;
     s = aw__actor_signal(self->sys, other, AW__SIG_LINK, &(aw_msg){.sender = self->ref});

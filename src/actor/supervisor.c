@@ -11,6 +11,7 @@
  * (or are reset) into a waiting state and the supervisor restarts them with
  * a restart signal; init builds fresh state there. */
 #include "actor/signal.h"
+#include "actor/refmap.h"
 
 #include "base/alloc.h"
 #include "base/log.h"
@@ -79,11 +80,24 @@ typedef struct sup {
     size_t *stop_list, stop_len, stop_pos;
     size_t *start_list, start_len;
     aw_actor_ref waiting_for;
+    /* One kill timer covers a whole stop sequence: it is armed for the
+     * first child and, when it fires, kills the child waited for if that
+     * one's deadline has passed or re-arms for it. Arming and cancelling one
+     * per child woke the timer thread twice per child. */
     aw_timer_id kill_timer;
-    uint64_t token;
+    bool kill_armed;
+    uint64_t kill_token;    /* of the armed timer: an older timeout is stale */
+    uint64_t kill_fires_at; /* when the armed timer fires */
+    uint64_t kill_deadline; /* when the child waited for is killed */
+    uint64_t token;         /* of the restart delay timer */
     uint64_t delay_ns;
     failure *queued; /* failures seen during an operation */
     size_t queued_len;
+    /* Each child's current ref -> its index: an EXIT names its sender, and
+     * a scan of the children per exit made stopping n children cost n^2.
+     * When an insert ran out of memory, child_index scans instead. */
+    aw__refmap child_of;
+    bool child_of_lost;
 } sup;
 
 static aw_status spawn_supervisor(aw_actor_system *sys, spec_copy *spec, const aw_spawn_opts *opts,
@@ -142,6 +156,12 @@ fail:
 /* ---- the state ------------------------------------------------------------------- */
 
 static void set_ref(sup *s, size_t i, aw_actor_ref ref, bool awaiting) {
+    aw_actor_ref old = s->rt[i].ref;
+    if (old != ref) {
+        if (old != AW_ACTOR_NONE) aw__refmap_remove(&s->child_of, old);
+        if (ref != AW_ACTOR_NONE && aw__refmap_put(&s->child_of, ref, (uint32_t)i) != AW_OK)
+            s->child_of_lost = true;
+    }
     aw__mutex_lock(&s->sys->sup_lock);
     s->rt[i].ref = ref;
     s->rt[i].awaiting = awaiting;
@@ -155,6 +175,7 @@ static void free_sup(sup *s) {
     aw__free(s->stop_list, n * sizeof *s->stop_list);
     aw__free(s->start_list, n * sizeof *s->start_list);
     aw__free(s->queued, (2 * s->spec->count + 1) * sizeof *s->queued);
+    aw__refmap_free(&s->child_of);
     if (s->spec->owned_by_actor) free_spec(s->spec);
     AW__DELETE(s);
 }
@@ -247,6 +268,21 @@ static void begin_exit(sup *s, aw_reason reason) {
     advance(s);
 }
 
+static void arm_kill_timer(sup *s, uint64_t now) {
+    s->kill_token++;
+    aw_msg timeout = {.kind = KIND_KILL_TIMEOUT, .corr = s->kill_token};
+    s->kill_fires_at = s->kill_deadline;
+    s->kill_armed = aw_timer_send_after(s->sys, s->kill_deadline - now, s->self, &timeout,
+                                        &s->kill_timer) == AW_OK;
+}
+
+static void disarm_kill_timer(sup *s) {
+    if (!s->kill_armed) return;
+    aw_timer_cancel(s->sys, s->kill_timer);
+    s->kill_armed = false;
+    s->kill_token++; /* a timeout already on its way is stale */
+}
+
 /* Stops child i; true when the supervisor must wait for its EXIT. */
 static bool stop_child(sup *s, size_t i) {
     child_rt *rt = &s->rt[i];
@@ -262,10 +298,10 @@ static bool stop_child(sup *s, size_t i) {
     else
         aw_actor_exit(s->sys, s->self, rt->ref, (aw_reason){AW_EXIT_SHUTDOWN, 0});
     s->waiting_for = rt->ref;
-    s->token++;
-    aw_msg timeout = {.kind = KIND_KILL_TIMEOUT, .corr = s->token};
-    aw_timer_send_after(s->sys, s->spec->children[i].shutdown_ns, s->self, &timeout,
-                        &s->kill_timer);
+    uint64_t now = aw_actor_system_now(s->sys);
+    s->kill_deadline = now + s->spec->children[i].shutdown_ns;
+    if (s->kill_armed && s->kill_fires_at > s->kill_deadline) disarm_kill_timer(s);
+    if (!s->kill_armed) arm_kill_timer(s, now);
     return true;
 }
 
@@ -290,6 +326,7 @@ static void advance(sup *s) {
         if (stop_child(s, s->stop_list[s->stop_pos])) return;
         s->stop_pos++;
     }
+    disarm_kill_timer(s); /* no child is waited for any more */
     if (s->phase == PHASE_STOPPING) {
         if (s->for_exit) {
             s->phase = PHASE_EXITING;
@@ -345,6 +382,9 @@ static void handle_failure(sup *s, size_t i, aw_reason reason) {
 
 static ptrdiff_t child_index(const sup *s, aw_actor_ref ref) {
     if (ref == AW_ACTOR_NONE) return -1;
+    uint32_t index;
+    if (aw__refmap_get(&s->child_of, ref, &index)) return (ptrdiff_t)index;
+    if (!s->child_of_lost) return -1;
     for (size_t i = 0; i < s->spec->count; i++)
         if (s->rt[i].ref == ref) return (ptrdiff_t)i;
     return -1;
@@ -354,8 +394,14 @@ static aw_handled sup_handle(aw_actor *self, void *state, const aw_msg *msg) {
     sup *s = state;
     (void)self;
     if (msg->kind == KIND_KILL_TIMEOUT) {
-        if (s->phase == PHASE_STOPPING && msg->corr == s->token && s->waiting_for)
+        if (!s->kill_armed || msg->corr != s->kill_token) return AW_DONE;
+        s->kill_armed = false;
+        if (s->phase != PHASE_STOPPING || !s->waiting_for) return AW_DONE;
+        uint64_t now = aw_actor_system_now(s->sys);
+        if (now >= s->kill_deadline)
             aw_actor_exit(s->sys, s->self, s->waiting_for, (aw_reason){AW_EXIT_KILL, 0});
+        else
+            arm_kill_timer(s, now); /* a later child's deadline */
         return AW_DONE;
     }
     if (msg->kind == KIND_RESTART_NOW) {
@@ -392,8 +438,7 @@ static aw_handled sup_handle(aw_actor *self, void *state, const aw_msg *msg) {
     /* The child is down (or waits in place, keeping its reference). */
     set_ref(s, i, in_place ? msg->sender : AW_ACTOR_NONE, in_place);
     if (s->phase == PHASE_STOPPING && msg->sender == s->waiting_for) {
-        s->waiting_for = AW_ACTOR_NONE;
-        aw_timer_cancel(s->sys, s->kill_timer);
+        s->waiting_for = AW_ACTOR_NONE; /* the kill timer stays for the next child */
         if (s->for_exit && in_place) {
             aw_actor_exit(s->sys, s->self, msg->sender, (aw_reason){AW_EXIT_KILL, 0});
             set_ref(s, i, AW_ACTOR_NONE, false);
@@ -468,6 +513,7 @@ static aw_status sup_init(aw_actor *self, void *arg, void **state) {
 static void sup_terminate(aw_actor *self, void *state, aw_reason reason) {
     (void)reason;
     sup *s = state;
+    disarm_kill_timer(s);
     /* Killed or stopped before its children: they must not outlive it. */
     for (size_t i = s->spec->count; i-- > 0;)
         if (s->rt[i].ref)

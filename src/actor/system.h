@@ -16,6 +16,7 @@
 #define AW_ACTOR_SYSTEM_H
 
 #include "actor/mailbox.h"
+#include "actor/refmap.h"
 #include "base/strmap.h"
 
 #define AW__SLOT_ALIVE (UINT64_C(1) << 31)
@@ -65,6 +66,7 @@ struct aw_actor {
     aw__cell *deferred_tail;
     aw_actor_ref *links;
     uint32_t link_count, link_cap;
+    aw__refmap link_index; /* link -> its position in links, for large sets (signal.c) */
     aw__monitor *monitors;
     uint32_t monitor_count, monitor_cap;
     aw_timer_id receive_timer;

@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 /* Room for the largest core signature in the world (path_open: 9 params). */
@@ -82,68 +83,139 @@ static aw_status pack_strings(const char *const *list, size_t count, char **blob
     return AW_OK;
 }
 
-/* Binds each of the module's imports (all known: the world check passed) to
- * its host function, with this component as env. */
-static aw_status instantiate(aw__component *c, aw_module *module,
-                             const aw__component_config *config, aw_error *err) {
-    uint32_t count = aw_module_import_count(module);
-    aw_import_binding *bindings = NULL;
-    binding_types *types = NULL;
-    if (count > 0) {
-        bindings = aw__calloc(count, sizeof *bindings);
-        types = aw__calloc(count, sizeof *types);
-        if (bindings == NULL || types == NULL) {
-            aw__free(bindings, bindings ? count * sizeof *bindings : 0);
-            aw__free(types, types ? count * sizeof *types : 0);
-            return aw__error_set(err, AW_NO_MEMORY, "no memory for %u import bindings", count);
-        }
-    }
-    aw_status s = AW_OK;
-    for (uint32_t i = 0; i < count && s == AW_OK; i++) {
-        aw_extern_info info;
-        s = aw_module_import(module, i, &info);
-        if (s != AW_OK) break;
-        const aw__import_def *def =
-            aw__world_find_import(info.module, info.module_len, info.name, info.name_len);
-        if (def == NULL) {
-            s = aw__error_set(err, AW_INTERNAL, "import %u vanished after the world check", i);
-            break;
-        }
-        /* The module's names are NUL-terminated (wasm.h), as bindings need. */
-        bindings[i].module = info.module;
-        bindings[i].name = info.name;
-        aw__world_functype(def->sig, types[i].params, types[i].results, &bindings[i].type);
-        bindings[i].fn = def->fn;
-        bindings[i].env = c;
-    }
-    if (s == AW_OK) {
-        aw_instance_config icfg;
-        memset(&icfg, 0, sizeof icfg);
-        icfg.imports = bindings;
-        icfg.import_count = count;
-        icfg.max_memory_pages = config->max_memory_pages;
-        icfg.stack_bytes = config->stack_bytes;
-        icfg.user_data = c;
-        s = aw_instance_create(module, &icfg, &c->instance, err);
-    }
-    aw__free(bindings, count * sizeof *bindings);
-    aw__free(types, count * sizeof *types);
-    return s;
-}
+/* ---- the plan: what the instances of one module share ------------------- */
 
-static aw_status find_exports(aw__component *c, aw_error *err) {
-    aw_status s = aw_instance_find_func(c->instance, "cabi_realloc", &c->realloc_fn);
+struct aw__component_plan {
+    atomic_uint_fast32_t refs;
+    aw_module *module; /* retained */
+    aw__world world;
+    uint32_t import_count;
+    aw_import_binding *bindings; /* per import, env left NULL */
+    binding_types *types;        /* the bindings' functypes point here */
+    uint32_t export_fn[AW__EXPORT_COUNT];
+    uint32_t post_fn[AW__EXPORT_COUNT];
+    uint32_t realloc_fn;
+    uint32_t initialize_fn;
+};
+
+/* The export indices the calls use; the world check saw every one. */
+static aw_status find_exports(aw__component_plan *p, aw_error *err) {
+    aw_status s = aw_module_find_func(p->module, "cabi_realloc", &p->realloc_fn);
+    if (s == AW_OK && p->world.has_initialize)
+        s = aw_module_find_func(p->module, "_initialize", &p->initialize_fn);
     for (int id = 0; id < AW__EXPORT_COUNT && s == AW_OK; id++) {
-        if (c->world.has_export[id])
-            s = aw_instance_find_func(c->instance, aw__world_export_name((aw__export_id)id),
-                                      &c->export_fn[id]);
-        if (s == AW_OK && c->world.has_post[id])
-            s = aw_instance_find_func(c->instance, aw__world_post_name((aw__export_id)id),
-                                      &c->post_fn[id]);
+        if (p->world.has_export[id])
+            s = aw_module_find_func(p->module, aw__world_export_name((aw__export_id)id),
+                                    &p->export_fn[id]);
+        if (s == AW_OK && p->world.has_post[id])
+            s = aw_module_find_func(p->module, aw__world_post_name((aw__export_id)id),
+                                    &p->post_fn[id]);
     }
     if (s != AW_OK)
         return aw__error_set(err, AW_INTERNAL, "an export the world check saw is not callable");
     return AW_OK;
+}
+
+/* Resolves each of the module's imports (all known: the world check passed)
+ * to its host function. */
+static aw_status bind_imports(aw__component_plan *p, aw_error *err) {
+    uint32_t count = aw_module_import_count(p->module);
+    if (count == 0) return AW_OK;
+    p->bindings = aw__calloc(count, sizeof *p->bindings);
+    p->types = aw__calloc(count, sizeof *p->types);
+    if (p->bindings == NULL || p->types == NULL) {
+        aw__free(p->bindings, p->bindings ? count * sizeof *p->bindings : 0);
+        aw__free(p->types, p->types ? count * sizeof *p->types : 0);
+        p->bindings = NULL;
+        p->types = NULL;
+        return aw__error_set(err, AW_NO_MEMORY, "no memory for %u import bindings", count);
+    }
+    p->import_count = count;
+    for (uint32_t i = 0; i < count; i++) {
+        aw_extern_info info;
+        aw_status s = aw_module_import(p->module, i, &info);
+        if (s != AW_OK) return aw__error_set(err, s, "import %u: cannot be read", i);
+        const aw__import_def *def =
+            aw__world_find_import(info.module, info.module_len, info.name, info.name_len);
+        if (def == NULL)
+            return aw__error_set(err, AW_INTERNAL, "import %u vanished after the world check", i);
+        /* The module's names are NUL-terminated (wasm.h), as bindings need. */
+        p->bindings[i].module = info.module;
+        p->bindings[i].name = info.name;
+        aw__world_functype(def->sig, p->types[i].params, p->types[i].results, &p->bindings[i].type);
+        p->bindings[i].fn = def->fn;
+    }
+    return AW_OK;
+}
+
+aw_status aw__component_plan_create(aw_module *module, aw__component_plan **out, aw_error *err) {
+    *out = NULL;
+    if (module == NULL) return aw__error_set(err, AW_INVALID_ARGUMENT, "component_plan: no module");
+    aw__world world;
+    aw_status s = aw__world_check(module, &world, err);
+    if (s != AW_OK) return s;
+    aw__component_plan *p = AW__NEW(aw__component_plan);
+    if (p == NULL) return aw__error_set(err, AW_NO_MEMORY, "no memory for a component plan");
+    atomic_init(&p->refs, 1);
+    aw_module_retain(module);
+    p->module = module;
+    p->world = world;
+    s = bind_imports(p, err);
+    if (s == AW_OK) s = find_exports(p, err);
+    if (s != AW_OK) {
+        aw__component_plan_release(p);
+        return s;
+    }
+    *out = p;
+    return AW_OK;
+}
+
+void aw__component_plan_retain(aw__component_plan *plan) {
+    atomic_fetch_add_explicit(&plan->refs, 1, memory_order_relaxed);
+}
+
+void aw__component_plan_release(aw__component_plan *plan) {
+    if (plan == NULL) return;
+    /* acq_rel: every holder's reads happen before the last one frees. */
+    if (atomic_fetch_sub_explicit(&plan->refs, 1, memory_order_acq_rel) != 1) return;
+    aw__free(plan->bindings, plan->import_count * sizeof *plan->bindings);
+    aw__free(plan->types, plan->import_count * sizeof *plan->types);
+    aw_module_release(plan->module);
+    AW__DELETE(plan);
+}
+
+aw_module *aw__component_plan_module(const aw__component_plan *plan) {
+    return plan->module;
+}
+
+/* Bindings on the stack up to this many imports (wasi-libc programs use a
+ * dozen or two); more take one allocation per instance. */
+#define STACK_BINDINGS 48
+
+/* Instantiates the plan's module with each import bound to its host
+ * function, with this component as env. */
+static aw_status instantiate(aw__component *c, const aw__component_plan *plan,
+                             const aw__component_config *config, aw_error *err) {
+    uint32_t count = plan->import_count;
+    aw_import_binding local[STACK_BINDINGS];
+    aw_import_binding *bindings = local;
+    if (count > STACK_BINDINGS) {
+        bindings = aw__malloc(count * sizeof *bindings);
+        if (bindings == NULL)
+            return aw__error_set(err, AW_NO_MEMORY, "no memory for %u import bindings", count);
+    }
+    if (count > 0) memcpy(bindings, plan->bindings, count * sizeof *bindings);
+    for (uint32_t i = 0; i < count; i++) bindings[i].env = c;
+    aw_instance_config icfg;
+    memset(&icfg, 0, sizeof icfg);
+    icfg.imports = bindings;
+    icfg.import_count = count;
+    icfg.max_memory_pages = config->max_memory_pages;
+    icfg.stack_bytes = config->stack_bytes;
+    icfg.user_data = c;
+    aw_status s = aw_instance_create(plan->module, &icfg, &c->instance, err);
+    if (bindings != local) aw__free(bindings, count * sizeof *bindings);
+    return s;
 }
 
 /* ---- the steps of a call ------------------------------------------------ */
@@ -321,12 +393,10 @@ static aw_status run_init(aw__component *c, aw_error *err) {
     aw_status s = AW_OK;
     /* Both run whole (no slices yet: nothing could resume them). */
     if (c->world.has_initialize) {
-        uint32_t fn;
         aw_error e;
         aw_error_clear(&e);
         begin(c, AW__OP_INIT);
-        s = aw_instance_find_func(c->instance, "_initialize", &fn);
-        if (s == AW_OK) s = aw_instance_call_index(c->instance, fn, c->slots, &e);
+        s = aw_instance_call_index(c->instance, c->initialize_fn, c->slots, &e);
         if (s == AW_TRAP) {
             s = fail_trap(c, &e, err);
         } else if (s == AW_SUSPENDED) {
@@ -356,19 +426,33 @@ static aw_status run_init(aw__component *c, aw_error *err) {
 aw_status aw__component_create(aw_module *module, const aw__component_config *config,
                                aw__component **out, aw_error *err) {
     *out = NULL;
-    if (module == NULL || config == NULL || (config->id == NULL && config->id_len > 0) ||
+    if (config == NULL || (module == NULL && config->plan == NULL) ||
+        (module != NULL && config->plan != NULL && config->plan->module != module) ||
+        (config->id == NULL && config->id_len > 0) ||
         (config->arg_count > 0 && config->args == NULL) ||
         (config->env_count > 0 && config->env == NULL))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component_create: bad arguments");
     /* The id reaches the guest as a string (self-id): it must be UTF-8. */
     if (config->id_len > 0 && !aw__canon_utf8_valid((const uint8_t *)config->id, config->id_len))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component id is not UTF-8");
-    aw__world world;
-    aw_status s = aw__world_check(module, &world, err);
-    if (s != AW_OK) return s;
+    aw__component_plan *own_plan = NULL;
+    const aw__component_plan *plan = config->plan;
+    aw_status s = AW_OK;
+    if (plan == NULL) {
+        s = aw__component_plan_create(module, &own_plan, err);
+        if (s != AW_OK) return s;
+        plan = own_plan;
+    }
     aw__component *c = AW__NEW(aw__component);
-    if (c == NULL) return aw__error_set(err, AW_NO_MEMORY, "no memory for a component");
-    c->world = world;
+    if (c == NULL) {
+        aw__component_plan_release(own_plan);
+        return aw__error_set(err, AW_NO_MEMORY, "no memory for a component");
+    }
+    c->world = plan->world;
+    memcpy(c->export_fn, plan->export_fn, sizeof c->export_fn);
+    memcpy(c->post_fn, plan->post_fn, sizeof c->post_fn);
+    c->realloc_fn = plan->realloc_fn;
+    c->initialize_fn = plan->initialize_fn;
     c->backend = config->backend;
     c->user_data = config->user_data;
     c->fuel_per_message = config->fuel_per_message;
@@ -393,18 +477,18 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     }
     s = aw__wasi_fs_create(config->preopens, config->preopen_count, &c->fs, err);
     if (s != AW_OK) goto fail;
-    s = instantiate(c, module, config, err);
-    if (s != AW_OK) goto fail;
-    s = find_exports(c, err);
+    s = instantiate(c, plan, config, err);
     if (s != AW_OK) goto fail;
     s = run_init(c, err);
     if (s != AW_OK) goto fail;
     c->slice_fuel = config->slice_fuel;
     c->state = AW__COMPONENT_IDLE;
+    aw__component_plan_release(own_plan);
     *out = c;
     return AW_OK;
 fail:
     aw__component_destroy(c);
+    aw__component_plan_release(own_plan);
     return s;
 }
 

@@ -9,7 +9,26 @@
 #include "host/backend.h"
 #include "host/wasi_fs.h"
 
+/* What every instance of one module shares: the outcome of the world check,
+ * the host function bound to each import, the export indices. Built once
+ * per module and read-only after, so instances on any thread use it; the
+ * last release frees it. */
+typedef struct aw__component_plan aw__component_plan;
+
+/* Checks module against the world (AW_ABI_MISMATCH naming the import or
+ * export and both types) and plans its instances. module is retained.
+ * Caller releases with aw__component_plan_release. */
+aw_status aw__component_plan_create(aw_module *module, aw__component_plan **out, aw_error *err);
+void aw__component_plan_retain(aw__component_plan *plan);
+/* NULL is accepted. */
+void aw__component_plan_release(aw__component_plan *plan);
+/* The planned module (borrowed from the plan). */
+aw_module *aw__component_plan_module(const aw__component_plan *plan);
+
 typedef struct aw__component_config {
+    /* The module's plan (borrowed for the call; the component does not keep
+     * it), or NULL: the module is checked and planned for this call only. */
+    const aw__component_plan *plan;
     const char *id; /* component id (UTF-8); copied */
     size_t id_len;
     aw__host_backend backend;  /* copied; its ctx is kept */
@@ -64,7 +83,8 @@ typedef struct aw__reply {
     size_t len;
 } aw__reply;
 
-/* Checks the module against the world (and the id for UTF-8), instantiates
+/* Checks the module against the world (skipped with config->plan; module
+ * may then be NULL or must be the plan's) and the id for UTF-8, instantiates
  * it with the host imports, runs `_initialize` (wasi-libc reactors) and then
  * `init` if exported, both to completion (no slices; fuel_per_message applies; a `call`
  * from them answers `denied` because nothing can wait for it yet).

@@ -22,6 +22,7 @@ struct aw__component {
     uint32_t export_fn[AW__EXPORT_COUNT];
     uint32_t post_fn[AW__EXPORT_COUNT];
     uint32_t realloc_fn;
+    uint32_t initialize_fn; /* wasi-libc `_initialize`, when world.has_initialize */
     uint64_t fuel_per_message;
     uint64_t slice_fuel;
 

@@ -279,6 +279,7 @@ static aw_status manifest_from(const char *path, const char *text, size_t len, a
         s = aw__error_set(err, AW_NO_MEMORY, "out of memory");
         goto fail;
     }
+    atomic_init(&m->refs, 1);
     m->accepts = aw__codec_set_with(AW__CODEC_SET_EMPTY, AW__CODEC_RAW);
     m->limits = (aw__manifest_limits){
         .memory_pages = AW__MANIFEST_DEFAULT_MEMORY_PAGES,
@@ -318,8 +319,16 @@ aw_status aw__manifest_parse(const char *path, const char *text, size_t len, aw_
     return manifest_from(path, text ? text : "", len, out, err);
 }
 
+aw__manifest *aw__manifest_retain(aw__manifest *m) {
+    atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);
+    return m;
+}
+
 void aw__manifest_free(aw__manifest *m) {
     if (!m) return;
+    /* Release: the holder's reads happen before the free; the last holder's
+     * acquire pairs with it (the usual reference-count protocol). */
+    if (atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1) return;
     aw__strfree(m->path);
     aw__strfree(m->name);
     aw__strfree(m->module);

@@ -6,6 +6,8 @@
 #include "config.h"
 #include "msg/multicodec.h"
 
+#include <stdatomic.h>
+
 /* Defaults and bounds of [limits] (documented in docs/manifest.md). */
 #define AW__MANIFEST_DEFAULT_MEMORY_PAGES 256u /* 16 MiB */
 #define AW__MANIFEST_MAX_MEMORY_PAGES 65536u   /* 4 GiB, the wasm32 maximum */
@@ -38,7 +40,10 @@ typedef struct aw__manifest_preopen {
     bool writable;    /* the value had the "rw:" prefix */
 } aw__manifest_preopen;
 
+/* A manifest is read-only once loaded, so the instances of one component
+ * share it: aw__manifest_retain adds a holder, aw__manifest_free drops one. */
 typedef struct aw__manifest {
+    atomic_uint_fast32_t refs; /* holders; the last aw__manifest_free frees it */
     char *path;          /* the manifest file as given */
     char *name;          /* component id (aw__config_valid_id) */
     char *module;        /* .wasm path resolved against the manifest's directory */
@@ -70,7 +75,9 @@ aw_status aw__manifest_load(const char *path, aw__manifest **out, aw_error *err)
  * the file in messages and anchors relative paths. */
 aw_status aw__manifest_parse(const char *path, const char *text, size_t len, aw__manifest **out,
                              aw_error *err);
-/* NULL is accepted. */
+/* Adds a holder of m (any thread); returns m. */
+aw__manifest *aw__manifest_retain(aw__manifest *m);
+/* Drops a holder of m and frees it with the last one. NULL is accepted. */
 void aw__manifest_free(aw__manifest *m);
 
 #endif

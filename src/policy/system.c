@@ -33,11 +33,26 @@ const char *aw__restart_policy_name(aw__restart_policy p) {
     return "?";
 }
 
+/* Formatted by hand: a system of 100,000 instances formats every id twice
+ * (registration, start), and snprintf was a visible part of the start. */
 size_t aw__system_instance_id(const aw__system_component *c, uint32_t n, char *buf, size_t size) {
-    int w = c->instances == 1 ? snprintf(buf, size, "%s", c->id)
-                              : snprintf(buf, size, "%s-%u", c->id, n);
-    if (w < 0) return 0;
-    return (size_t)w < size ? (size_t)w : size ? size - 1 : 0;
+    if (size == 0) return 0;
+    char text[AW__CONFIG_ID_MAX + 16];
+    size_t len = strlen(c->id);
+    if (len > AW__CONFIG_ID_MAX) len = AW__CONFIG_ID_MAX; /* checked when read */
+    memcpy(text, c->id, len);
+    if (c->instances != 1) {
+        char digits[10];
+        size_t k = 0;
+        do digits[k++] = (char)('0' + n % 10);
+        while ((n /= 10) > 0);
+        text[len++] = '-';
+        while (k > 0) text[len++] = digits[--k];
+    }
+    if (len > size - 1) len = size - 1;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    return len;
 }
 
 /* Looks name up in a NULL-terminated list; -1 when absent. */
@@ -327,13 +342,28 @@ static aw_status read_all(aw__config *c, const aw__toml_value *root, aw__system_
     return AW_OK;
 }
 
-/* Loads each component's manifest and checks the messages against them. */
+/* Loads each component's manifest (once per file: components naming the
+ * same file share it) and checks the messages against them. */
 static aw_status load_manifests(aw__config *c, aw__system_config *sys, const aw__strmap *ids) {
+    aw__strmap loaded = AW__STRMAP_INIT; /* manifest path -> manifest (borrowed) */
     for (size_t i = 0; i < sys->components_len; i++) {
-        aw_status s = aw__manifest_load(sys->components[i].manifest_path,
-                                        &sys->components[i].manifest, c->err);
-        if (s != AW_OK) return s;
+        aw__system_component *comp = &sys->components[i];
+        size_t len = strlen(comp->manifest_path);
+        aw__manifest *m = aw__strmap_get(&loaded, comp->manifest_path, len);
+        if (m) {
+            comp->manifest = aw__manifest_retain(m);
+            continue;
+        }
+        aw_status s = aw__manifest_load(comp->manifest_path, &comp->manifest, c->err);
+        if (s == AW_OK &&
+            aw__strmap_add(&loaded, comp->manifest_path, len, comp->manifest) != AW_OK)
+            s = aw__error_set(c->err, AW_NO_MEMORY, "out of memory");
+        if (s != AW_OK) {
+            aw__strmap_free(&loaded);
+            return s;
+        }
     }
+    aw__strmap_free(&loaded);
     for (size_t i = 0; i < sys->messages_len; i++) {
         const aw__system_message *msg = &sys->messages[i];
         const aw__system_component *comp = aw__strmap_get(ids, msg->to, strlen(msg->to));

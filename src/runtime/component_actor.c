@@ -86,6 +86,7 @@ static aw_status comp_init(aw_actor *self, void *arg, void **state) {
         preopens[i] = (aw__wasi_preopen){m->preopens[i].guest_path, m->preopens[i].host_path,
                                          m->preopens[i].writable};
     aw__component_config cfg = {
+        .plan = def->plan,
         .id = def->name->text,
         .id_len = def->name->len,
         .backend = aw__rt_backend(rt),

@@ -56,7 +56,8 @@ aw_status aw_runtime_create(const aw_runtime_config *config, aw_runtime **out, a
     return AW_OK;
 }
 
-/* Loads the module a manifest names and checks it is a component. */
+/* Loads the module a manifest names, checks it is a component and plans
+ * its instances (host/component.h). */
 static aw_status load_module(aw__rt_def *def, aw_error *err) {
     uint8_t *bytes = NULL;
     size_t len = 0;
@@ -67,6 +68,7 @@ static aw_status load_module(aw__rt_def *def, aw_error *err) {
                              aw_status_text(s));
     s = aw_module_create(bytes, len, &def->module, err);
     aw__free(bytes, len + 1);
+    if (s == AW_OK) s = aw__component_plan_create(def->module, &def->plan, err);
     if (s != AW_OK) {
         char detail[AW_ERROR_MESSAGE_MAX] = "";
         if (err) memcpy(detail, err->message, sizeof detail);
@@ -95,7 +97,7 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
     if (rt->started) return aw__error_set(err, AW_INVALID_ARGUMENT, "the runtime runs one system");
     rt->defs = aw__calloc(count, sizeof *rt->defs);
     aw_child_spec *children = aw__calloc(count, sizeof *children);
-    aw__strmap modules = AW__STRMAP_INIT; /* module path -> module (borrowed) */
+    aw__strmap modules = AW__STRMAP_INIT; /* module path -> def that loaded it (borrowed) */
     aw_status s = AW_NO_MEMORY;
     if (!rt->defs || !children) goto fail;
     rt->def_count = count;
@@ -105,15 +107,20 @@ static aw_status start_entries(aw_runtime *rt, aw_strategy strategy, uint32_t in
         def->manifest = entries[i].manifest;
         entries[i].manifest = NULL;
         def->restart = entries[i].restart;
-        /* Instances of one module share it: decoding and validating it again
-         * for each of thousands of instances costs time and memory. */
+        /* Instances of one module share it and its plan: decoding,
+         * validating and checking it against the world again for each of
+         * thousands of instances costs time and memory. */
         const char *path = def->manifest->module;
-        def->module = aw__strmap_get(&modules, path, strlen(path));
-        if (def->module) {
+        const aw__rt_def *loaded = aw__strmap_get(&modules, path, strlen(path));
+        if (loaded) {
+            def->module = loaded->module;
+            def->plan = loaded->plan;
             aw_module_retain(def->module);
+            aw__component_plan_retain(def->plan);
+            s = AW_OK;
         } else {
             s = load_module(def, err);
-            if (s == AW_OK) s = aw__strmap_add(&modules, path, strlen(path), def->module);
+            if (s == AW_OK) s = aw__strmap_add(&modules, path, strlen(path), def);
         }
         if (s == AW_OK) s = declare(rt, def, entries[i].id, err);
         if (s == AW_OK && aw__rt_def_policy_init(def) != AW_OK)
@@ -181,10 +188,21 @@ static aw_restart restart_of(aw__restart_policy p) {
 aw_status aw_runtime_start(aw_runtime *rt, const aw_system_spec *spec, aw_error *err) {
     start_entry *entries = aw__calloc(spec->component_count, sizeof *entries);
     if (!entries) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
+    /* Components naming the same manifest file share one copy of it. */
+    aw__strmap loaded = AW__STRMAP_INIT; /* path -> manifest (borrowed) */
     aw_status s = AW_OK;
     for (size_t i = 0; i < spec->component_count && s == AW_OK; i++) {
         const aw_component_spec *c = &spec->components[i];
-        s = aw__manifest_load(c->manifest_path, &entries[i].manifest, err);
+        size_t path_len = strlen(c->manifest_path);
+        aw__manifest *shared = aw__strmap_get(&loaded, c->manifest_path, path_len);
+        if (shared) {
+            entries[i].manifest = aw__manifest_retain(shared);
+        } else {
+            s = aw__manifest_load(c->manifest_path, &entries[i].manifest, err);
+            if (s == AW_OK &&
+                aw__strmap_add(&loaded, c->manifest_path, path_len, entries[i].manifest) != AW_OK)
+                s = aw__error_set(err, AW_NO_MEMORY, "out of memory");
+        }
         if (s != AW_OK) break;
         const char *id = c->id ? c->id : entries[i].manifest->name;
         snprintf(entries[i].id, sizeof entries[i].id, "%s", id);
@@ -193,6 +211,7 @@ aw_status aw_runtime_start(aw_runtime *rt, const aw_system_spec *spec, aw_error 
     if (s == AW_OK)
         s = start_entries(rt, spec->strategy, spec->intensity, spec->period_ms, entries,
                           spec->component_count, err);
+    aw__strmap_free(&loaded);
     for (size_t i = 0; i < spec->component_count; i++) aw__manifest_free(entries[i].manifest);
     aw__free(entries, spec->component_count * sizeof *entries);
     return s;
@@ -331,12 +350,9 @@ aw_status aw_runtime_start_file(aw_runtime *rt, const char *path, aw_error *err)
         for (uint32_t k = 1; k <= c->instances && s == AW_OK; k++, n++) {
             aw__system_instance_id(c, k, entries[n].id, sizeof entries[n].id);
             entries[n].restart = restart_of(c->restart);
-            if (k == c->instances) {
-                entries[n].manifest = c->manifest; /* the last instance takes it */
-                c->manifest = NULL;
-            } else {
-                s = aw__manifest_load(c->manifest_path, &entries[n].manifest, err);
-            }
+            /* The instances share the manifest read once by aw__system_load;
+             * each still gets its own WASI state from it at instantiation. */
+            entries[n].manifest = aw__manifest_retain(c->manifest);
         }
     }
     aw_strategy strategy = sys->strategy == AW__STRATEGY_ONE_FOR_ALL    ? AW_ONE_FOR_ALL
@@ -446,6 +462,7 @@ void aw_runtime_destroy(aw_runtime *rt) {
     for (size_t i = 0; i < rt->def_count; i++) {
         aw__rt_def_policy_free(&rt->defs[i]);
         aw__manifest_free(rt->defs[i].manifest);
+        aw__component_plan_release(rt->defs[i].plan);
         aw_module_release(rt->defs[i].module);
     }
     aw__free(rt->defs, rt->def_count * sizeof *rt->defs);

@@ -30,6 +30,7 @@ typedef struct aw__rt_def {
     const aw__name *name; /* the component id, interned */
     aw__manifest *manifest;
     aw_module *module;
+    aw__component_plan *plan; /* shared by the defs of one module */
     aw_restart restart;
     /* The actor running it; written by that actor's init (restart in place
      * keeps it), read by any thread. */

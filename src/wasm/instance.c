@@ -5,6 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "platform/carve.h"
 #include "platform/os.h"
 
 #include <string.h>
@@ -42,8 +43,19 @@ static bool name_is(const char *s, const char *name, size_t len) {
     return s && strlen(s) == len && memcmp(s, name, len) == 0;
 }
 
-static const aw_import_binding *find_binding(const aw_instance_config *cfg, const aw__import *im) {
+static bool binding_is(const aw_import_binding *b, const aw__import *im) {
+    /* A host that took the names from this module (aw_module_import) gives
+     * the module's own strings: the same pointers are the same names. */
+    if (b->module == im->module && b->name == im->name) return true;
+    return name_is(b->module, im->module, im->module_len) && name_is(b->name, im->name, im->name_len);
+}
+
+/* Hosts usually give the bindings in the module's import order: binding
+ * `index` is tried first, so linking is linear rather than quadratic. */
+static const aw_import_binding *find_binding(const aw_instance_config *cfg, const aw__import *im,
+                                             uint32_t index) {
     if (!cfg) return NULL;
+    if (index < cfg->import_count && binding_is(&cfg->imports[index], im)) return &cfg->imports[index];
     for (size_t i = 0; i < cfg->import_count; i++) {
         const aw_import_binding *b = &cfg->imports[i];
         if (name_is(b->module, im->module, im->module_len) && name_is(b->name, im->name, im->name_len)) return b;
@@ -98,7 +110,7 @@ static aw_status link_imports(aw_instance *inst, const aw_instance_config *cfg, 
     uint32_t fi = 0, ti = 0, mi = 0, gi = 0;
     for (uint32_t i = 0; i < m->import_count; i++) {
         const aw__import *im = &m->imports[i];
-        const aw_import_binding *b = find_binding(cfg, im);
+        const aw_import_binding *b = find_binding(cfg, im, i);
         if (!b) return LINK_FAIL(err, im, "unknown import (no binding of that module and name)");
         if (!b->source) {
             if (im->kind != AW_EXTERN_FUNC) return LINK_FAIL(err, im, "incompatible import type (host bindings are functions)");
@@ -170,6 +182,8 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         f->inst = inst;
         f->func = &m->funcs[i];
         f->type = m->funcs[i].ft;
+        f->host = NULL;
+        f->env = NULL;
         f->index = i;
         inst->funcs[i] = f;
     }
@@ -205,8 +219,9 @@ static aw_status setup(aw_instance *inst, const aw_instance_config *cfg, aw_erro
         mem->size = l->min * PAGE;
         if (mem->size) {
             /* Mapped, not allocated: the kernel hands out zero pages on first
-             * touch, so an idle instance costs only the pages it used. */
-            mem->base = aw__pages_map((size_t)mem->size, 0);
+             * touch, so an idle instance costs only the pages it used. Small
+             * memories share reservations (one mmap for many instances). */
+            mem->base = aw__pages_map_carved((size_t)mem->size);
             if (!mem->base) return aw__error_set(err, AW_NO_MEMORY, "out of memory (linear memory)");
         }
         inst->mem = mem;
@@ -245,8 +260,13 @@ aw_status aw_instance_create(aw_module *module, const aw_instance_config *config
     *out = NULL;
     layout l;
     compute_layout(module, &l);
-    uint8_t *block = aw__calloc(1, l.total);
+    /* Not calloc: setup writes every function, global and own table entry,
+     * so only the header and the dropped flags need zeroing (the function
+     * entries are most of the block). */
+    uint8_t *block = aw__malloc(l.total);
     if (!block) return aw__error_set(err, AW_NO_MEMORY, "out of memory (instance)");
+    memset(block, 0, sizeof(aw_instance));
+    memset(block + l.own_tables, 0, l.total - l.own_tables); /* own tables, dropped flags */
     aw_instance *inst = (aw_instance *)(void *)block;
     inst->m = module;
     aw_module_retain(module);
@@ -313,12 +333,15 @@ void aw_instance_destroy(aw_instance *inst) {
 aw_status aw__stack_ensure(aw_instance *inst, aw_error *err) {
     if (inst->stack) return AW_OK;
     /* a quarter of the budget for frame records, the rest for slots; start
-     * small (most calls are shallow) and double on demand */
+     * small (most calls are shallow) and double on demand: an idle instance
+     * keeps what its calls needed so far, and with thousands of idle
+     * instances a larger start was most of the host memory of each (a
+     * wasi-libc component's init fits in 128 slots and 8 frames) */
     size_t bytes = inst->stack_bytes;
     inst->frames_max = bytes / 4 / sizeof(aw__frame);
     inst->slots_max = (bytes - inst->frames_max * sizeof(aw__frame)) / sizeof(uint64_t);
-    size_t nslots = inst->slots_max < 512 ? inst->slots_max : 512;
-    size_t nframes = inst->frames_max < 32 ? inst->frames_max : 32;
+    size_t nslots = inst->slots_max < 128 ? inst->slots_max : 128;
+    size_t nframes = inst->frames_max < 8 ? inst->frames_max : 8;
     uint64_t *s = aw__malloc(nslots * sizeof(uint64_t));
     aw__frame *f = aw__malloc(nframes * sizeof(aw__frame));
     if (!s || !f) {
@@ -427,6 +450,14 @@ aw_status aw_instance_global_get(const aw_instance *instance, const char *name, 
 aw_status aw_instance_find_func(const aw_instance *instance, const char *name, uint32_t *func_index) {
     if (!instance || !name || !func_index) return AW_INVALID_ARGUMENT;
     const aw__export *ex = find_export(instance->m, name, AW_EXTERN_FUNC);
+    if (!ex) return AW_NOT_FOUND;
+    *func_index = ex->index;
+    return AW_OK;
+}
+
+aw_status aw_module_find_func(const aw_module *module, const char *name, uint32_t *func_index) {
+    if (!module || !name || !func_index) return AW_INVALID_ARGUMENT;
+    const aw__export *ex = find_export(module, name, AW_EXTERN_FUNC);
     if (!ex) return AW_NOT_FOUND;
     *func_index = ex->index;
     return AW_OK;

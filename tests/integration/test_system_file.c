@@ -70,6 +70,57 @@ static void file_starts_instances_and_sends_its_messages(void **state) {
     it_end();
 }
 
+/* Instances of one manifest, and components naming the same manifest file,
+ * share the manifest as loaded once; each instance still gets its own WASI
+ * environment from it, at its first start and at a restart. */
+static void instances_share_a_manifest_and_each_gets_its_env(void **state) {
+    (void)state;
+    it_begin();
+    it_comp news = {"news", IT_PROBE, {.subscribe = "news.*"}};
+    it_write_manifest(&news);
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[system]\nname = \"it\"\nintensity = 10\n"
+             "[[component]]\nid = \"rec\"\nmanifest = \"news.toml\"\ninstances = 3\n"
+             "[[component]]\nid = \"other\"\nmanifest = \"news.toml\"\n");
+    const char *path = it_write_file("system.toml", text);
+    aw_runtime *rt = create(2);
+    aw_error err;
+    aw_error_clear(&err);
+    aw_status s = aw_runtime_start_file(rt, path, &err);
+    if (s != AW_OK) fail_msg("start_file: %s", err.message);
+    wait_idle(rt);
+    /* Every instance subscribed at init from SUBSCRIBE in its environment. */
+    uint32_t delivered = 0;
+    assert_int_equal(aw_runtime_publish(rt, "news.a", "\x55one", 4, &delivered, &err), AW_OK);
+    assert_int_equal(delivered, 4);
+    wait_idle(rt);
+    static const char *const ids[] = {"rec-1", "rec-2", "rec-3", "other"};
+    it_log log;
+    for (int i = 0; i < 4; i++) {
+        it_dump(rt, ids[i], &log);
+        assert_int_equal(log.count, 1);
+        assert_memory_equal(log.entries[0].bytes, "\x55one", 4);
+        assert_string_equal(it_cmd(rt, ids[i], "!self"), ids[i]);
+    }
+    /* A restarted instance reads its environment again. */
+    aw_request_outcome outcome;
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    assert_int_equal(aw_runtime_call(rt, "rec-2", "\x55!trap", 6, 1000, &outcome, &bytes, &n, &err),
+                     AW_OK);
+    assert_int_equal(outcome, AW_REQUEST_TARGET_CRASHED);
+    wait_idle(rt);
+    assert_int_equal(aw_runtime_publish(rt, "news.b", "\x55two", 4, &delivered, &err), AW_OK);
+    assert_int_equal(delivered, 4);
+    wait_idle(rt);
+    it_dump(rt, "rec-2", &log);
+    assert_int_equal(log.count, 1); /* fresh state: only the new one */
+    assert_memory_equal(log.entries[0].bytes, "\x55two", 4);
+    it_finish(rt);
+    it_end();
+}
+
 /* Stopping before a delayed message is due drops it without a leak. */
 static void stop_before_a_delayed_message(void **state) {
     (void)state;
@@ -217,6 +268,7 @@ static void failed_starts_leave_nothing_running(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(file_starts_instances_and_sends_its_messages),
+        cmocka_unit_test(instances_share_a_manifest_and_each_gets_its_env),
         cmocka_unit_test(stop_before_a_delayed_message),
         cmocka_unit_test(one_for_all_restarts_everyone),
         cmocka_unit_test(intensity_exceeded_stops_the_system),

@@ -204,6 +204,55 @@ static void test_monitors_deliver_down_with_reason(void **state) {
     finish_system(sys);
 }
 
+/* A hub linked to many actors (its link set past the size where it is
+ * indexed): links made twice count once, unlinks in any order take exactly
+ * those links away, and the hub's crash reaches exactly the rest. */
+enum { SPOKES = 60 };
+
+static void test_many_links_unlink_and_propagate(void **state) {
+    (void)state;
+    aw_actor_system *sys = make_system(2);
+    static watch_state hub, spoke[SPOKES];
+    memset(&hub, 0, sizeof hub);
+    hub.trap = true;
+    aw_actor_ref rh = spawn_watch(sys, &hub, AW_ACTOR_NONE);
+    aw_actor_ref rs[SPOKES];
+    for (int i = 0; i < SPOKES; i++) {
+        memset(&spoke[i], 0, sizeof spoke[i]);
+        rs[i] = spawn_watch(sys, &spoke[i], rh); /* linked at spawn */
+    }
+    /* Linking again from the hub's side changes nothing. */
+    for (int i = 0; i < SPOKES; i += 7)
+        assert_int_equal(aw_actor_send(sys, rh, &(aw_msg){.kind = 5, .word = {rs[i]}}), AW_OK);
+    /* The hub unlinks every third spoke, last first, then the first ones. */
+    for (int i = SPOKES - 1; i >= SPOKES / 2; i--)
+        if (i % 3 == 0)
+            assert_int_equal(aw_actor_send(sys, rh, &(aw_msg){.kind = 6, .word = {rs[i]}}), AW_OK);
+    for (int i = 0; i < SPOKES / 2; i++)
+        if (i % 3 == 0)
+            assert_int_equal(aw_actor_send(sys, rh, &(aw_msg){.kind = 6, .word = {rs[i]}}), AW_OK);
+    idle(sys);
+    /* A linked spoke crashes: the hub traps it as a message. */
+    assert_int_equal(aw_actor_send(sys, rs[1], &(aw_msg){.kind = KIND_CRASH}), AW_OK);
+    wait_for(&hub.exits, 1);
+    assert_int_equal(hub.last_exit.sender, rs[1]);
+    /* The hub crashes: every spoke still linked dies with it. */
+    assert_int_equal(aw_actor_send(sys, rh, &(aw_msg){.kind = KIND_CRASH}), AW_OK);
+    wait_for(&hub.terminated, 1);
+    idle(sys);
+    for (int i = 0; i < SPOKES; i++) {
+        if (i == 1) continue;
+        bool unlinked = i % 3 == 0;
+        assert_int_equal(aw_actor_alive(sys, rs[i]), unlinked);
+        if (!unlinked) assert_int_equal(atomic_load(&spoke[i].term_kind), AW_EXIT_CRASH);
+    }
+    for (int i = 0; i < SPOKES; i += 3)
+        assert_int_equal(aw_actor_send(sys, rs[i], &(aw_msg){.kind = KIND_STOP}), AW_OK);
+    idle(sys);
+    drain_dead_letters(sys, -1);
+    finish_system(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         ACTOR_TEST(test_crash_propagates_over_links),
@@ -212,6 +261,7 @@ int main(void) {
         ACTOR_TEST(test_unlink_stops_propagation),
         ACTOR_TEST(test_link_to_dead_actor_gives_noproc),
         ACTOR_TEST(test_monitors_deliver_down_with_reason),
+        ACTOR_TEST(test_many_links_unlink_and_propagate),
     };
     return AW_TEST_RUN(tests);
 }

@@ -18,6 +18,8 @@ typedef struct kid {
     uint64_t id;
     shared *sh;
     uint64_t handled_here; /* per incarnation */
+    bool stubborn;         /* traps exits and ignores them: only a kill stops it */
+    _Atomic uint64_t term_kind;
 } kid;
 
 static void log_append(_Atomic uint64_t *log, _Atomic uint64_t *len, uint64_t v) {
@@ -28,6 +30,7 @@ static void log_append(_Atomic uint64_t *log, _Atomic uint64_t *len, uint64_t v)
 static aw_status kid_init(aw_actor *self, void *arg, void **state) {
     kid *k = arg;
     k->handled_here = 0;
+    if (k->stubborn) aw_actor_trap_exit(self, true);
     uint64_t i = atomic_load(&k->sh->start_len);
     if (i < LOG_MAX)
         atomic_store(&k->sh->start_at[i], aw_actor_system_now(aw_actor_system_of(self)));
@@ -56,8 +59,8 @@ static aw_handled kid_handle(aw_actor *self, void *state, const aw_msg *msg) {
 
 static void kid_terminate(aw_actor *self, void *state, aw_reason reason) {
     (void)self;
-    (void)reason;
     kid *k = state;
+    atomic_store(&k->term_kind, reason.kind);
     log_append(k->sh->stop_log, &k->sh->stop_len, k->id);
 }
 
@@ -80,7 +83,7 @@ static void idle(aw_actor_system *sys) {
 static aw_actor_ref start3(aw_actor_system *sys, shared *sh, kid k[3], aw_strategy strategy) {
     aw_child_spec specs[3];
     for (uint64_t i = 0; i < 3; i++) {
-        k[i] = (kid){i, sh, 0};
+        k[i] = (kid){.id = i, .sh = sh};
         specs[i] = kid_spec(&k[i], AW_PERMANENT);
     }
     aw_supervisor_spec spec = {.strategy = strategy,
@@ -187,7 +190,7 @@ static void test_restart_types(void **state) {
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k[3] = {{0, &sh, 0}, {1, &sh, 0}, {2, &sh, 0}};
+    kid k[3] = {{.id = 0, .sh = &sh}, {.id = 1, .sh = &sh}, {.id = 2, .sh = &sh}};
     aw_child_spec specs[3] = {kid_spec(&k[0], AW_TRANSIENT), kid_spec(&k[1], AW_TRANSIENT),
                               kid_spec(&k[2], AW_TEMPORARY)};
     aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .children = specs, .child_count = 3};
@@ -220,7 +223,7 @@ static void test_intensity_exceeded_escalates_through_a_tree(void **state) {
     static shared sh;
     memset(&sh, 0, sizeof sh);
     /* top (intensity 1) -> mid (intensity 1) -> worker */
-    kid k = {0, &sh, 0};
+    kid k = {.id = 0, .sh = &sh};
     aw_child_spec worker = kid_spec(&k, AW_PERMANENT);
     aw_supervisor_spec mid = {.strategy = AW_ONE_FOR_ONE,
                               .intensity = 1,
@@ -276,7 +279,7 @@ static void test_escalation_reason_is_escalated(void **state) {
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k = {0, &sh, 0};
+    kid k = {.id = 0, .sh = &sh};
     aw_child_spec worker = kid_spec(&k, AW_PERMANENT);
     aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE,
                                .intensity = 2,
@@ -310,7 +313,7 @@ static void test_restart_in_place_keeps_reference_and_queued_messages(void **sta
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k = {0, &sh, 0};
+    kid k = {.id = 0, .sh = &sh};
     aw_child_spec child = kid_spec(&k, AW_PERMANENT);
     child.restart_in_place = true;
     child.opts.name = "inplace";
@@ -362,7 +365,7 @@ static void test_one_for_all_resets_in_place_siblings(void **state) {
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k[2] = {{0, &sh, 0}, {1, &sh, 0}};
+    kid k[2] = {{.id = 0, .sh = &sh}, {.id = 1, .sh = &sh}};
     aw_child_spec specs[2] = {kid_spec(&k[0], AW_PERMANENT), kid_spec(&k[1], AW_PERMANENT)};
     specs[0].restart_in_place = true;
     aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ALL, .children = specs, .child_count = 2};
@@ -385,7 +388,7 @@ static void test_backoff_delays_restarts_exponentially(void **state) {
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k = {0, &sh, 0};
+    kid k = {.id = 0, .sh = &sh};
     aw_child_spec child = kid_spec(&k, AW_PERMANENT);
     aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE,
                                .intensity = 10,
@@ -422,7 +425,7 @@ static void test_start_failure_stops_started_children(void **state) {
     aw_actor_system *sys = make_system(2);
     static shared sh;
     memset(&sh, 0, sizeof sh);
-    kid k[2] = {{0, &sh, 0}, {1, &sh, 0}};
+    kid k[2] = {{.id = 0, .sh = &sh}, {.id = 1, .sh = &sh}};
     aw_child_spec specs[3] = {kid_spec(&k[0], AW_PERMANENT),
                               kid_spec(&k[1], AW_PERMANENT),
                               {.id = "bad", .behaviour = &refusing, .restart = AW_PERMANENT}};
@@ -470,7 +473,8 @@ static void test_restarts_racing_a_flood_end_clean(void **state) {
     for (int strategy = AW_ONE_FOR_ONE; strategy <= AW_REST_FOR_ONE; strategy++) {
         memset(&sh, 0, sizeof sh);
         aw_actor_system *sys = make_system(2);
-        kid k[4] = {{0, &sh, 0}, {1, &sh, 0}, {2, &sh, 0}, {3, &sh, 0}};
+        kid k[4] = {
+            {.id = 0, .sh = &sh}, {.id = 1, .sh = &sh}, {.id = 2, .sh = &sh}, {.id = 3, .sh = &sh}};
         aw_child_spec specs[4];
         for (int i = 0; i < 4; i++) {
             specs[i] = kid_spec(&k[i], i == 3 ? AW_TRANSIENT : AW_PERMANENT);
@@ -501,6 +505,106 @@ static void test_restarts_racing_a_flood_end_clean(void **state) {
     }
 }
 
+/* Past a few children the supervisor finds children by reference through
+ * an index (and its link set is indexed too): the strategies still act on
+ * exactly the right children, and the ordered stop still runs in reverse. */
+enum { MANY = 200 };
+
+static void test_many_children_restart_and_stop_in_order(void **state) {
+    (void)state;
+    static shared sh;
+    static kid k[MANY];
+    static aw_child_spec specs[MANY];
+    static aw_actor_ref before[MANY];
+    for (int strategy = AW_ONE_FOR_ONE; strategy <= AW_REST_FOR_ONE; strategy += 2) {
+        memset(&sh, 0, sizeof sh);
+        aw_actor_system *sys = make_system(2);
+        for (uint64_t i = 0; i < MANY; i++) {
+            k[i] = (kid){.id = i, .sh = &sh};
+            specs[i] = kid_spec(&k[i], AW_PERMANENT);
+        }
+        aw_supervisor_spec spec = {.strategy = (aw_strategy)strategy,
+                                   .intensity = 10,
+                                   .period_ns = 10000000000u,
+                                   .children = specs,
+                                   .child_count = MANY};
+        aw_actor_ref sup;
+        assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
+        idle(sys);
+        for (size_t i = 0; i < MANY; i++) before[i] = child_of(sys, sup, i);
+        /* Crash one in the middle. */
+        assert_int_equal(aw_actor_send(sys, before[150], &(aw_msg){.kind = KIND_CRASH}), AW_OK);
+        uint64_t restarted = strategy == AW_ONE_FOR_ONE ? 1 : MANY - 150;
+        wait_for(&sh.start_len, MANY + restarted);
+        idle(sys);
+        assert_int_equal(atomic_load(&sh.start_len), MANY + restarted);
+        for (size_t i = 0; i < MANY; i++) {
+            bool again = strategy == AW_ONE_FOR_ONE ? i == 150 : i >= 150;
+            if (again)
+                assert_int_not_equal(child_of(sys, sup, i), before[i]);
+            else
+                assert_int_equal(child_of(sys, sup, i), before[i]);
+            assert_true(aw_actor_alive(sys, child_of(sys, sup, i)));
+        }
+        /* A second crash of the restarted child is seen too (its new
+         * reference is indexed). */
+        assert_int_equal(aw_actor_send(sys, child_of(sys, sup, 150), &(aw_msg){.kind = KIND_CRASH}),
+                         AW_OK);
+        wait_for(&sh.start_len, MANY + 2 * restarted);
+        idle(sys);
+        uint64_t stops_before = atomic_load(&sh.stop_len);
+        stop_sup(sys, sup);
+        /* Every child stopped once more, in reverse start order. */
+        assert_int_equal(atomic_load(&sh.stop_len), stops_before + MANY);
+        for (uint64_t i = 0; i < MANY && stops_before + i < LOG_MAX; i++)
+            assert_int_equal(atomic_load(&sh.stop_log[stops_before + i]), MANY - 1 - i);
+    }
+}
+
+/* A child that ignores its shutdown is killed after its own grace period,
+ * whether the kill timer was armed for an earlier sibling with a shorter
+ * or a longer grace period. */
+static void test_ordered_stop_kills_children_that_ignore_it(void **state) {
+    (void)state;
+    static shared sh;
+    memset(&sh, 0, sizeof sh);
+    aw_actor_system *sys = make_system(2);
+    /* Stopped in reverse: 3 (prompt, 10 ms), 2 (stubborn, 100 ms: the armed
+     * timer fires early and is re-armed), 1 (prompt, default 5 s), 0
+     * (stubborn, 30 ms: earlier than the timer armed for 1). */
+    static kid k[4];
+    k[0] = (kid){.id = 0, .sh = &sh, .stubborn = true};
+    k[1] = (kid){.id = 1, .sh = &sh};
+    k[2] = (kid){.id = 2, .sh = &sh, .stubborn = true};
+    k[3] = (kid){.id = 3, .sh = &sh};
+    aw_child_spec specs[4];
+    for (int i = 0; i < 4; i++) specs[i] = kid_spec(&k[i], AW_PERMANENT);
+    specs[0].shutdown_ns = 30000000u;
+    specs[2].shutdown_ns = 100000000u;
+    specs[3].shutdown_ns = 10000000u;
+    aw_supervisor_spec spec = {.strategy = AW_ONE_FOR_ONE, .children = specs, .child_count = 4};
+    aw_actor_ref sup;
+    assert_int_equal(aw_supervisor_start(sys, &spec, NULL, &sup), AW_OK);
+    idle(sys);
+    uint64_t t0 = aw__clock_ns();
+    assert_int_equal(aw_actor_exit(sys, AW_ACTOR_NONE, sup, (aw_reason){AW_EXIT_SHUTDOWN, 0}),
+                     AW_OK);
+    wait_for(&sh.stop_len, 4);
+    uint64_t took = aw__clock_ns() - t0;
+    idle(sys);
+    assert_false(aw_actor_alive(sys, sup));
+    for (uint64_t i = 0; i < 4; i++) assert_int_equal(atomic_load(&sh.stop_log[i]), 3 - i);
+    assert_int_equal(atomic_load(&k[3].term_kind), AW_EXIT_SHUTDOWN);
+    assert_int_equal(atomic_load(&k[2].term_kind), AW_EXIT_KILLED);
+    assert_int_equal(atomic_load(&k[1].term_kind), AW_EXIT_SHUTDOWN);
+    assert_int_equal(atomic_load(&k[0].term_kind), AW_EXIT_KILLED);
+    /* Child 2 had its full 100 ms; child 0 did not wait for child 1's 5 s. */
+    assert_true(took >= 100000000u + 30000000u);
+    assert_true(took < 4000000000u);
+    drain_dead_letters(sys, -1);
+    finish_system(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         ACTOR_TEST(test_one_for_one_restarts_only_the_crashed_child),
@@ -514,6 +618,8 @@ int main(void) {
         ACTOR_TEST(test_backoff_delays_restarts_exponentially),
         ACTOR_TEST(test_start_failure_stops_started_children),
         ACTOR_TEST(test_restarts_racing_a_flood_end_clean),
+        ACTOR_TEST(test_many_children_restart_and_stop_in_order),
+        ACTOR_TEST(test_ordered_stop_kills_children_that_ignore_it),
     };
     return AW_TEST_RUN(tests);
 }

@@ -501,6 +501,60 @@ static void hostile_realloc_traps(void **state) {
     aw__component_destroy(c);
 }
 
+/* A plan checks a module once for all its instances: instances made from it
+ * keep their own state, the plan keeps the module alive, a plan is refused
+ * for a module outside the world, and a plan with another module is an
+ * argument error. */
+static void planned_instances_share_the_check_not_the_state(void **state) {
+    (void)state;
+    aw_module *module = load_module("host_commands");
+    aw__component_plan *plan = NULL;
+    aw_error err;
+    assert_int_equal(aw__component_plan_create(module, &plan, &err), AW_OK);
+    assert_ptr_equal(aw__component_plan_module(plan), module);
+    aw_module_release(module); /* the plan holds it */
+    aw__component *c[3];
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "p-%d", i);
+        aw__component_config cfg = config_for(id, NULL);
+        cfg.plan = plan;
+        assert_int_equal(aw__component_create(NULL, &cfg, &c[i], &err), AW_OK);
+    }
+    aw__reply reply;
+    /* The counter of each instance is its own. */
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k <= i; k++) assert_int_equal(send_text(c[i], "k", &reply, NULL), AW_OK);
+    for (uint8_t i = 0; i < 3; i++) {
+        assert_int_equal(send_text(c[i], "k", &reply, NULL), AW_OK);
+        uint8_t want[4] = {(uint8_t)(i + 2), 0, 0, 0};
+        assert_reply_bytes(&reply, want, 4);
+    }
+    /* The plan may go before its instances. */
+    aw__component_plan_retain(plan);
+    aw__component_plan_release(plan);
+    aw__component_plan_release(plan);
+    for (int i = 0; i < 3; i++) aw__component_destroy(c[i]);
+
+    /* Not a component: refused when planning, naming the import. */
+    aw_module *bad = load_module("host_world_bad_import_type");
+    plan = (aw__component_plan *)&err; /* must be reset to NULL */
+    assert_int_equal(aw__component_plan_create(bad, &plan, &err), AW_ABI_MISMATCH);
+    assert_null(plan);
+    assert_non_null(strstr(err.message, "import"));
+    /* A plan of one module with another module. */
+    aw_module *other = load_module("host_echo");
+    assert_int_equal(aw__component_plan_create(other, &plan, &err), AW_OK);
+    aw__component_config cfg = config_for("x", NULL);
+    cfg.plan = plan;
+    aw__component *none = NULL;
+    assert_int_equal(aw__component_create(bad, &cfg, &none, &err), AW_INVALID_ARGUMENT);
+    assert_null(none);
+    aw__component_plan_release(plan);
+    aw_module_release(other);
+    aw_module_release(bad);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip_exact_bytes),
@@ -523,6 +577,7 @@ int main(void) {
         cmocka_unit_test(call_response_lowering_can_trap),
         cmocka_unit_test(hostile_result_records_trap),
         cmocka_unit_test(hostile_realloc_traps),
+        cmocka_unit_test(planned_instances_share_the_check_not_the_state),
     };
     return AW_TEST_RUN(tests);
 }

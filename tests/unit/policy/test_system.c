@@ -82,6 +82,15 @@ static void parsed_fields(void **state) {
     assert_string_equal(id, "inventory");
     aw__system_instance_id(bill, 3, id, sizeof id);
     assert_string_equal(id, "billing-3");
+    assert_int_equal(aw__system_instance_id(bill, 100000, id, sizeof id), 14);
+    assert_string_equal(id, "billing-100000");
+    assert_int_equal(aw__system_instance_id(bill, 10, id, sizeof id), 10);
+    assert_string_equal(id, "billing-10");
+    /* Cut to the buffer, always terminated. */
+    assert_int_equal(aw__system_instance_id(bill, 1234, id, 10), 9);
+    assert_string_equal(id, "billing-1");
+    assert_int_equal(aw__system_instance_id(bill, 1234, id, 1), 0);
+    assert_string_equal(id, "");
     assert_int_equal(sys->messages_len, 2);
     const aw__system_message *m0 = &sys->messages[0], *m1 = &sys->messages[1];
     assert_string_equal(m0->to, "inventory");
@@ -297,11 +306,53 @@ static void allocation_failures(void **state) {
     }
 }
 
+/* Components naming the same manifest file share one loaded copy (read and
+ * checked once), freed once with the system; a bad shared manifest still
+ * names its own file and line. */
+static void shared_manifest_is_loaded_once(void **state) {
+    (void)state;
+    policy_dir d;
+    policy_dir_open(&d);
+    policy_dir_write(&d, "w/Component.toml",
+                     "[component]\nname = \"w\"\nmodule = \"w.wasm\"\n"
+                     "[wasi]\nenv = { MODE = \"fast\" }\n");
+    policy_dir_write(&d, "v/Component.toml", "[component]\nname = \"v\"\nmodule = \"v.wasm\"\n");
+    const char *path = policy_dir_write(
+        &d, "system.toml",
+        "[system]\nname = \"s\"\n"
+        "[[component]]\nid = \"a\"\nmanifest = \"w/Component.toml\"\ninstances = 3\n"
+        "[[component]]\nid = \"b\"\nmanifest = \"v/Component.toml\"\n"
+        "[[component]]\nid = \"c\"\nmanifest = \"w/Component.toml\"\n");
+    aw__system_config *sys = NULL;
+    aw_error err;
+    aw_status s = aw__system_load(path, &sys, &err);
+    if (s != AW_OK) fail_msg("%s", err.message);
+    assert_ptr_equal(sys->components[0].manifest, sys->components[2].manifest);
+    assert_ptr_not_equal(sys->components[0].manifest, sys->components[1].manifest);
+    assert_int_equal(sys->components[0].manifest->env_len, 1);
+    assert_string_equal(sys->components[2].manifest->env[0].value, "fast");
+    /* A holder outliving the system keeps it. */
+    aw__manifest *kept = aw__manifest_retain(sys->components[2].manifest);
+    aw__system_free(sys);
+    assert_string_equal(kept->name, "w");
+    aw__manifest_free(kept);
+
+    const char *bad = policy_dir_write(&d, "w/Component.toml",
+                                       "[component]\nname = \"w\"\nmodule = \"w.wasm\"\n"
+                                       "[limits]\nmailbox = 0\n");
+    assert_int_equal(aw__system_load(path, &sys, &err), AW_MALFORMED);
+    assert_null(sys);
+    char want[400];
+    snprintf(want, sizeof want, "%s:5: [limits] mailbox", bad);
+    assert_string_equal_prefix(err.message, want);
+    policy_dir_close(&d);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parsed_fields),       cmocka_unit_test(defaults),
         cmocka_unit_test(loads_manifests),     cmocka_unit_test(errors_name_file_line_and_key),
-        cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(allocation_failures), cmocka_unit_test(shared_manifest_is_loaded_once),
     };
     return AW_TEST_RUN(tests);
 }
