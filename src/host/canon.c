@@ -164,14 +164,14 @@ static bool realloc_block(aw__component *c, uint32_t align, uint32_t size, uint3
 }
 
 bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
-    uint8_t *host;
+    uint8_t *host = NULL;
     return realloc_block(c, align, size, out, &host);
 }
 
 bool aw__canon_lower_bytes(aw__component *c, const void *data, size_t len, uint32_t *out) {
     if (len > UINT32_MAX)
         return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory", len);
-    uint8_t *dst;
+    uint8_t *dst = NULL;
     /* The block's host address is taken after cabi_realloc returned, so a
      * memory it grew (and maybe moved) is the one written. */
     if (!realloc_block(c, 1, (uint32_t)len, out, &dst)) return false;
