@@ -61,6 +61,14 @@ aw_status aw__router_lookup(aw__router *router, const char *text, size_t len, aw
 aw_status aw__router_check_payload(const aw__route *route, const aw_payload *payload,
                                    aw_error *err);
 
+/* Delivers env to route->instance, for a route the caller resolved itself
+ * (the runtime's send path keeps what a lookup would give): the payload
+ * checks of route, then the push. Takes ownership of env's references in
+ * every case. AW_NO_SUCH_ACTOR when route has no instance, the check
+ * statuses, or the actor layer's send status. */
+aw_status aw__router_deliver(aw_actor_system *sys, const aw__route *route, aw__envelope *env,
+                             aw_actor_ref sender, aw_error *err);
+
 /* Sets the hook for targets without a local instance (NULL: unknown-target). */
 void aw__router_set_remote(aw__router *router, aw__router_remote_fn fn, void *ctx);
 

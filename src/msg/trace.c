@@ -40,9 +40,9 @@ static void rng_seed(rng_state *r) {
     r->seeded = true;
 }
 
-uint64_t aw__trace_random_u64(void) {
-    rng_state *r = &thread_rng;
-    if (!r->seeded) rng_seed(r);
+/* Inlined into the callers below: a new root context costs three of these
+ * and one thread-local lookup, not three calls. */
+static inline uint64_t rng_next(rng_state *r) {
     for (;;) {
         uint64_t result = rotl(r->s[1] * 5, 7) * 9;
         uint64_t t = r->s[1] << 17;
@@ -56,10 +56,21 @@ uint64_t aw__trace_random_u64(void) {
     }
 }
 
+static inline rng_state *thread_state(void) {
+    rng_state *r = &thread_rng;
+    if (__builtin_expect(!r->seeded, 0)) rng_seed(r);
+    return r;
+}
+
+uint64_t aw__trace_random_u64(void) {
+    return rng_next(thread_state());
+}
+
 void aw__trace_new_root(aw__trace *out, uint8_t flags) {
-    out->trace_hi = aw__trace_random_u64();
-    out->trace_lo = aw__trace_random_u64();
-    out->span_id = aw__trace_random_u64();
+    rng_state *r = thread_state();
+    out->trace_hi = rng_next(r);
+    out->trace_lo = rng_next(r);
+    out->span_id = rng_next(r);
     out->flags = flags;
 }
 
@@ -71,7 +82,7 @@ void aw__trace_new_child(aw__trace *out, const aw__trace *parent) {
     out->trace_hi = parent->trace_hi;
     out->trace_lo = parent->trace_lo;
     out->flags = parent->flags;
-    out->span_id = aw__trace_random_u64();
+    out->span_id = rng_next(thread_state());
 }
 
 static const char hex_digits[] = "0123456789abcdef";

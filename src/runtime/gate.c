@@ -74,16 +74,38 @@ static aw_status check_volume(aw__rt_def *def, const char *target, size_t target
     return AW_OK;
 }
 
+/* The outbox entry for target (len bytes), or NULL. */
+static const aw__rt_def *recent_find(const aw__rt_outbox *o, const char *target, size_t len) {
+    for (int i = 0; i < AW__RT_RECENT_TARGETS; i++) {
+        const aw__rt_def *d = o->recent[i];
+        if (d && d->name->len == len && memcmp(d->name->text, target, len) == 0) return d;
+    }
+    return NULL;
+}
+
+static void recent_add(aw__rt_outbox *o, const aw__rt_def *to) {
+    o->recent[o->recent_next] = to;
+    o->recent_next = (o->recent_next + 1) % AW__RT_RECENT_TARGETS;
+}
+
 aw_status aw__rt_gate_send(aw_runtime *rt, aw__component *c, const char *target,
-                           size_t target_len, size_t payload_len, aw_error *err) {
+                           size_t target_len, size_t payload_len, const aw__rt_def **to,
+                           aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(c);
-    if (!aw__capset_allows(def->caps, AW__CAP_SEND, target, target_len))
-        return refuse(def, AW_DENIED, err, "'%.*s' is not in %s's send capability", target,
-                      target_len, def->name->text);
-    const aw__rt_def *to = aw__rt_find_def(rt, target, target_len);
-    if (to && !aw__capset_allows(to->caps, AW__CAP_RECEIVE_FROM, def->name->text, def->name->len))
-        return refuse(def, AW_DENIED, err, "'%.*s' does not receive from %s (receive-from)",
-                      target, target_len, def->name->text);
+    const aw__rt_def *found = recent_find(&def->outbox, target, target_len);
+    if (!found) {
+        if (!aw__capset_allows(def->caps, AW__CAP_SEND, target, target_len))
+            return refuse(def, AW_DENIED, err, "'%.*s' is not in %s's send capability", target,
+                          target_len, def->name->text);
+        found = aw__rt_find_def(rt, target, target_len);
+        if (found &&
+            !aw__capset_allows(found->caps, AW__CAP_RECEIVE_FROM, def->name->text, def->name->len))
+            return refuse(def, AW_DENIED, err, "'%.*s' does not receive from %s (receive-from)",
+                          target, target_len, def->name->text);
+        /* Both verdicts hold for as long as the runtime: remember them. */
+        if (found) recent_add(&def->outbox, found);
+    }
+    *to = found;
     return check_volume(def, target, target_len, payload_len, err);
 }
 
@@ -192,10 +214,12 @@ aw_status aw__rt_def_policy_init(aw__rt_def *def) {
     const aw__manifest *m = def->manifest;
     aw__rate_init(&def->rate, m->rate_limited ? m->messages_per_second : 0,
                   m->rate_limited ? m->burst : 0, aw__clock_ns());
+    aw__payload_pool_init(&def->outbox.pool);
     return aw__capset_create(m, &def->caps);
 }
 
 void aw__rt_def_policy_free(aw__rt_def *def) {
+    aw__payload_pool_destroy(&def->outbox.pool);
     aw__capset_free(def->caps);
     def->caps = NULL;
 }

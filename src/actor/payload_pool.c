@@ -1,0 +1,141 @@
+/* The payload pool: size-classed free lists owned by one sender, with a
+ * lock-free stack through which receivers give blocks back (protocol in
+ * payload_pool.h). */
+#include "actor/payload_pool.h"
+
+#include "base/alloc.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <string.h>
+
+/* What sits before a pooled payload. Its size keeps the payload 8-aligned. */
+struct aw__pool_block {
+    aw__payload_pool *pool;
+    aw__pool_block *next; /* on a free list or the returned stack */
+    uint32_t size_class;
+    uint32_t unused_;
+    aw_payload payload;
+};
+
+#define SMALLEST_BLOCK 64u
+#define HEADER (offsetof(aw__pool_block, payload) + sizeof(aw_payload))
+/* At most this many bytes of one class stay cached (rule 3), and at least
+ * MIN_CACHED blocks. */
+#define CACHED_BYTES 16384u
+#define MIN_CACHED 16u
+
+static size_t block_size(uint32_t size_class) {
+    return (size_t)SMALLEST_BLOCK << size_class;
+}
+
+static uint32_t max_cached(uint32_t size_class) {
+    size_t n = CACHED_BYTES / block_size(size_class);
+    return n < MIN_CACHED ? MIN_CACHED : (uint32_t)n;
+}
+
+size_t aw__payload_pool_max_len(void) {
+    return block_size(AW__PAYLOAD_POOL_CLASSES - 1) - HEADER;
+}
+
+static aw__pool_block *block_of(aw_payload *p) {
+    return (aw__pool_block *)(void *)((char *)p - offsetof(aw__pool_block, payload));
+}
+
+void aw__payload_pool_init(aw__payload_pool *pool) {
+    memset(pool, 0, sizeof *pool);
+    atomic_init(&pool->returned, NULL);
+}
+
+static void block_free(aw__payload_pool *pool, aw__pool_block *b) {
+    aw__free(b, block_size(b->size_class));
+    pool->blocks--;
+}
+
+void aw__payload_pool_destroy(aw__payload_pool *pool) {
+    for (uint32_t c = 0; c < AW__PAYLOAD_POOL_CLASSES; c++) {
+        for (aw__pool_block *b = pool->free[c], *next; b; b = next) {
+            next = b->next;
+            block_free(pool, b);
+        }
+        pool->free[c] = NULL;
+        pool->free_count[c] = 0;
+    }
+    /* Acquire: pairs with the release of every push (rule 2). */
+    aw__pool_block *b = atomic_exchange_explicit(&pool->returned, NULL, memory_order_acquire);
+    for (aw__pool_block *next; b; b = next) {
+        next = b->next;
+        block_free(pool, b);
+    }
+    /* Rule 4: a payload still held here would be written after the free. */
+    assert(pool->blocks == 0);
+}
+
+/* Rule 3: sorts the returned stack into the free lists. */
+static void take_returned(aw__payload_pool *pool) {
+    /* Acquire: the releasers' last uses and their `next` writes happen
+     * before this (pairs with the release CAS in aw__payload_pool_put). */
+    aw__pool_block *b = atomic_exchange_explicit(&pool->returned, NULL, memory_order_acquire);
+    for (aw__pool_block *next; b; b = next) {
+        next = b->next;
+        uint32_t c = b->size_class;
+        if (pool->free_count[c] >= max_cached(c)) {
+            block_free(pool, b);
+            continue;
+        }
+        b->next = pool->free[c];
+        pool->free[c] = b;
+        pool->free_count[c]++;
+    }
+}
+
+aw_payload *aw__payload_pool_new(aw__payload_pool *pool, size_t len) {
+    if (len > aw__payload_pool_max_len()) return aw_payload_new(len);
+    uint32_t c = 0;
+    while (block_size(c) - HEADER < len) c++;
+    aw__pool_block *b = pool->free[c];
+    if (!b && atomic_load_explicit(&pool->returned, memory_order_relaxed)) {
+        take_returned(pool);
+        b = pool->free[c];
+    }
+    if (b) {
+        pool->free[c] = b->next;
+        pool->free_count[c]--;
+    } else {
+        b = aw__malloc(block_size(c));
+        if (!b) return NULL;
+        b->pool = pool;
+        b->size_class = c;
+        b->unused_ = 0;
+        pool->blocks++;
+    }
+    aw_payload *p = &b->payload;
+    atomic_init(&p->refs_, 1);
+    p->capacity_ = 0; /* pooled */
+    p->len = len;
+    return p;
+}
+
+aw_payload *aw__payload_pool_copy(aw__payload_pool *pool, const void *bytes, size_t len) {
+    aw_payload *p = aw__payload_pool_new(pool, len);
+    if (p && len) memcpy(p->bytes, bytes, len);
+    return p;
+}
+
+void aw__payload_pool_put(aw_payload *p) {
+    aw__pool_block *b = block_of(p);
+    aw__payload_pool *pool = b->pool;
+    aw__pool_block *head = atomic_load_explicit(&pool->returned, memory_order_relaxed);
+    do {
+        b->next = head;
+        /* Release: publishes b->next and every use of the payload to the
+         * owner's acquire exchange (rule 2). */
+    } while (!atomic_compare_exchange_weak_explicit(&pool->returned, &head, b,
+                                                    memory_order_release, memory_order_relaxed));
+}
+
+size_t aw__payload_pool_cached(const aw__payload_pool *pool) {
+    size_t n = 0;
+    for (uint32_t c = 0; c < AW__PAYLOAD_POOL_CLASSES; c++) n += pool->free_count[c];
+    return n;
+}
