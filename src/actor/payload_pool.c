@@ -6,23 +6,13 @@
 #include "base/alloc.h"
 
 #include <assert.h>
-#include <stddef.h>
 #include <string.h>
 
-/* What sits before a pooled payload. Its size keeps the payload 8-aligned. */
-struct aw__pool_block {
-    aw__payload_pool *pool;
-    aw__pool_block *next; /* on a free list or the returned stack */
-    uint32_t size_class;
-    uint32_t unused_;
-    aw_payload payload;
-};
-
-#define SMALLEST_BLOCK 64u
-#define HEADER (offsetof(aw__pool_block, payload) + sizeof(aw_payload))
+#define SMALLEST_BLOCK AW__POOL_SMALLEST
+#define HEADER AW__POOL_BLOCK_HEADER
 /* At most this many bytes of one class stay cached (rule 3), and at least
  * MIN_CACHED blocks. */
-#define CACHED_BYTES 16384u
+#define CACHED_BYTES 65536u
 #define MIN_CACHED 16u
 
 static size_t block_size(uint32_t size_class) {
@@ -39,7 +29,7 @@ size_t aw__payload_pool_max_len(void) {
 }
 
 static aw__pool_block *block_of(aw_payload *p) {
-    return (aw__pool_block *)(void *)((char *)p - offsetof(aw__pool_block, payload));
+    return (aw__pool_block *)(void *)p - 1;
 }
 
 void aw__payload_pool_init(aw__payload_pool *pool) {
@@ -49,7 +39,7 @@ void aw__payload_pool_init(aw__payload_pool *pool) {
 
 static void block_free(aw__payload_pool *pool, aw__pool_block *b) {
     aw__free(b, block_size(b->size_class));
-    pool->blocks--;
+    pool->freed++;
 }
 
 void aw__payload_pool_destroy(aw__payload_pool *pool) {
@@ -67,8 +57,9 @@ void aw__payload_pool_destroy(aw__payload_pool *pool) {
         next = b->next;
         block_free(pool, b);
     }
+    atomic_store_explicit(&pool->returned_count, 0, memory_order_relaxed);
     /* Rule 4: a payload still held here would be written after the free. */
-    assert(pool->blocks == 0);
+    assert(aw__payload_pool_blocks(pool) == 0);
 }
 
 /* Rule 3: sorts the returned stack into the free lists. */
@@ -76,8 +67,10 @@ static void take_returned(aw__payload_pool *pool) {
     /* Acquire: the releasers' last uses and their `next` writes happen
      * before this (pairs with the release CAS in aw__payload_pool_put). */
     aw__pool_block *b = atomic_exchange_explicit(&pool->returned, NULL, memory_order_acquire);
+    uint32_t taken = 0;
     for (aw__pool_block *next; b; b = next) {
         next = b->next;
+        taken++;
         uint32_t c = b->size_class;
         if (pool->free_count[c] >= max_cached(c)) {
             block_free(pool, b);
@@ -87,44 +80,42 @@ static void take_returned(aw__payload_pool *pool) {
         pool->free[c] = b;
         pool->free_count[c]++;
     }
+    /* Relaxed: the count is a bound, not a guard of any data. */
+    atomic_fetch_sub_explicit(&pool->returned_count, taken, memory_order_relaxed);
 }
 
-aw_payload *aw__payload_pool_new(aw__payload_pool *pool, size_t len) {
+aw_payload *aw__payload_pool_new_slow(aw__payload_pool *pool, size_t len) {
     if (len > aw__payload_pool_max_len()) return aw_payload_new(len);
     uint32_t c = 0;
     while (block_size(c) - HEADER < len) c++;
-    aw__pool_block *b = pool->free[c];
-    if (!b && atomic_load_explicit(&pool->returned, memory_order_relaxed)) {
+    if (atomic_load_explicit(&pool->returned, memory_order_relaxed)) {
         take_returned(pool);
-        b = pool->free[c];
+        if (pool->free[c]) return aw__payload_pool_new(pool, len);
     }
-    if (b) {
-        pool->free[c] = b->next;
-        pool->free_count[c]--;
-    } else {
-        b = aw__malloc(block_size(c));
-        if (!b) return NULL;
-        b->pool = pool;
-        b->size_class = c;
-        b->unused_ = 0;
-        pool->blocks++;
-    }
-    aw_payload *p = &b->payload;
+    aw__pool_block *b = aw__malloc(block_size(c));
+    if (!b) return NULL;
+    b->pool = pool;
+    b->size_class = c;
+    b->unused_ = 0;
+    pool->allocated++;
+    aw_payload *p = aw__pool_block_payload(b);
     atomic_init(&p->refs_, 1);
     p->capacity_ = 0; /* pooled */
     p->len = len;
     return p;
 }
 
-aw_payload *aw__payload_pool_copy(aw__payload_pool *pool, const void *bytes, size_t len) {
-    aw_payload *p = aw__payload_pool_new(pool, len);
-    if (p && len) memcpy(p->bytes, bytes, len);
-    return p;
-}
-
 void aw__payload_pool_put(aw_payload *p) {
     aw__pool_block *b = block_of(p);
     aw__payload_pool *pool = b->pool;
+    /* Relaxed: a bound (rule 2); racing releasers may pass it by a few. */
+    if (atomic_load_explicit(&pool->returned_count, memory_order_relaxed) >=
+        AW__PAYLOAD_POOL_RETURNED_MAX) {
+        aw__free(b, block_size(b->size_class));
+        atomic_fetch_add_explicit(&pool->freed_elsewhere, 1, memory_order_relaxed);
+        return;
+    }
+    atomic_fetch_add_explicit(&pool->returned_count, 1, memory_order_relaxed);
     aw__pool_block *head = atomic_load_explicit(&pool->returned, memory_order_relaxed);
     do {
         b->next = head;
@@ -138,4 +129,9 @@ size_t aw__payload_pool_cached(const aw__payload_pool *pool) {
     size_t n = 0;
     for (uint32_t c = 0; c < AW__PAYLOAD_POOL_CLASSES; c++) n += pool->free_count[c];
     return n;
+}
+
+uint64_t aw__payload_pool_blocks(const aw__payload_pool *pool) {
+    return pool->allocated - pool->freed -
+           atomic_load_explicit(&pool->freed_elsewhere, memory_order_relaxed);
 }

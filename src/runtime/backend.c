@@ -58,7 +58,7 @@ static aw_payload *payload_of(aw__rt_def *from, const uint8_t *bytes, size_t len
 /* Builds one envelope of kind from `from` (NULL: the host) and delivers it
  * to the component `to`, resolved by the caller: what aw__router_send does
  * after its lookup. request_id is 0 for a cast. */
-static aw_status deliver(aw_runtime *rt, aw__rt_def *from, aw_actor_ref sender,
+static inline aw_status deliver(aw_runtime *rt, aw__rt_def *from, aw_actor_ref sender,
                          const aw__rt_def *to, aw__msg_kind kind, uint64_t request_id,
                          const uint8_t *payload, size_t len, aw_error *err) {
     aw_payload *p = payload_of(from, payload, len);
@@ -89,13 +89,16 @@ static int be_send_message(void *ctx, aw__component *from, const char *target, s
     aw_error err;
     aw_error_clear(&err);
     const aw__rt_def *to;
-    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, &to, &err);
+    aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, &err);
     if (st == AW_OK)
         st = to ? deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, payload,
                           payload_len, &err)
                 : aw__rt_unknown_target(target, target_len, &err);
+    if (st == AW_OK) {
+        aw__rt_gate_passed(rt, def, from, AW_AUDIT_SEND, target, target_len);
+        return AW__SEND_OK;
+    }
     aw__rt_gate_done(rt, from, AW_AUDIT_SEND, target, target_len, st, &err);
-    if (st == AW_OK) return AW__SEND_OK;
     int e = aw__rt_send_error(st);
     count_failure(rt, e);
     log_refusal(def, "send-message", target, target_len, &err);
@@ -109,7 +112,7 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
                                aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(from);
     const aw__rt_def *to;
-    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, &to, err);
+    aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, err);
     if (st != AW_OK) return st;
     if (!to) return aw__rt_unknown_target(target, target_len, err);
     aw_actor_ref instance = atomic_load_explicit(&to->ref, memory_order_acquire);

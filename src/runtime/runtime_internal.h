@@ -165,13 +165,13 @@ aw__host_backend aw__rt_backend(aw_runtime *rt);
  * (AW_DENIED, AW_RATE_LIMITED, AW_TOO_LARGE) with err saying why; nothing is
  * queued by a check. */
 
-/* An outgoing send, request or call from instance c to target: c's `send`,
+/* An outgoing send, request or call from component c to target: c's `send`,
  * the target's `receive-from`, c's max-payload, then c's rate limit. *to
  * gets the target's def, or NULL when no component has that id (the check
  * passes: the caller answers unknown-target). The capability verdicts of the
  * last few targets are kept in c's outbox, so a repeated target costs a
  * comparison of its id and the volume checks. */
-aw_status aw__rt_gate_send(aw_runtime *rt, aw__component *c, const char *target,
+aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
                            size_t target_len, size_t payload_len, const aw__rt_def **to,
                            aw_error *err);
 /* A publish: c's `publish`, its max-payload, its rate limit. */
@@ -192,6 +192,11 @@ void aw__rt_gate_fs_denied(aw_runtime *rt, aw__component *c, const char *call,
                            const uint8_t *path, size_t path_len);
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err);
+/* aw__rt_gate_done of a success by c (whose def is def), inline for the
+ * send path: counted, and audited when the sample says so. */
+static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
+                                      aw_audit_action action, const char *target,
+                                      size_t target_len);
 /* The def of component id (NULL: none). */
 aw__rt_def *aw__rt_find_def(aw_runtime *rt, const char *id, size_t len);
 
@@ -218,6 +223,15 @@ const aw__trace *aw__rt_component_trace(aw__component *c);
 
 /* AW_NOT_FOUND: no component has the id target (target_len bytes). */
 aw_status aw__rt_unknown_target(const char *target, size_t target_len, aw_error *err);
+
+static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
+                                      aw_audit_action action, const char *target,
+                                      size_t target_len) {
+    atomic_fetch_add_explicit(&def->policy.sent, 1, memory_order_relaxed);
+    if (aw__audit_sample(rt->audit))
+        aw__rt_audit(rt, def, action, target, target_len, AW_OK, AW_TRAP_NONE,
+                     aw__rt_component_trace(c), NULL);
+}
 
 /* Maps a router/actor send status to the WIT send-error. */
 int aw__rt_send_error(aw_status status);
