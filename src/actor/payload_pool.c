@@ -19,10 +19,15 @@ static size_t block_size(uint32_t size_class) {
     return (size_t)SMALLEST_BLOCK << size_class;
 }
 
-static uint32_t max_cached(uint32_t size_class) {
-    size_t n = CACHED_BYTES / block_size(size_class);
-    return n < MIN_CACHED ? MIN_CACHED : (uint32_t)n;
-}
+#define MAX_CACHED(c)                                                                        \
+    ((CACHED_BYTES >> (c)) / SMALLEST_BLOCK < MIN_CACHED ? MIN_CACHED                        \
+                                                         : (CACHED_BYTES >> (c)) / SMALLEST_BLOCK)
+
+/* Per class, computed once (the owner consults it for every returned block). */
+static const uint32_t max_cached[AW__PAYLOAD_POOL_CLASSES] = {
+    MAX_CACHED(0), MAX_CACHED(1), MAX_CACHED(2), MAX_CACHED(3), MAX_CACHED(4), MAX_CACHED(5),
+};
+_Static_assert(AW__PAYLOAD_POOL_CLASSES == 6, "max_cached has a row per class");
 
 size_t aw__payload_pool_max_len(void) {
     return block_size(AW__PAYLOAD_POOL_CLASSES - 1) - HEADER;
@@ -72,7 +77,7 @@ static void take_returned(aw__payload_pool *pool) {
         next = b->next;
         taken++;
         uint32_t c = b->size_class;
-        if (pool->free_count[c] >= max_cached(c)) {
+        if (pool->free_count[c] >= max_cached[c]) {
             block_free(pool, b);
             continue;
         }
