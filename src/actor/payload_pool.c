@@ -19,8 +19,8 @@ static size_t block_size(uint32_t size_class) {
     return (size_t)SMALLEST_BLOCK << size_class;
 }
 
-#define MAX_CACHED(c)                                                                        \
-    ((CACHED_BYTES >> (c)) / SMALLEST_BLOCK < MIN_CACHED ? MIN_CACHED                        \
+#define MAX_CACHED(c)                                                                              \
+    ((CACHED_BYTES >> (c)) / SMALLEST_BLOCK < MIN_CACHED ? MIN_CACHED                              \
                                                          : (CACHED_BYTES >> (c)) / SMALLEST_BLOCK)
 
 /* Per class, computed once (the owner consults it for every returned block). */
@@ -126,8 +126,8 @@ void aw__payload_pool_put(aw_payload *p) {
         b->next = head;
         /* Release: publishes b->next and every use of the payload to the
          * owner's acquire exchange (rule 2). */
-    } while (!atomic_compare_exchange_weak_explicit(&pool->returned, &head, b,
-                                                    memory_order_release, memory_order_relaxed));
+    } while (!atomic_compare_exchange_weak_explicit(&pool->returned, &head, b, memory_order_release,
+                                                    memory_order_relaxed));
 }
 
 size_t aw__payload_pool_cached(const aw__payload_pool *pool) {

@@ -67,8 +67,8 @@ typedef struct aw__payload_pool {
      * memory that is only 16-byte aligned). */
     char pad_[64];
     _Atomic(aw__pool_block *) returned; /* rule 2 */
-    _Atomic uint32_t returned_count;     /* about how many wait there */
-    _Atomic uint64_t freed_elsewhere;    /* blocks releasers freed (rule 2) */
+    _Atomic uint32_t returned_count;    /* about how many wait there */
+    _Atomic uint64_t freed_elsewhere;   /* blocks releasers freed (rule 2) */
     char pad_end_[40];
 } aw__payload_pool;
 
