@@ -57,12 +57,12 @@ static inline aw_payload *payload_of(aw__rt_def *from, const uint8_t *bytes, siz
 
 /* Builds one envelope of kind from `from` (NULL: the host) and delivers it
  * to the component `to`, resolved by the caller: what aw__router_send does
- * after its lookup. request_id is 0 for a cast. Always inlined: nine
- * arguments cost more to pass than the body does. */
+ * after its lookup. request_id is 0 for a cast; trace NULL: a new root.
+ * Always inlined: ten arguments cost more to pass than the body does. */
 __attribute__((always_inline)) static inline aw_status
 deliver(aw_runtime *rt, aw__rt_def *from, aw_actor_ref sender, const aw__rt_def *to,
-        aw__msg_kind kind, uint64_t request_id, const uint8_t *payload, size_t len,
-        aw_error *err) {
+        aw__msg_kind kind, uint64_t request_id, const aw__trace *trace, const uint8_t *payload,
+        size_t len, aw_error *err) {
     aw_payload *p = payload_of(from, payload, len);
     if (!p) return aw__error_set(err, AW_NO_MEMORY, "out of memory for a payload");
     aw__envelope env;
@@ -72,7 +72,10 @@ deliver(aw_runtime *rt, aw__rt_def *from, aw_actor_ref sender, const aw__rt_def 
     env.error = 0;
     env.request_id = request_id;
     env.deadline_ns = 0;
-    aw__trace_new_root(&env.trace, 1);
+    if (trace)
+        env.trace = *trace;
+    else
+        aw__trace_new_root(&env.trace, AW__TRACE_SAMPLED);
     env.payload = p;
     env.topic = NULL;
     aw__route route = aw__rt_route_of(to);
@@ -93,8 +96,8 @@ static int be_send_message(void *ctx, aw__component *from, const char *target, s
     const aw__rt_def *to;
     aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, &err);
     if (st == AW_OK)
-        st = to ? deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, payload,
-                          payload_len, &err)
+        st = to ? deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, NULL,
+                          payload, payload_len, &err)
                 : aw__rt_unknown_target(target, target_len, &err);
     if (st == AW_OK) {
         aw__rt_gate_passed(rt, def, from, AW_AUDIT_SEND, target, target_len);
@@ -130,9 +133,12 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
         .deadline_ns = aw_actor_system_now(rt->sys) + (uint64_t)timeout_ms * 1000000u,
         .mode = mode,
     };
+    /* The request's trace, kept in the table: the response continues it. */
+    aw__trace_new_root(&info.trace, AW__TRACE_SAMPLED);
     st = aw__correlate_begin(rt->correlate, &info, id);
     if (st != AW_OK) return st;
-    st = deliver(rt, def, info.requester, to, AW__MSG_REQUEST, *id, payload, payload_len, err);
+    st = deliver(rt, def, info.requester, to, AW__MSG_REQUEST, *id, &info.trace, payload,
+                 payload_len, err);
     if (st != AW_OK) {
         aw__correlate_cancel(rt->correlate, *id, info.requester);
         return st;

@@ -19,8 +19,8 @@ static aw_status send_status(aw_status s, const char *target, aw_error *err) {
 /* The host's envelope of kind to the component `to` (resolved by the
  * caller), delivered as aw__router_send would after its lookup. */
 static aw_status host_deliver(aw_runtime *rt, const aw__rt_def *to, aw__msg_kind kind,
-                              uint64_t request_id, const void *payload, size_t len,
-                              aw_error *err) {
+                              uint64_t request_id, const aw__trace *trace, const void *payload,
+                              size_t len, aw_error *err) {
     aw_payload *p = aw_payload_copy(payload, len);
     if (!p) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     aw__envelope env = {0};
@@ -29,7 +29,10 @@ static aw_status host_deliver(aw_runtime *rt, const aw__rt_def *to, aw__msg_kind
     env.kind = (uint8_t)kind;
     env.request_id = request_id;
     env.payload = p;
-    aw__trace_new_root(&env.trace, 1);
+    if (trace)
+        env.trace = *trace;
+    else
+        aw__trace_new_root(&env.trace, AW__TRACE_SAMPLED);
     aw__route route = aw__rt_route_of(to);
     return aw__router_deliver(rt->sys, &route, &env, rt->host_proxy, err);
 }
@@ -38,7 +41,7 @@ aw_status aw_runtime_send(aw_runtime *rt, const char *target, const void *payloa
                           aw_error *err) {
     const aw__rt_def *to = aw__rt_find_def(rt, target, strlen(target));
     if (!to) return send_status(AW_NOT_FOUND, target, err);
-    aw_status s = host_deliver(rt, to, AW__MSG_CAST, 0, payload, len, err);
+    aw_status s = host_deliver(rt, to, AW__MSG_CAST, 0, NULL, payload, len, err);
     return send_status(s, target, err);
 }
 
@@ -74,6 +77,8 @@ aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *pay
         .deadline_ns = aw_actor_system_now(rt->sys) + (uint64_t)timeout_ms * 1000000u,
         .mode = AW__REPLY_MESSAGE,
     };
+    /* The request's trace, kept in the table: the response continues it. */
+    aw__trace_new_root(&info.trace, AW__TRACE_SAMPLED);
     /* Registered before the request exists, under the lock, so the proxy
      * cannot see the outcome before the registration. */
     aw__mutex_lock(&rt->host_lock);
@@ -88,7 +93,7 @@ aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *pay
         return aw__error_set(err, s, "cannot start a request: %s", aw_status_text(s));
     }
     uint64_t id = reg->id;
-    s = host_deliver(rt, to, AW__MSG_REQUEST, id, payload, len, err);
+    s = host_deliver(rt, to, AW__MSG_REQUEST, id, &info.trace, payload, len, err);
     if (s != AW_OK) {
         aw__correlate_cancel(rt->correlate, id, rt->host_proxy);
         aw__rt_host_request *mine = take_host_request(rt, id);
