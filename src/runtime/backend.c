@@ -55,6 +55,17 @@ static inline aw_payload *payload_of(aw__rt_def *from, const uint8_t *bytes, siz
                 : aw_payload_copy(bytes, len);
 }
 
+/* The trace of a message component c sends: a child of the one it is
+ * handling (same trace id, new span id; docs/messaging.md), or a new root
+ * when it handles none (its init, for instance). */
+static inline void trace_for(aw__component *c, aw__trace *out) {
+    const aw__trace *parent = aw__rt_component_trace(c);
+    if (parent)
+        aw__trace_new_child(out, parent);
+    else
+        aw__trace_new_root(out, AW__TRACE_SAMPLED);
+}
+
 /* Builds one envelope of kind from `from` (NULL: the host) and delivers it
  * to the component `to`, resolved by the caller: what aw__router_send does
  * after its lookup. request_id is 0 for a cast; trace NULL: a new root.
@@ -95,10 +106,14 @@ static int be_send_message(void *ctx, aw__component *from, const char *target, s
     aw_error_clear(&err);
     const aw__rt_def *to;
     aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, &err);
-    if (st == AW_OK)
-        st = to ? deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, NULL,
-                          payload, payload_len, &err)
-                : aw__rt_unknown_target(target, target_len, &err);
+    if (st == AW_OK && to) {
+        aw__trace trace;
+        trace_for(from, &trace);
+        st = deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, &trace, payload,
+                     payload_len, &err);
+    } else if (st == AW_OK) {
+        st = aw__rt_unknown_target(target, target_len, &err);
+    }
     if (st == AW_OK) {
         aw__rt_gate_passed(rt, def, from, AW_AUDIT_SEND, target, target_len);
         return AW__SEND_OK;
@@ -134,7 +149,7 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
         .mode = mode,
     };
     /* The request's trace, kept in the table: the response continues it. */
-    aw__trace_new_root(&info.trace, AW__TRACE_SAMPLED);
+    trace_for(from, &info.trace);
     st = aw__correlate_begin(rt->correlate, &info, id);
     if (st != AW_OK) return st;
     st = deliver(rt, def, info.requester, to, AW__MSG_REQUEST, *id, &info.trace, payload,

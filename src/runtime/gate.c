@@ -82,24 +82,15 @@ static inline aw_status check_volume(aw__rt_def *def, const char *target, size_t
     return AW_OK;
 }
 
-/* The outbox entry for target (len bytes), or NULL. */
-static inline const aw__rt_def *recent_find(const aw__rt_outbox *o, const char *target, size_t len) {
-    for (int i = 0; i < AW__RT_RECENT_TARGETS; i++) {
-        const aw__rt_def *d = o->recent[i];
-        if (d && d->name->len == len && memcmp(d->name->text, target, len) == 0) return d;
-    }
-    return NULL;
-}
-
 static void recent_add(aw__rt_outbox *o, const aw__rt_def *to) {
     o->recent[o->recent_next] = to;
     o->recent_next = (o->recent_next + 1) % AW__RT_RECENT_TARGETS;
 }
 
-aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *def, const char *target,
-                           size_t target_len, size_t payload_len, const aw__rt_def **to,
-                           aw_error *err) {
-    const aw__rt_def *found = recent_find(&def->outbox, target, target_len);
+aw_status aw__rt_gate_send_checked(aw_runtime *rt, aw__rt_def *def, const char *target,
+                                   size_t target_len, size_t payload_len, const aw__rt_def **to,
+                                   aw_error *err) {
+    const aw__rt_def *found = aw__rt_outbox_find(&def->outbox, target, target_len);
     if (!found) {
         if (!aw__capset_allows(def->caps, AW__CAP_SEND, target, target_len))
             return refuse(def, AW_DENIED, err, "'%.*s' is not in %s's send capability", target,

@@ -17,6 +17,7 @@
 #include "policy/ratelimit.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 /* A component's policy outcomes (relaxed atomics: statistics only). */
 typedef struct aw__rt_policy_counters {
@@ -171,9 +172,14 @@ aw__host_backend aw__rt_backend(aw_runtime *rt);
  * passes: the caller answers unknown-target). The capability verdicts of the
  * last few targets are kept in c's outbox, so a repeated target costs a
  * comparison of its id and the volume checks. */
-aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
-                           size_t target_len, size_t payload_len, const aw__rt_def **to,
-                           aw_error *err);
+static inline aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                         size_t target_len, size_t payload_len,
+                                         const aw__rt_def **to, aw_error *err);
+/* aw__rt_gate_send with every check (the inline part only takes the common
+ * case: a remembered target, no rate limit, a payload within max-payload). */
+aw_status aw__rt_gate_send_checked(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                   size_t target_len, size_t payload_len, const aw__rt_def **to,
+                                   aw_error *err);
 /* A publish: c's `publish`, its max-payload, its rate limit. */
 aw_status aw__rt_gate_publish(aw_runtime *rt, aw__component *c, const char *topic,
                               size_t topic_len, size_t payload_len, aw_error *err);
@@ -194,6 +200,27 @@ void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err);
 /* aw__rt_gate_done of a success by c (whose def is def), inline for the
  * send path: counted, and audited when the sample says so. */
+/* The outbox entry for target (len bytes), or NULL. */
+static inline const aw__rt_def *aw__rt_outbox_find(const aw__rt_outbox *o, const char *target,
+                                                   size_t len) {
+    for (int i = 0; i < AW__RT_RECENT_TARGETS; i++) {
+        const aw__rt_def *d = o->recent[i];
+        if (d && d->name->len == len && memcmp(d->name->text, target, len) == 0) return d;
+    }
+    return NULL;
+}
+
+static inline aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                         size_t target_len, size_t payload_len,
+                                         const aw__rt_def **to, aw_error *err) {
+    const aw__rt_def *known = aw__rt_outbox_find(&c->outbox, target, target_len);
+    if (known && c->rate.interval_ns == 0 && payload_len <= c->manifest->limits.max_payload) {
+        *to = known;
+        return AW_OK;
+    }
+    return aw__rt_gate_send_checked(rt, c, target, target_len, payload_len, to, err);
+}
+
 static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
                                       aw_audit_action action, const char *target,
                                       size_t target_len);
