@@ -182,6 +182,28 @@ static void remembered_verdicts_match_the_capabilities(void **state) {
     sec_finish(rt);
 }
 
+/* A message a component sends while handling one continues its trace (same
+ * trace id, new span): a call a component makes for the host and the crash it
+ * causes further on are audited under the host request's trace id. */
+static void audit_records_follow_the_trace(void **state) {
+    (void)state;
+    sec_comp comps[] = {{"a", "it_probe.wasm", NULL, NULL, NULL},
+                        {"b", "it_probe.wasm", NULL, NULL, NULL}};
+    aw_runtime_config cfg = {.workers = 2, .audit_sample_sends = 1};
+    aw_runtime *rt = sec_start(&cfg, comps, 2);
+    const char *reply;
+    static const char cmd[] = "!call\nb\n1000\nU!trap";
+    assert_int_equal(sec_try_cmd(rt, "a", cmd, sizeof cmd - 1, &reply), AW_REQUEST_OK);
+    assert_true(sec_wait_audit(AW_AUDIT_CRASH, AW_TRAP, "b", 1, 5000));
+    sec_record call, crash;
+    assert_int_equal(sec_audit_count(AW_AUDIT_CALL, AW_OK, "a", &call), 1);
+    assert_int_equal(sec_audit_count(AW_AUDIT_CRASH, AW_TRAP, "b", &crash), 1);
+    assert_true((call.trace_hi | call.trace_lo) != 0);
+    assert_int_equal(crash.trace_hi, call.trace_hi);
+    assert_int_equal(crash.trace_lo, call.trace_lo);
+    sec_finish(rt);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(remembered_verdicts_match_the_capabilities),
@@ -189,6 +211,7 @@ int main(void) {
         cmocka_unit_test(receivers_refuse_senders_outside_receive_from),
         cmocka_unit_test(the_host_stamps_the_sender),
         cmocka_unit_test(sampled_sends_are_audited),
+        cmocka_unit_test(audit_records_follow_the_trace),
     };
     return AW_TEST_RUN(tests);
 }
