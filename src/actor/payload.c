@@ -1,4 +1,6 @@
-/* Reference-counted message payloads. */
+/* Reference-counted message payloads. A payload with capacity_ 0 came from
+ * a payload pool (payload_pool.h) and goes back to it on its last release. */
+#include "actor/payload_pool.h"
 #include "base/alloc.h"
 
 #include "airwasm/actor.h"
@@ -31,6 +33,9 @@ aw_payload *aw_payload_retain(aw_payload *p) {
 void aw_payload_release(aw_payload *p) {
     if (!p) return;
     /* acq_rel: every holder's last use happens before the free. */
-    if (atomic_fetch_sub_explicit(&p->refs_, 1, memory_order_acq_rel) == 1)
+    if (atomic_fetch_sub_explicit(&p->refs_, 1, memory_order_acq_rel) != 1) return;
+    if (p->capacity_ == 0)
+        aw__payload_pool_put(p);
+    else
         aw__free(p, sizeof(aw_payload) + p->capacity_);
 }

@@ -4,19 +4,32 @@
  *  1. A request lives in one slot from begin until its outcome is delivered
  *     (MESSAGE mode), collected (WAKE mode) or dropped (cancel, requester
  *     down). The slot's generation is part of the request id, so an id whose
- *     slot was reused finds nothing: answers to it are late, ticks stale.
+ *     slot was reused finds nothing: answers to it are late.
  *  2. Only the caller that moves a slot out of PENDING delivers its outcome,
  *     so each request gets exactly one: response, error, timeout - whichever
  *     takes the lock first. Everything after that is counted late (answers)
- *     or ignored (timer ticks).
+ *     or finds nothing to do (timer ticks).
  *  3. Deliveries (mailbox sends, wakes) happen after unlocking, so a slow
  *     mailbox never holds the table. Timer starts and cancels happen under
  *     the lock; that is safe because the timer thread never takes this lock:
  *     a deadline fires as a tick message to our own small actor, whose
- *     handler times the request out like any other caller. A tick that lost
- *     the race finds rule 1 and does nothing.
- * Cost: begin and every outcome are O(1); requester_down and target_down
- * scan the table (crashes are rare). One mutex serialises all requests of a
+ *     handler times requests out like any other caller.
+ *  4. One timer serves every request: while any request with a deadline is
+ *     pending, a timer is armed no later than the earliest such deadline.
+ *     begin arms (or re-arms) only for a deadline earlier than the armed
+ *     one; answers touch no timer. A tick times out every pending request
+ *     whose deadline has passed (a scan) and arms the next timer. Ticks of
+ *     timers replaced since are stale; they scan too, harmlessly.
+ *  5. In a threaded system the timer is never set further than LINGER_NS
+ *     ahead and is left to fire when the last request is answered: a caller
+ *     making one request after another arms about ten timers a second, not
+ *     one per request (each arm and cancel takes the timer lock, and the
+ *     first timer wakes the timer thread), and the timer thread stops
+ *     polling at most LINGER_NS after the traffic does. A deterministic
+ *     system (no workers) cancels the timer as soon as nothing is pending,
+ *     so an idle table holds no timer and its virtual clock stays put.
+ * Cost: begin and every outcome are O(1); ticks, requester_down and
+ * target_down scan the table. One mutex serialises all requests of a
  * runtime; it is held for a few dozen instructions per operation. */
 #include "msg/correlate.h"
 
@@ -28,6 +41,8 @@
 
 #define TICK_KIND 1u
 #define GEN_MASK 0x7fffffffu
+/* Rule 5: how far ahead a threaded table's timer may be set. */
+#define LINGER_NS 100000000u
 
 typedef enum slot_state { SLOT_FREE, SLOT_PENDING, SLOT_DONE } slot_state;
 
@@ -41,7 +56,6 @@ typedef struct slot {
     const aw__name *requester_name;
     const aw__name *target_name;
     uint64_t deadline_ns;
-    aw_timer_id timer;
     aw__trace trace;
     aw__envelope outcome; /* SLOT_DONE */
 } slot;
@@ -58,6 +72,11 @@ struct aw__correlate {
     uint32_t free_head;
     uint32_t max_pending;
     aw__correlate_stats stats;
+    /* The one timer (rule 4): 0 when none is armed. */
+    aw_timer_id timer;
+    uint64_t timer_deadline;
+    uint64_t timer_seq; /* the corr of its tick; older ticks are stale */
+    bool eager;         /* deterministic system: no timer while idle (rule 5) */
 };
 
 static uint64_t id_of(const aw__correlate *c, const slot *s) {
@@ -71,6 +90,25 @@ static slot *slot_of_locked(aw__correlate *c, uint64_t id) {
     return s->state != SLOT_FREE && s->gen == (uint32_t)(id >> 32) ? s : NULL;
 }
 
+static void cancel_timer_locked(aw__correlate *c) {
+    if (c->timer) aw_timer_cancel(c->sys, c->timer);
+    c->timer = 0;
+}
+
+/* Arms the table's timer for `at` in place of the armed one (rule 4). */
+static aw_status arm_locked(aw__correlate *c, uint64_t at) {
+    cancel_timer_locked(c);
+    if (!c->eager) {
+        uint64_t latest = aw_actor_system_now(c->sys) + LINGER_NS;
+        if (at > latest) at = latest;
+    }
+    aw_msg tick = {.kind = TICK_KIND, .corr = ++c->timer_seq};
+    aw_status st = aw_timer_send_at(c->sys, at, c->timer_actor, &tick, &c->timer);
+    if (st != AW_OK) c->timer = 0;
+    c->timer_deadline = at;
+    return st;
+}
+
 /* Returns s to the free list; its next id will differ (rule 1). */
 static void slot_free_locked(aw__correlate *c, slot *s) {
     s->state = SLOT_FREE;
@@ -79,11 +117,7 @@ static void slot_free_locked(aw__correlate *c, slot *s) {
     s->next_free = c->free_head;
     c->free_head = (uint32_t)(s - c->slots);
     c->stats.pending--;
-}
-
-static void cancel_timer_locked(aw__correlate *c, slot *s) {
-    if (s->timer) aw_timer_cancel(c->sys, s->timer);
-    s->timer = 0;
+    if (c->stats.pending == 0 && c->eager) cancel_timer_locked(c); /* rule 5 */
 }
 
 /* What has to be done after unlocking to deliver one outcome. */
@@ -114,7 +148,6 @@ static void deliver(aw__correlate *c, delivery *d) {
 /* Moves the pending slot s to its outcome (rule 2) and prepares *d. */
 static void settle_locked(aw__correlate *c, slot *s, uint8_t kind, uint8_t error,
                           aw_payload *payload, delivery *d) {
-    cancel_timer_locked(c, s);
     aw__envelope env;
     memset(&env, 0, sizeof env);
     env.from = s->target_name;
@@ -136,21 +169,50 @@ static void settle_locked(aw__correlate *c, slot *s, uint8_t kind, uint8_t error
     }
 }
 
+/* After a tick (rule 4): a timer for the earliest pending deadline, unless
+ * one is armed already (it fires no later than that). */
+static void rearm_locked(aw__correlate *c) {
+    if (c->timer) return;
+    uint64_t earliest = UINT64_MAX;
+    for (uint32_t i = 0; i < c->count; i++) {
+        const slot *s = &c->slots[i];
+        if (s->state == SLOT_PENDING && s->deadline_ns && s->deadline_ns < earliest)
+            earliest = s->deadline_ns;
+    }
+    /* A failed arm leaves no timer; the next begin arms again. */
+    if (earliest != UINT64_MAX) arm_locked(c, earliest);
+}
+
 static aw_handled on_tick(aw_actor *self, void *state, const aw_msg *msg) {
     (void)self;
     aw__correlate *c = state;
     if (msg->kind != TICK_KIND) return AW_DONE;
-    delivery d;
     aw__mutex_lock(&c->lock);
-    slot *s = slot_of_locked(c, msg->corr);
-    bool due = s && s->state == SLOT_PENDING;
-    if (due) {
-        s->timer = 0; /* it fired */
-        settle_locked(c, s, AW__MSG_ERROR, AW__REQERR_TIMEOUT, NULL, &d);
-        c->stats.timed_out++;
-    }
+    if (msg->corr == c->timer_seq) c->timer = 0; /* the armed timer fired */
     aw__mutex_unlock(&c->lock);
-    if (due) deliver(c, &d);
+    uint64_t now = aw_actor_system_now(c->sys);
+    /* Every request due by now times out: one per lock hold, delivered after
+     * unlocking (rule 3); the scan resumes where it stopped. */
+    for (uint32_t i = 0;; i++) {
+        delivery d;
+        bool due = false;
+        aw__mutex_lock(&c->lock);
+        for (; i < c->count; i++) {
+            slot *s = &c->slots[i];
+            if (s->state == SLOT_PENDING && s->deadline_ns && s->deadline_ns <= now) {
+                settle_locked(c, s, AW__MSG_ERROR, AW__REQERR_TIMEOUT, NULL, &d);
+                c->stats.timed_out++;
+                due = true;
+                break;
+            }
+        }
+        aw__mutex_unlock(&c->lock);
+        if (!due) break;
+        deliver(c, &d);
+    }
+    aw__mutex_lock(&c->lock);
+    rearm_locked(c);
+    aw__mutex_unlock(&c->lock);
     return AW_DONE;
 }
 
@@ -167,6 +229,7 @@ aw_status aw__correlate_create(aw_actor_system *sys, uint32_t max_pending, aw__c
     c->sys = sys;
     c->free_head = NO_SLOT;
     c->max_pending = max_pending;
+    c->eager = aw_actor_system_workers(sys) == 0;
     aw_spawn_opts opts = {.mailbox_capacity = UINT32_MAX};
     aw_status s = aw_actor_spawn(sys, &timer_behaviour, c, &opts, &c->timer_actor);
     if (s != AW_OK) {
@@ -187,10 +250,9 @@ void aw__correlate_destroy(aw__correlate *c) {
         if (aw_actor_system_workers(c->sys) == 0) aw_actor_system_run(c->sys, 64);
         else aw__sleep_ns(50000);
     }
+    cancel_timer_locked(c);
     for (uint32_t i = 0; i < c->count; i++) {
         slot *s = &c->slots[i];
-        if (s->state == SLOT_FREE) continue;
-        cancel_timer_locked(c, s);
         if (s->state == SLOT_DONE) aw__envelope_release(&s->outcome);
     }
     aw__free(c->slots, c->cap * sizeof(slot));
@@ -237,12 +299,11 @@ aw_status aw__correlate_begin(aw__correlate *c, const aw__request_info *info,
     s->target_name = info->target_name;
     s->deadline_ns = info->deadline_ns;
     s->trace = info->trace;
-    s->timer = 0;
     c->stats.pending++;
     uint64_t id = id_of(c, s);
-    if (info->deadline_ns) {
-        aw_msg tick = {.kind = TICK_KIND, .corr = id};
-        aw_status st = aw_timer_send_at(c->sys, info->deadline_ns, c->timer_actor, &tick, &s->timer);
+    /* Rule 4: only a deadline before the armed timer's needs a new one. */
+    if (info->deadline_ns && (!c->timer || info->deadline_ns < c->timer_deadline)) {
+        aw_status st = arm_locked(c, info->deadline_ns);
         if (st != AW_OK) {
             slot_free_locked(c, s);
             aw__mutex_unlock(&c->lock);
@@ -294,7 +355,6 @@ aw_status aw__correlate_cancel(aw__correlate *c, uint64_t request_id, aw_actor_r
     slot *s = slot_of_locked(c, request_id);
     bool waiting = s && s->state == SLOT_PENDING && s->requester == requester;
     if (waiting) {
-        cancel_timer_locked(c, s);
         slot_free_locked(c, s);
         c->stats.cancelled++;
     }
@@ -335,7 +395,6 @@ size_t aw__correlate_requester_down(aw__correlate *c, aw_actor_ref requester) {
     for (uint32_t i = 0; i < c->count; i++) {
         slot *s = &c->slots[i];
         if (s->state == SLOT_FREE || s->requester != requester) continue;
-        cancel_timer_locked(c, s);
         if (s->state == SLOT_DONE) aw__envelope_release(&s->outcome);
         slot_free_locked(c, s);
         c->stats.cancelled++;

@@ -81,21 +81,6 @@ aw_status aw__envelope_check(const aw__envelope *env, aw_error *err) {
     return AW_OK;
 }
 
-void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, aw_msg *msg) {
-    msg->kind = AW__ENVELOPE_MSG_TAG | (uint64_t)env->trace.flags << 16 |
-                (uint64_t)env->error << 8 | env->kind;
-    msg->corr = env->request_id;
-    msg->sender = sender;
-    msg->word[0] = (uint64_t)(uintptr_t)env->from;
-    msg->word[1] = env->trace.trace_hi;
-    msg->word[2] = env->trace.trace_lo;
-    msg->word[3] = env->trace.span_id;
-    msg->payload = env->payload;
-    env->payload = NULL;
-    aw_payload_release(env->topic);
-    env->topic = NULL;
-}
-
 aw_status aw__envelope_view_msg(const aw_msg *msg, aw__envelope *view) {
     if (!aw__envelope_in_msg(msg) || (msg->kind & UINT64_C(0x0000ffffff000000)) != 0)
         return AW_MALFORMED;

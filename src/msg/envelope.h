@@ -94,8 +94,21 @@ static inline bool aw__envelope_in_msg(const aw_msg *msg) {
 }
 
 /* Fills *msg from env, moving env's payload reference into it (env->payload
- * becomes NULL; env->topic is released). */
-void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, aw_msg *msg);
+ * becomes NULL; env->topic is released). Inline: every send does it. */
+static inline void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, aw_msg *msg) {
+    msg->kind = AW__ENVELOPE_MSG_TAG | (uint64_t)env->trace.flags << 16 |
+                (uint64_t)env->error << 8 | env->kind;
+    msg->corr = env->request_id;
+    msg->sender = sender;
+    msg->word[0] = (uint64_t)(uintptr_t)env->from;
+    msg->word[1] = env->trace.trace_hi;
+    msg->word[2] = env->trace.trace_lo;
+    msg->word[3] = env->trace.span_id;
+    msg->payload = env->payload;
+    env->payload = NULL;
+    if (env->topic) aw_payload_release(env->topic);
+    env->topic = NULL;
+}
 /* A view of msg as an envelope: view->payload is msg's reference, borrowed
  * (do not release it), view->to is NULL, view->deadline_ns is 0.
  * AW_MALFORMED when msg is not an envelope or its kind bits are invalid. */

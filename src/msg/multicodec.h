@@ -34,6 +34,19 @@ typedef enum aw__codec {
     AW__CODEC_COUNT
 } aw__codec;
 
+/* The codec whose whole prefix is the one byte b (codes below 0x80 are
+ * one-byte varints); AW__CODEC_COUNT when none is. The common case of
+ * aw__codec_split, without a call. */
+static inline aw__codec aw__codec_of_byte(uint8_t b) {
+    switch ((uint32_t)b) {
+#define AW__CODEC_CASE_(name, code, text)                                                    \
+    case code: return (code) < 0x80 ? AW__CODEC_##name : AW__CODEC_COUNT;
+        AW__CODEC_LIST(AW__CODEC_CASE_)
+#undef AW__CODEC_CASE_
+        default: return AW__CODEC_COUNT;
+    }
+}
+
 /* The multicodec table code of a codec (e.g. 0x51 for cbor); 0 if out of range. */
 uint64_t aw__codec_code(aw__codec codec);
 /* The multicodec table name ("messagepack", not "msgpack"); "?" if out of range. */

@@ -232,22 +232,35 @@ aw_status aw__router_send(aw__router *router, aw_actor_system *sys, aw__envelope
         s = aw__error_set(err, AW_NOT_FOUND, "unknown component %s", env->to->text);
         goto fail;
     }
-    if (route.instance == AW_ACTOR_NONE) {
+    s = aw__router_deliver(sys, &route, env, sender, err);
+    if (s == AW_OK && delivered_to) *delivered_to = route.instance;
+    return s;
+fail:
+    aw__envelope_release(env);
+    return s;
+}
+
+aw_status aw__router_push_failed(const aw__route *route, aw_msg *msg, aw_status status,
+                                 aw_error *err) {
+    /* A full mailbox refuses before taking anything: the payload is still ours. */
+    if (status == AW_MAILBOX_FULL) aw_payload_release(msg->payload);
+    return aw__error_set(err, status, "send to %s: %s", route->id->text, aw_status_text(status));
+}
+
+aw_status aw__router_deliver_checked(aw_actor_system *sys, const aw__route *route,
+                                     aw__envelope *env, aw_actor_ref sender, aw_error *err) {
+    aw_status s;
+    if (route->instance == AW_ACTOR_NONE) {
         s = aw__error_set(err, AW_NO_SUCH_ACTOR, "component %s has no running instance",
-                          env->to->text);
+                          route->id->text);
         goto fail;
     }
-    s = aw__router_check_payload(&route, env->payload, err);
+    s = aw__router_check_payload(route, env->payload, err);
     if (s != AW_OK) goto fail;
     aw_msg msg;
     aw__envelope_to_msg(env, sender, &msg);
-    s = aw_actor_send(sys, route.instance, &msg);
-    /* A full mailbox refuses before taking anything: the payload is still ours. */
-    if (s == AW_MAILBOX_FULL) aw_payload_release(msg.payload);
-    if (s != AW_OK) return aw__error_set(err, s, "send to %s: %s", route.id->text,
-                                         aw_status_text(s));
-    if (delivered_to) *delivered_to = route.instance;
-    return AW_OK;
+    s = aw_actor_send(sys, route->instance, &msg);
+    return s == AW_OK ? AW_OK : aw__router_push_failed(route, &msg, s, err);
 fail:
     aw__envelope_release(env);
     return s;

@@ -61,6 +61,45 @@ aw_status aw__router_lookup(aw__router *router, const char *text, size_t len, aw
 aw_status aw__router_check_payload(const aw__route *route, const aw_payload *payload,
                                    aw_error *err);
 
+/* Delivers env to route->instance, for a route the caller resolved itself
+ * (the runtime's send path keeps what a lookup would give): the payload
+ * checks of route, then the push. Takes ownership of env's references in
+ * every case. AW_NO_SUCH_ACTOR when route has no instance, the check
+ * statuses, or the actor layer's send status. */
+static inline aw_status aw__router_deliver(aw_actor_system *sys, const aw__route *route,
+                                           aw__envelope *env, aw_actor_ref sender,
+                                           aw_error *err);
+
+/* The parts of aw__router_deliver that are not inline: the whole delivery
+ * with every check, and the wording of a push the actor layer refused
+ * (msg's payload is released when it is still ours). */
+aw_status aw__router_deliver_checked(aw_actor_system *sys, const aw__route *route,
+                                     aw__envelope *env, aw_actor_ref sender, aw_error *err);
+aw_status aw__router_push_failed(const aw__route *route, aw_msg *msg, aw_status status,
+                                 aw_error *err);
+
+/* Whether payload surely passes aw__router_check_payload for route: a
+ * one-byte codec prefix the route accepts, within its max-payload, and no
+ * body check asked. False means "check fully", not "refused". */
+static inline bool aw__router_payload_quick(const aw__route *route, const aw_payload *payload) {
+    return payload && payload->len > 0 && !route->config.check_bodies &&
+           (!route->config.max_payload || payload->len <= route->config.max_payload) &&
+           aw__codec_set_has(route->config.accepts, aw__codec_of_byte(payload->bytes[0]));
+}
+
+/* Inline, as it runs for every message a component sends: the common case
+ * is a quick check, the envelope packed into a message, one push. */
+static inline aw_status aw__router_deliver(aw_actor_system *sys, const aw__route *route,
+                                           aw__envelope *env, aw_actor_ref sender,
+                                           aw_error *err) {
+    if (route->instance == AW_ACTOR_NONE || !aw__router_payload_quick(route, env->payload))
+        return aw__router_deliver_checked(sys, route, env, sender, err);
+    aw_msg msg;
+    aw__envelope_to_msg(env, sender, &msg);
+    aw_status s = aw_actor_send(sys, route->instance, &msg);
+    return s == AW_OK ? AW_OK : aw__router_push_failed(route, &msg, s, err);
+}
+
 /* Sets the hook for targets without a local instance (NULL: unknown-target). */
 void aw__router_set_remote(aw__router *router, aw__router_remote_fn fn, void *ctx);
 

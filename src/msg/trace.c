@@ -1,6 +1,8 @@
 /* Trace ids: cheap per-message generation and the W3C traceparent text form.
- * Ids need to be unique, not secret, so each thread runs its own xoshiro256**
- * generator (a few ns per id, no shared state) seeded once from the OS. */
+ * Ids need to be unique, not secret, so each thread runs its own wyrand
+ * generator (a 64-bit counter stepped by an odd constant and mixed by one
+ * 64x64->128-bit multiply: a few instructions per id, no shared state),
+ * seeded once from the OS. */
 #include "msg/trace.h"
 
 #include "platform/os.h"
@@ -8,7 +10,7 @@
 #include <string.h>
 
 typedef struct rng_state {
-    uint64_t s[4];
+    uint64_t s;
     bool seeded;
 } rng_state;
 
@@ -16,50 +18,42 @@ typedef struct rng_state {
  * make every id a call into the dynamic linker. */
 static _Thread_local rng_state thread_rng __attribute__((tls_model("initial-exec")));
 
-static uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
-/* splitmix64 expands one word into a full state if the OS source fails, and
- * makes sure the state is never all zero. */
-static uint64_t splitmix64(uint64_t *x) {
-    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 static void rng_seed(rng_state *r) {
-    uint64_t seed[4] = {0, 0, 0, 0};
-    if (aw__random_bytes(seed, sizeof seed) != AW_OK) {
-        seed[0] = aw__clock_realtime_ns() ^ (uint64_t)(uintptr_t)r;
-        seed[1] = aw__clock_ns();
-    }
-    uint64_t mix = seed[0] ^ seed[1] ^ seed[2] ^ seed[3];
-    for (int i = 0; i < 4; i++) r->s[i] = seed[i] ^ splitmix64(&mix);
+    uint64_t seed = 0;
+    if (aw__random_bytes(&seed, sizeof seed) != AW_OK)
+        seed = aw__clock_realtime_ns() ^ aw__clock_ns() ^ (uint64_t)(uintptr_t)r;
+    r->s = seed;
     r->seeded = true;
 }
 
-uint64_t aw__trace_random_u64(void) {
-    rng_state *r = &thread_rng;
-    if (!r->seeded) rng_seed(r);
+/* Inlined into the callers below: a new root context costs three of these
+ * and one thread-local lookup, not three calls. The counter visits every
+ * 64-bit value once per period, so a thread's ids do not repeat for 2^64
+ * steps. */
+static inline uint64_t rng_next(rng_state *r) {
     for (;;) {
-        uint64_t result = rotl(r->s[1] * 5, 7) * 9;
-        uint64_t t = r->s[1] << 17;
-        r->s[2] ^= r->s[0];
-        r->s[3] ^= r->s[1];
-        r->s[1] ^= r->s[2];
-        r->s[0] ^= r->s[3];
-        r->s[2] ^= t;
-        r->s[3] = rotl(r->s[3], 45);
+        r->s += UINT64_C(0xa0761d6478bd642f);
+        unsigned __int128 m = (unsigned __int128)r->s * (r->s ^ UINT64_C(0xe7037ed1a0b428db));
+        uint64_t result = (uint64_t)(m >> 64) ^ (uint64_t)m;
         if (result != 0) return result;
     }
 }
 
+static inline rng_state *thread_state(void) {
+    rng_state *r = &thread_rng;
+    if (__builtin_expect(!r->seeded, 0)) rng_seed(r);
+    return r;
+}
+
+uint64_t aw__trace_random_u64(void) {
+    return rng_next(thread_state());
+}
+
 void aw__trace_new_root(aw__trace *out, uint8_t flags) {
-    out->trace_hi = aw__trace_random_u64();
-    out->trace_lo = aw__trace_random_u64();
-    out->span_id = aw__trace_random_u64();
+    rng_state *r = thread_state();
+    out->trace_hi = rng_next(r);
+    out->trace_lo = rng_next(r);
+    out->span_id = rng_next(r);
     out->flags = flags;
 }
 
@@ -71,7 +65,7 @@ void aw__trace_new_child(aw__trace *out, const aw__trace *parent) {
     out->trace_hi = parent->trace_hi;
     out->trace_lo = parent->trace_lo;
     out->flags = parent->flags;
-    out->span_id = aw__trace_random_u64();
+    out->span_id = rng_next(thread_state());
 }
 
 static const char hex_digits[] = "0123456789abcdef";

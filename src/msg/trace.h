@@ -21,7 +21,7 @@ static inline bool aw__trace_is_set(const aw__trace *t) {
     return (t->trace_hi | t->trace_lo) != 0 && t->span_id != 0;
 }
 
-/* A fast non-cryptographic random word from a per-thread xoshiro256** state,
+/* A fast non-cryptographic random word from a per-thread wyrand state,
  * seeded once per thread from aw__random_bytes. Never returns 0. */
 uint64_t aw__trace_random_u64(void);
 

@@ -4,6 +4,7 @@
  * passes arrives bounds- and UTF-8-checked, borrowed from its memory. */
 #include "runtime/runtime_internal.h"
 
+#include "base/error.h"
 #include "base/log.h"
 #include "platform/os.h"
 
@@ -47,21 +48,54 @@ static void log_refusal(const aw__rt_def *def, const char *what, const char *tar
             err->message);
 }
 
-/* Builds and routes one envelope of kind from `from` to target. request_id
- * is 0 for a cast. Returns the router's status. */
-static aw_status route(aw_runtime *rt, const aw__rt_def *from, aw_actor_ref sender,
-                       const aw__name *to, aw__msg_kind kind, uint64_t request_id,
-                       const uint8_t *payload, size_t len, aw_error *err) {
-    aw_payload *p = aw_payload_copy(payload, len);
-    if (!p) return AW_NO_MEMORY;
-    aw__envelope env = {0};
+/* A payload holding a copy of bytes: from the sending component's pool (its
+ * actor is the one running this), or an ordinary one for the host. */
+static inline aw_payload *payload_of(aw__rt_def *from, const uint8_t *bytes, size_t len) {
+    return from ? aw__payload_pool_copy(&from->outbox.pool, bytes, len)
+                : aw_payload_copy(bytes, len);
+}
+
+/* The trace of a message component c sends: a child of the one it is
+ * handling (same trace id, new span id; docs/messaging.md), or a new root
+ * when it handles none (its init, for instance). */
+static inline void trace_for(aw__component *c, aw__trace *out) {
+    const aw__trace *parent = aw__rt_component_trace(c);
+    if (parent)
+        aw__trace_new_child(out, parent);
+    else
+        aw__trace_new_root(out, AW__TRACE_SAMPLED);
+}
+
+/* Builds one envelope of kind from `from` (NULL: the host) and delivers it
+ * to the component `to`, resolved by the caller: what aw__router_send does
+ * after its lookup. request_id is 0 for a cast; trace NULL: a new root.
+ * Always inlined: ten arguments cost more to pass than the body does. */
+__attribute__((always_inline)) static inline aw_status
+deliver(aw_runtime *rt, aw__rt_def *from, aw_actor_ref sender, const aw__rt_def *to,
+        aw__msg_kind kind, uint64_t request_id, const aw__trace *trace, const uint8_t *payload,
+        size_t len, aw_error *err) {
+    aw_payload *p = payload_of(from, payload, len);
+    if (!p) return aw__error_set(err, AW_NO_MEMORY, "out of memory for a payload");
+    aw__envelope env;
     env.from = from ? from->name : rt->host_name;
-    env.to = to;
+    env.to = to->name;
     env.kind = (uint8_t)kind;
+    env.error = 0;
     env.request_id = request_id;
+    env.deadline_ns = 0;
+    if (trace)
+        env.trace = *trace;
+    else
+        aw__trace_new_root(&env.trace, AW__TRACE_SAMPLED);
     env.payload = p;
-    aw__trace_new_root(&env.trace, 1);
-    return aw__router_send(rt->router, rt->sys, &env, sender, NULL, err);
+    env.topic = NULL;
+    aw__route route = aw__rt_route_of(to);
+    return aw__router_deliver(rt->sys, &route, &env, sender, err);
+}
+
+aw_status aw__rt_unknown_target(const char *target, size_t target_len, aw_error *err) {
+    int shown = target_len > AW__NAME_MAX_LEN ? AW__NAME_MAX_LEN : (int)target_len;
+    return aw__error_set(err, AW_NOT_FOUND, "unknown component %.*s", shown, target);
 }
 
 static int be_send_message(void *ctx, aw__component *from, const char *target, size_t target_len,
@@ -70,17 +104,24 @@ static int be_send_message(void *ctx, aw__component *from, const char *target, s
     aw__rt_def *def = aw__rt_component_def(from);
     aw_error err;
     aw_error_clear(&err);
-    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, &err);
+    const aw__rt_def *to;
+    aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, &err);
+    if (st == AW_OK && to) {
+        aw__trace trace;
+        trace_for(from, &trace);
+        st = deliver(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, &trace, payload,
+                     payload_len, &err);
+    } else if (st == AW_OK) {
+        st = aw__rt_unknown_target(target, target_len, &err);
+    }
     if (st == AW_OK) {
-        const aw__name *to = aw__names_find(rt->names, target, target_len);
-        st = to ? route(rt, def, aw__rt_component_ref(from), to, AW__MSG_CAST, 0, payload,
-                        payload_len, &err)
-                : AW_NOT_FOUND;
+        aw__rt_gate_passed(rt, def, from, AW_AUDIT_SEND, target, target_len);
+        return AW__SEND_OK;
     }
     aw__rt_gate_done(rt, from, AW_AUDIT_SEND, target, target_len, st, &err);
     int e = aw__rt_send_error(st);
     count_failure(rt, e);
-    if (st != AW_OK) log_refusal(def, "send-message", target, target_len, &err);
+    log_refusal(def, "send-message", target, target_len, &err);
     return e;
 }
 
@@ -90,24 +131,29 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
                                uint32_t timeout_ms, aw__reply_mode mode, uint64_t *id,
                                aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(from);
-    aw_status st = aw__rt_gate_send(rt, from, target, target_len, payload_len, err);
+    const aw__rt_def *to;
+    aw_status st = aw__rt_gate_send(rt, def, target, target_len, payload_len, &to, err);
     if (st != AW_OK) return st;
-    aw__route r;
-    st = aw__router_lookup(rt->router, target, target_len, &r);
-    if (st != AW_OK) return st;
-    if (r.instance == AW_ACTOR_NONE) return AW_NO_SUCH_ACTOR;
+    if (!to) return aw__rt_unknown_target(target, target_len, err);
+    aw_actor_ref instance = atomic_load_explicit(&to->ref, memory_order_acquire);
+    if (instance == AW_ACTOR_NONE)
+        return aw__error_set(err, AW_NO_SUCH_ACTOR, "component %s has no running instance",
+                             to->name->text);
     if (timeout_ms == 0) timeout_ms = def->manifest->limits.timeout_ms;
     aw__request_info info = {
         .requester = aw__rt_component_ref(from),
         .requester_name = def->name,
-        .target = r.instance,
-        .target_name = r.id,
+        .target = instance,
+        .target_name = to->name,
         .deadline_ns = aw_actor_system_now(rt->sys) + (uint64_t)timeout_ms * 1000000u,
         .mode = mode,
     };
+    /* The request's trace, kept in the table: the response continues it. */
+    trace_for(from, &info.trace);
     st = aw__correlate_begin(rt->correlate, &info, id);
     if (st != AW_OK) return st;
-    st = route(rt, def, info.requester, r.id, AW__MSG_REQUEST, *id, payload, payload_len, err);
+    st = deliver(rt, def, info.requester, to, AW__MSG_REQUEST, *id, &info.trace, payload,
+                 payload_len, err);
     if (st != AW_OK) {
         aw__correlate_cancel(rt->correlate, *id, info.requester);
         return st;
@@ -189,17 +235,16 @@ static void deliver_publish(void *ctx, uint64_t subscriber) {
     if (sent == AW_MAILBOX_FULL) aw_payload_release(msg.payload);
 }
 
-aw_status aw__rt_publish(aw_runtime *rt, const aw__name *from, const char *topic,
+aw_status aw__rt_publish(aw_runtime *rt, aw__rt_def *from, const char *topic,
                          size_t topic_len, const uint8_t *payload, size_t len,
                          uint32_t *delivered, aw_error *err) {
-    fanout f = {rt, from ? from : rt->host_name, from ? aw__rt_find_def(rt, from->text, from->len)
-                                                       : NULL,
-                topic, topic_len, NULL, AW__CODEC_RAW, 0};
+    fanout f = {rt, from ? from->name : rt->host_name, from, topic, topic_len, NULL,
+                AW__CODEC_RAW, 0};
     const uint8_t *body;
     size_t body_len;
     aw_status st = aw__codec_split(payload, len, &f.codec, &body, &body_len, err);
     if (st != AW_OK) return AW_BAD_CODEC;
-    f.payload = aw_payload_copy(payload, len);
+    f.payload = payload_of(from, payload, len);
     if (!f.payload) return AW_NO_MEMORY;
     st = aw__topic_match(rt->topics, topic, topic_len, deliver_publish, &f, NULL, err);
     aw_payload_release(f.payload);
@@ -215,7 +260,7 @@ static int be_publish(void *ctx, aw__component *from, const char *topic, size_t 
     aw_error_clear(&err);
     aw_status st = aw__rt_gate_publish(rt, from, topic, topic_len, payload_len, &err);
     if (st == AW_OK)
-        st = aw__rt_publish(rt, def->name, topic, topic_len, payload, payload_len, NULL, &err);
+        st = aw__rt_publish(rt, def, topic, topic_len, payload, payload_len, NULL, &err);
     aw__rt_gate_done(rt, from, AW_AUDIT_PUBLISH, topic, topic_len, st, &err);
     /* A malformed topic name is the publisher's mistake: denied, logged. */
     int e = st == AW_INVALID_ARGUMENT ? AW__SEND_DENIED : aw__rt_send_error(st);

@@ -59,14 +59,22 @@ static aw_status refuse(aw__rt_def *def, aw_status status, aw_error *err, const 
 }
 
 /* The checks every outgoing message shares: max-payload, then rate. */
-static aw_status check_volume(aw__rt_def *def, const char *target, size_t target_len,
-                              size_t payload_len, aw_error *err) {
-    if (payload_len > def->manifest->limits.max_payload) {
-        char limit[32];
-        snprintf(limit, sizeof limit, "%llu", (unsigned long long)def->manifest->limits.max_payload);
-        return refuse(def, AW_TOO_LARGE, err, "payload to '%.*s' is over max-payload = %s bytes",
-                      target, target_len, limit);
-    }
+__attribute__((noinline, cold)) static aw_status refuse_too_large(aw__rt_def *def,
+                                                                  const char *target,
+                                                                  size_t target_len,
+                                                                  aw_error *err) {
+    char limit[32];
+    snprintf(limit, sizeof limit, "%llu", (unsigned long long)def->manifest->limits.max_payload);
+    return refuse(def, AW_TOO_LARGE, err, "payload to '%.*s' is over max-payload = %s bytes",
+                  target, target_len, limit);
+}
+
+/* Inline in the send path (no call for two comparisons); the refusals'
+ * wording stays out of line. */
+static inline aw_status check_volume(aw__rt_def *def, const char *target, size_t target_len,
+                                     size_t payload_len, aw_error *err) {
+    if (payload_len > def->manifest->limits.max_payload)
+        return refuse_too_large(def, target, target_len, err);
     /* Without a [rate-limit] there is no bucket to ask (and no clock to read). */
     if (def->rate.interval_ns != 0 && !aw__rate_take(&def->rate, aw__clock_ns()))
         return refuse(def, AW_RATE_LIMITED, err, "to '%.*s': over [rate-limit] (%s)", target,
@@ -74,16 +82,28 @@ static aw_status check_volume(aw__rt_def *def, const char *target, size_t target
     return AW_OK;
 }
 
-aw_status aw__rt_gate_send(aw_runtime *rt, aw__component *c, const char *target,
-                           size_t target_len, size_t payload_len, aw_error *err) {
-    aw__rt_def *def = aw__rt_component_def(c);
-    if (!aw__capset_allows(def->caps, AW__CAP_SEND, target, target_len))
-        return refuse(def, AW_DENIED, err, "'%.*s' is not in %s's send capability", target,
-                      target_len, def->name->text);
-    const aw__rt_def *to = aw__rt_find_def(rt, target, target_len);
-    if (to && !aw__capset_allows(to->caps, AW__CAP_RECEIVE_FROM, def->name->text, def->name->len))
-        return refuse(def, AW_DENIED, err, "'%.*s' does not receive from %s (receive-from)",
-                      target, target_len, def->name->text);
+static void recent_add(aw__rt_outbox *o, const aw__rt_def *to) {
+    o->recent[o->recent_next] = to;
+    o->recent_next = (o->recent_next + 1) % AW__RT_RECENT_TARGETS;
+}
+
+aw_status aw__rt_gate_send_checked(aw_runtime *rt, aw__rt_def *def, const char *target,
+                                   size_t target_len, size_t payload_len, const aw__rt_def **to,
+                                   aw_error *err) {
+    const aw__rt_def *found = aw__rt_outbox_find(&def->outbox, target, target_len);
+    if (!found) {
+        if (!aw__capset_allows(def->caps, AW__CAP_SEND, target, target_len))
+            return refuse(def, AW_DENIED, err, "'%.*s' is not in %s's send capability", target,
+                          target_len, def->name->text);
+        found = aw__rt_find_def(rt, target, target_len);
+        if (found &&
+            !aw__capset_allows(found->caps, AW__CAP_RECEIVE_FROM, def->name->text, def->name->len))
+            return refuse(def, AW_DENIED, err, "'%.*s' does not receive from %s (receive-from)",
+                          target, target_len, def->name->text);
+        /* Both verdicts hold for as long as the runtime: remember them. */
+        if (found) recent_add(&def->outbox, found);
+    }
+    *to = found;
     return check_volume(def, target, target_len, payload_len, err);
 }
 
@@ -134,18 +154,17 @@ void aw__rt_gate_fs_denied(aw_runtime *rt, aw__component *c, const char *call,
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err) {
     aw__rt_def *def = aw__rt_component_def(c);
-    aw__rt_policy_counters *p = &def->policy;
     if (st == AW_OK) {
-        bump(&p->sent);
-        if (!aw__audit_sample(rt->audit)) return;
-    } else {
-        bump(st == AW_DENIED         ? &p->denied
-             : st == AW_RATE_LIMITED ? &p->rate_limited
-             : st == AW_TOO_LARGE    ? &p->too_large
-                                     : &p->refused);
+        aw__rt_gate_passed(rt, def, c, action, target, target_len);
+        return;
     }
+    aw__rt_policy_counters *p = &def->policy;
+    bump(st == AW_DENIED         ? &p->denied
+         : st == AW_RATE_LIMITED ? &p->rate_limited
+         : st == AW_TOO_LARGE    ? &p->too_large
+                                 : &p->refused);
     aw__rt_audit(rt, def, action, target, target_len, st, AW_TRAP_NONE,
-                 aw__rt_component_trace(c), st == AW_OK ? NULL : err->message);
+                 aw__rt_component_trace(c), err->message);
 }
 
 aw_status aw__rt_reserve_instance(aw_runtime *rt, const aw__rt_def *def, aw_error *err) {
@@ -192,10 +211,12 @@ aw_status aw__rt_def_policy_init(aw__rt_def *def) {
     const aw__manifest *m = def->manifest;
     aw__rate_init(&def->rate, m->rate_limited ? m->messages_per_second : 0,
                   m->rate_limited ? m->burst : 0, aw__clock_ns());
+    aw__payload_pool_init(&def->outbox.pool);
     return aw__capset_create(m, &def->caps);
 }
 
 void aw__rt_def_policy_free(aw__rt_def *def) {
+    aw__payload_pool_destroy(&def->outbox.pool);
     aw__capset_free(def->caps);
     def->caps = NULL;
 }

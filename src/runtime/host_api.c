@@ -16,20 +16,32 @@ static aw_status send_status(aw_status s, const char *target, aw_error *err) {
     return s;
 }
 
-aw_status aw_runtime_send(aw_runtime *rt, const char *target, const void *payload, size_t len,
-                          aw_error *err) {
-    size_t tlen = strlen(target);
-    const aw__name *to = aw__names_find(rt->names, target, tlen);
-    if (!to) return send_status(AW_NOT_FOUND, target, err);
+/* The host's envelope of kind to the component `to` (resolved by the
+ * caller), delivered as aw__router_send would after its lookup. */
+static aw_status host_deliver(aw_runtime *rt, const aw__rt_def *to, aw__msg_kind kind,
+                              uint64_t request_id, const aw__trace *trace, const void *payload,
+                              size_t len, aw_error *err) {
     aw_payload *p = aw_payload_copy(payload, len);
     if (!p) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     aw__envelope env = {0};
     env.from = rt->host_name;
-    env.to = to;
-    env.kind = AW__MSG_CAST;
+    env.to = to->name;
+    env.kind = (uint8_t)kind;
+    env.request_id = request_id;
     env.payload = p;
-    aw__trace_new_root(&env.trace, 1);
-    aw_status s = aw__router_send(rt->router, rt->sys, &env, rt->host_proxy, NULL, err);
+    if (trace)
+        env.trace = *trace;
+    else
+        aw__trace_new_root(&env.trace, AW__TRACE_SAMPLED);
+    aw__route route = aw__rt_route_of(to);
+    return aw__router_deliver(rt->sys, &route, &env, rt->host_proxy, err);
+}
+
+aw_status aw_runtime_send(aw_runtime *rt, const char *target, const void *payload, size_t len,
+                          aw_error *err) {
+    const aw__rt_def *to = aw__rt_find_def(rt, target, strlen(target));
+    if (!to) return send_status(AW_NOT_FOUND, target, err);
+    aw_status s = host_deliver(rt, to, AW__MSG_CAST, 0, NULL, payload, len, err);
     return send_status(s, target, err);
 }
 
@@ -47,31 +59,30 @@ static aw__rt_host_request *take_host_request(aw_runtime *rt, uint64_t id) {
 aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *payload, size_t len,
                              uint32_t timeout_ms, aw_response_fn fn, void *ctx,
                              uint64_t *request_id, aw_error *err) {
-    size_t tlen = strlen(target);
-    aw__route r;
-    aw_status s = aw__router_lookup(rt->router, target, tlen, &r);
-    if (s == AW_OK && r.instance == AW_ACTOR_NONE) s = AW_NO_SUCH_ACTOR;
-    if (s != AW_OK) return send_status(s, target, err);
+    const aw__rt_def *to = aw__rt_find_def(rt, target, strlen(target));
+    aw_actor_ref instance = to ? atomic_load_explicit(&to->ref, memory_order_acquire)
+                               : AW_ACTOR_NONE;
+    if (instance == AW_ACTOR_NONE) return send_status(AW_NOT_FOUND, target, err);
     aw__rt_host_request *reg = AW__NEW(aw__rt_host_request);
     if (!reg) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     reg->fn = fn;
     reg->ctx = ctx;
-    if (timeout_ms == 0) { /* the target's manifest timeout, as airwasm.h says */
-        const aw__rt_def *def = aw__rt_find_def(rt, r.id->text, r.id->len);
-        timeout_ms = def ? def->manifest->limits.timeout_ms : AW__MANIFEST_DEFAULT_TIMEOUT_MS;
-    }
+    /* 0: the target's manifest timeout, as airwasm.h says. */
+    if (timeout_ms == 0) timeout_ms = to->manifest->limits.timeout_ms;
     aw__request_info info = {
         .requester = rt->host_proxy,
         .requester_name = NULL,
-        .target = r.instance,
-        .target_name = r.id,
+        .target = instance,
+        .target_name = to->name,
         .deadline_ns = aw_actor_system_now(rt->sys) + (uint64_t)timeout_ms * 1000000u,
         .mode = AW__REPLY_MESSAGE,
     };
+    /* The request's trace, kept in the table: the response continues it. */
+    aw__trace_new_root(&info.trace, AW__TRACE_SAMPLED);
     /* Registered before the request exists, under the lock, so the proxy
      * cannot see the outcome before the registration. */
     aw__mutex_lock(&rt->host_lock);
-    s = aw__correlate_begin(rt->correlate, &info, &reg->id);
+    aw_status s = aw__correlate_begin(rt->correlate, &info, &reg->id);
     if (s == AW_OK) {
         reg->next = rt->host_requests;
         rt->host_requests = reg;
@@ -82,15 +93,7 @@ aw_status aw_runtime_request(aw_runtime *rt, const char *target, const void *pay
         return aw__error_set(err, s, "cannot start a request: %s", aw_status_text(s));
     }
     uint64_t id = reg->id;
-    aw_payload *p = aw_payload_copy(payload, len);
-    aw__envelope env = {0};
-    env.from = rt->host_name;
-    env.to = r.id;
-    env.kind = AW__MSG_REQUEST;
-    env.request_id = id;
-    env.payload = p;
-    aw__trace_new_root(&env.trace, 1);
-    s = p ? aw__router_send(rt->router, rt->sys, &env, rt->host_proxy, NULL, err) : AW_NO_MEMORY;
+    s = host_deliver(rt, to, AW__MSG_REQUEST, id, &info.trace, payload, len, err);
     if (s != AW_OK) {
         aw__correlate_cancel(rt->correlate, id, rt->host_proxy);
         aw__rt_host_request *mine = take_host_request(rt, id);

@@ -79,8 +79,7 @@ static aw_status load_module(aw__rt_def *def, aw_error *err) {
 
 /* Declares def's id in the router with its manifest's delivery rules. */
 static aw_status declare(aw_runtime *rt, aw__rt_def *def, const char *id, aw_error *err) {
-    const aw__manifest *m = def->manifest;
-    aw__route_config rc = {m->accepts, m->check_payloads, (size_t)m->limits.max_payload};
+    aw__route_config rc = aw__rt_route_config(def->manifest);
     return aw__router_declare(rt->router, id, strlen(id), &rc, &def->name, err);
 }
 

@@ -3,6 +3,7 @@
 #ifndef AW_RUNTIME_INTERNAL_H
 #define AW_RUNTIME_INTERNAL_H
 
+#include "actor/payload_pool.h"
 #include "airwasm/airwasm.h"
 #include "base/strmap.h"
 #include "host/component.h"
@@ -16,11 +17,34 @@
 #include "policy/ratelimit.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 /* A component's policy outcomes (relaxed atomics: statistics only). */
 typedef struct aw__rt_policy_counters {
     atomic_uint_fast64_t sent, denied, rate_limited, too_large, refused;
 } aw__rt_policy_counters;
+
+/* How many targets a component's outbox remembers. */
+#define AW__RT_RECENT_TARGETS 4
+
+struct aw__rt_def;
+
+/* What a component's own actor keeps for its outgoing messages. Only that
+ * actor touches it, and it runs one turn at a time (a restart as a new actor
+ * starts after the old one is gone), so there is no lock: see rule 1 of
+ * actor/payload_pool.h.
+ *  - recent: targets its last sends resolved to, each one past both
+ *    capability checks (its `send`, the target's `receive-from`). Defs and
+ *    capability sets do not change after the system starts and live as long
+ *    as the runtime, so an entry never goes stale; the target's actor is read
+ *    from its def at each send, so a restart as a new actor needs no
+ *    invalidation.
+ *  - pool: the blocks of the payloads it sends (replies included). */
+typedef struct aw__rt_outbox {
+    const struct aw__rt_def *recent[AW__RT_RECENT_TARGETS];
+    uint32_t recent_next; /* the entry replaced next */
+    aw__payload_pool pool;
+} aw__rt_outbox;
 
 /* One component of the running system: what its manifest says, its compiled
  * module, and the actor that runs its instance. Lives as long as the runtime,
@@ -39,7 +63,27 @@ typedef struct aw__rt_def {
     aw__capset *caps;
     aw__rate_limiter rate;        /* its [rate-limit] on outgoing messages */
     aw__rt_policy_counters policy; /* behind aw_runtime_component_stats */
+    aw__rt_outbox outbox;          /* its actor's alone (see above) */
 } aw__rt_def;
+
+/* The router's delivery rules for a component with manifest m. */
+static inline aw__route_config aw__rt_route_config(const aw__manifest *m) {
+    aw__route_config rc = {m->accepts, m->check_payloads, (size_t)m->limits.max_payload};
+    return rc;
+}
+
+/* What a router lookup of def's id gives, without the lookup: the router's
+ * instance of a component is the actor its def->ref names (component_actor.c
+ * sets both). */
+static inline aw__route aw__rt_route_of(const aw__rt_def *def) {
+    aw__route r;
+    r.id = def->name;
+    /* Acquire: pairs with the exchange in comp_init; the actor layer checks
+     * the ref itself, so a stale one only fails the send. */
+    r.instance = atomic_load_explicit(&def->ref, memory_order_acquire);
+    r.config = aw__rt_route_config(def->manifest);
+    return r;
+}
 
 /* The counters behind aw_runtime_stats (relaxed atomics: statistics only). */
 typedef struct aw__rt_counters {
@@ -123,11 +167,20 @@ aw__host_backend aw__rt_backend(aw_runtime *rt);
  * (AW_DENIED, AW_RATE_LIMITED, AW_TOO_LARGE) with err saying why; nothing is
  * queued by a check. */
 
-/* An outgoing send, request or call from instance c to target: c's `send`,
- * the target's `receive-from` (an unknown target passes: the router answers
- * unknown-target), c's max-payload, then c's rate limit. */
-aw_status aw__rt_gate_send(aw_runtime *rt, aw__component *c, const char *target,
-                           size_t target_len, size_t payload_len, aw_error *err);
+/* An outgoing send, request or call from component c to target: c's `send`,
+ * the target's `receive-from`, c's max-payload, then c's rate limit. *to
+ * gets the target's def, or NULL when no component has that id (the check
+ * passes: the caller answers unknown-target). The capability verdicts of the
+ * last few targets are kept in c's outbox, so a repeated target costs a
+ * comparison of its id and the volume checks. */
+static inline aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                         size_t target_len, size_t payload_len,
+                                         const aw__rt_def **to, aw_error *err);
+/* aw__rt_gate_send with every check (the inline part only takes the common
+ * case: a remembered target, no rate limit, a payload within max-payload). */
+aw_status aw__rt_gate_send_checked(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                   size_t target_len, size_t payload_len, const aw__rt_def **to,
+                                   aw_error *err);
 /* A publish: c's `publish`, its max-payload, its rate limit. */
 aw_status aw__rt_gate_publish(aw_runtime *rt, aw__component *c, const char *topic,
                               size_t topic_len, size_t payload_len, aw_error *err);
@@ -146,6 +199,32 @@ void aw__rt_gate_fs_denied(aw_runtime *rt, aw__component *c, const char *call,
                            const uint8_t *path, size_t path_len);
 void aw__rt_gate_done(aw_runtime *rt, aw__component *c, aw_audit_action action,
                       const char *target, size_t target_len, aw_status st, const aw_error *err);
+/* aw__rt_gate_done of a success by c (whose def is def), inline for the
+ * send path: counted, and audited when the sample says so. */
+/* The outbox entry for target (len bytes), or NULL. */
+static inline const aw__rt_def *aw__rt_outbox_find(const aw__rt_outbox *o, const char *target,
+                                                   size_t len) {
+    for (int i = 0; i < AW__RT_RECENT_TARGETS; i++) {
+        const aw__rt_def *d = o->recent[i];
+        if (d && d->name->len == len && memcmp(d->name->text, target, len) == 0) return d;
+    }
+    return NULL;
+}
+
+static inline aw_status aw__rt_gate_send(aw_runtime *rt, aw__rt_def *c, const char *target,
+                                         size_t target_len, size_t payload_len,
+                                         const aw__rt_def **to, aw_error *err) {
+    const aw__rt_def *known = aw__rt_outbox_find(&c->outbox, target, target_len);
+    if (known && c->rate.interval_ns == 0 && payload_len <= c->manifest->limits.max_payload) {
+        *to = known;
+        return AW_OK;
+    }
+    return aw__rt_gate_send_checked(rt, c, target, target_len, payload_len, to, err);
+}
+
+static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
+                                      aw_audit_action action, const char *target,
+                                      size_t target_len);
 /* The def of component id (NULL: none). */
 aw__rt_def *aw__rt_find_def(aw_runtime *rt, const char *id, size_t len);
 
@@ -161,19 +240,33 @@ void aw__rt_audit(aw_runtime *rt, const aw__rt_def *def, aw_audit_action action,
 aw_status aw__rt_reserve_instance(aw_runtime *rt, const aw__rt_def *def, aw_error *err);
 void aw__rt_release_instance(aw_runtime *rt, const aw__rt_def *def);
 
-/* Sets up and frees the policy parts of def (capabilities, rate limit). */
+/* Sets up and frees the policy parts of def (capabilities, rate limit) and
+ * its outbox; the free goes after the actor system is gone, since the
+ * outbox's pool must get every payload back first. */
 aw_status aw__rt_def_policy_init(aw__rt_def *def);
 void aw__rt_def_policy_free(aw__rt_def *def);
 
 /* The trace of the message instance c is handling (NULL: none). */
 const aw__trace *aw__rt_component_trace(aw__component *c);
 
+/* AW_NOT_FOUND: no component has the id target (target_len bytes). */
+aw_status aw__rt_unknown_target(const char *target, size_t target_len, aw_error *err);
+
+static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
+                                      aw_audit_action action, const char *target,
+                                      size_t target_len) {
+    atomic_fetch_add_explicit(&def->policy.sent, 1, memory_order_relaxed);
+    if (aw__audit_sample(rt->audit))
+        aw__rt_audit(rt, def, action, target, target_len, AW_OK, AW_TRAP_NONE,
+                     aw__rt_component_trace(c), NULL);
+}
+
 /* Maps a router/actor send status to the WIT send-error. */
 int aw__rt_send_error(aw_status status);
 
 /* Publishes payload (a new reference is taken per subscriber) on topic from
- * `from` (NULL: the host); returns the number of deliveries. */
-aw_status aw__rt_publish(aw_runtime *rt, const aw__name *from, const char *topic,
+ * component `from` (NULL: the host); returns the number of deliveries. */
+aw_status aw__rt_publish(aw_runtime *rt, aw__rt_def *from, const char *topic,
                          size_t topic_len, const uint8_t *payload, size_t len,
                          uint32_t *delivered, aw_error *err);
 

@@ -154,8 +154,11 @@ static void one_for_all_restarts_everyone(void **state) {
     assert_int_equal(aw_runtime_start_file(rt, path, &err), AW_OK);
     assert_int_equal(aw_runtime_send(rt, "rec-1", "\x55x", 2, &err), AW_OK);
     assert_int_equal(aw_runtime_send(rt, "rec-3", "\x55y", 2, &err), AW_OK);
+    /* rec-2 sends to rec-3 before the restart (its send path now knows rec-3). */
+    assert_string_equal(it_cmd(rt, "rec-2", "!send\nrec-3\n\x55z"), "0");
     wait_idle(rt);
     assert_string_equal(it_cmd(rt, "rec-1", "!records"), "1");
+    assert_string_equal(it_cmd(rt, "rec-3", "!records"), "2");
 
     aw_request_outcome outcome;
     uint8_t *bytes = NULL;
@@ -168,6 +171,11 @@ static void one_for_all_restarts_everyone(void **state) {
     assert_string_equal(it_cmd(rt, "rec-1", "!records"), "0");
     assert_string_equal(it_cmd(rt, "rec-3", "!records"), "0");
     assert_string_equal(it_cmd(rt, "rec-2", "!self"), "rec-2");
+    /* rec-1 and rec-3 are new actors now: component sends reach them. */
+    assert_string_equal(it_cmd(rt, "rec-2", "!send\nrec-3\n\x55w"), "0");
+    assert_string_equal(it_cmd(rt, "rec-1", "!send\nrec-3\n\x55v"), "0");
+    wait_idle(rt);
+    assert_string_equal(it_cmd(rt, "rec-3", "!records"), "2");
     aw_runtime_stats st;
     aw_runtime_stats_get(rt, &st);
     assert_int_equal(st.crashes, 1);

@@ -68,6 +68,8 @@ static void sink(void *ctx, const aw_audit_record *r, const char *json, size_t l
         copy_text(s->component, sizeof s->component, r->component);
         copy_text(s->target, sizeof s->target, r->target);
         copy_text(s->detail, sizeof s->detail, r->detail);
+        s->trace_hi = r->trace_hi;
+        s->trace_lo = r->trace_lo;
     }
     record_count++;
     aw__mutex_unlock(&audit_lock);

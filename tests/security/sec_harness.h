@@ -40,6 +40,7 @@ typedef struct sec_record {
     char component[64];
     char target[128];
     char detail[256];
+    uint64_t trace_hi, trace_lo; /* the trace the record names (0: none) */
 } sec_record;
 
 /* Starts a runtime with the audit sink collecting records (cleared first);

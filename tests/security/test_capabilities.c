@@ -138,12 +138,80 @@ static void sampled_sends_are_audited(void **state) {
     sec_finish(rt);
 }
 
+/* The send path remembers the capability verdicts of a component's last few
+ * targets: repeated sends to more targets than it remembers, mixed with
+ * refused ones, are each decided exactly as the first time. */
+static void remembered_verdicts_match_the_capabilities(void **state) {
+    (void)state;
+    sec_comp comps[] = {
+        {"sender", NULL,
+         "send = [\"t1\", \"t2\", \"t3\", \"t4\", \"t5\", \"ghost\"]\n"
+         "receive-from = [\"*\"]\npublish = []\nsubscribe = []\n",
+         NULL, NULL},
+        {"t1", NULL, NULL, NULL, NULL},
+        {"t2", NULL, NULL, NULL, NULL},
+        {"t3", NULL, "send = []\nreceive-from = [\"host\"]\npublish = []\nsubscribe = []\n",
+         NULL, NULL},
+        {"t4", NULL, NULL, NULL, NULL},
+        {"t5", NULL, NULL, NULL, NULL},
+        {"victim", NULL, NULL, NULL, NULL},
+    };
+    aw_runtime *rt = sec_start(NULL, comps, 7);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(sec_num(rt, "sender", "send t1"), SEC_SEND_OK);
+        assert_int_equal(sec_num(rt, "sender", "send t2"), SEC_SEND_OK);
+        assert_int_equal(sec_num(rt, "sender", "send t3"), SEC_DENIED); /* its receive-from */
+        assert_int_equal(sec_num(rt, "sender", "send t4"), SEC_SEND_OK);
+        assert_int_equal(sec_num(rt, "sender", "send victim"), SEC_DENIED); /* not in send */
+        assert_int_equal(sec_num(rt, "sender", "send t5"), SEC_SEND_OK);
+        assert_int_equal(sec_num(rt, "sender", "send ghost"), SEC_UNKNOWN_TARGET);
+        assert_int_equal(sec_num(rt, "sender", "send t1"), SEC_SEND_OK);
+    }
+    assert_int_equal(aw_runtime_wait_idle(rt, 5000000000ull), AW_OK);
+    assert_int_equal(sec_num(rt, "t1", "count"), 6);
+    assert_int_equal(sec_num(rt, "t2", "count"), 3);
+    assert_int_equal(sec_num(rt, "t3", "count"), 0);
+    assert_int_equal(sec_num(rt, "t4", "count"), 3);
+    assert_int_equal(sec_num(rt, "t5", "count"), 3);
+    assert_int_equal(sec_num(rt, "victim", "count"), 0);
+    assert_int_equal(sec_audit_count(AW_AUDIT_SEND, AW_DENIED, "sender", NULL), 6);
+    aw_component_stats cs;
+    assert_int_equal(aw_runtime_component_stats(rt, "sender", &cs), AW_OK);
+    assert_int_equal(cs.sent, 15);
+    assert_int_equal(cs.denied, 6);
+    sec_finish(rt);
+}
+
+/* A message a component sends while handling one continues its trace (same
+ * trace id, new span): a call a component makes for the host and the crash it
+ * causes further on are audited under the host request's trace id. */
+static void audit_records_follow_the_trace(void **state) {
+    (void)state;
+    sec_comp comps[] = {{"a", "it_probe.wasm", NULL, NULL, NULL},
+                        {"b", "it_probe.wasm", NULL, NULL, NULL}};
+    aw_runtime_config cfg = {.workers = 2, .audit_sample_sends = 1};
+    aw_runtime *rt = sec_start(&cfg, comps, 2);
+    const char *reply;
+    static const char cmd[] = "!call\nb\n1000\nU!trap";
+    assert_int_equal(sec_try_cmd(rt, "a", cmd, sizeof cmd - 1, &reply), AW_REQUEST_OK);
+    assert_true(sec_wait_audit(AW_AUDIT_CRASH, AW_TRAP, "b", 1, 5000));
+    sec_record call, crash;
+    assert_int_equal(sec_audit_count(AW_AUDIT_CALL, AW_OK, "a", &call), 1);
+    assert_int_equal(sec_audit_count(AW_AUDIT_CRASH, AW_TRAP, "b", &crash), 1);
+    assert_true((call.trace_hi | call.trace_lo) != 0);
+    assert_int_equal(crash.trace_hi, call.trace_hi);
+    assert_int_equal(crash.trace_lo, call.trace_lo);
+    sec_finish(rt);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(remembered_verdicts_match_the_capabilities),
         cmocka_unit_test(ungranted_targets_and_topics_are_denied),
         cmocka_unit_test(receivers_refuse_senders_outside_receive_from),
         cmocka_unit_test(the_host_stamps_the_sender),
         cmocka_unit_test(sampled_sends_are_audited),
+        cmocka_unit_test(audit_records_follow_the_trace),
     };
     return AW_TEST_RUN(tests);
 }

@@ -57,6 +57,14 @@ static aw__correlate_stats stats_of(const setup *s) {
     return st;
 }
 
+/* The table's one timer is left to fire once nothing is pending (threaded
+ * systems): it is gone within a few LINGER_NS (100 ms) periods. */
+static void wait_no_timer(aw_actor_system *sys) {
+    uint64_t deadline = aw__clock_ns() + 2000000000u;
+    while (aw_timer_pending(sys) != 0 && aw__clock_ns() < deadline) aw__sleep_ns(1000000);
+    assert_int_equal(aw_timer_pending(sys), 0);
+}
+
 static void response_reaches_requester_once(void **state) {
     (void)state;
     setup *s = start(100);
@@ -203,12 +211,57 @@ static void crashed_requester_and_target(void **state) {
                      AW_OK); /* an outcome kept for collection is dropped too */
     assert_int_equal(aw__correlate_requester_down(s->table, s->requester), 3);
     assert_int_equal(aw__correlate_respond(s->table, ids[2], NULL), AW_NOT_FOUND);
-    assert_int_equal(aw_timer_pending(s->sys), 0);
+    wait_no_timer(s->sys);
     assert_int_equal(aw_actor_system_wait_idle(s->sys, 5000000000u), AW_OK);
     assert_int_equal(atomic_load(&s->inbox.count), 2);
     aw__correlate_stats st = stats_of(s);
     assert_int_equal(st.pending, 0);
     assert_int_equal(st.cancelled, 3);
+    finish(s);
+}
+
+/* Many pending requests share one timer; answering them all arms nothing
+ * more, times nothing out, and the timer goes once the traffic stops. */
+static void one_timer_serves_many_requests(void **state) {
+    (void)state;
+    setup *s = start(1000);
+    enum { N = 50 };
+    uint64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        aw__request_info info = info_for(s, 5, 5000000000u, AW__REPLY_MESSAGE);
+        assert_int_equal(aw__correlate_begin(s->table, &info, &ids[i]), AW_OK);
+    }
+    assert_int_equal(aw_timer_pending(s->sys), 1);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(aw__correlate_respond(s->table, ids[i], NULL), AW_OK);
+    wait_count(&s->inbox.count, N);
+    wait_no_timer(s->sys);
+    aw__correlate_stats st = stats_of(s);
+    assert_int_equal(st.answered, N);
+    assert_int_equal(st.timed_out, 0);
+    assert_int_equal(st.pending, 0);
+    finish(s);
+}
+
+/* A deadline earlier than every pending one, begun later, still fires on
+ * time; the later request is untouched. */
+static void an_earlier_deadline_fires_first(void **state) {
+    (void)state;
+    setup *s = start(100);
+    aw__request_info slow = info_for(s, 5, 10000000000u, AW__REPLY_MESSAGE);
+    aw__request_info quick = info_for(s, 5, 20000000u, AW__REPLY_MESSAGE);
+    uint64_t slow_id, quick_id;
+    assert_int_equal(aw__correlate_begin(s->table, &slow, &slow_id), AW_OK);
+    assert_int_equal(aw__correlate_begin(s->table, &quick, &quick_id), AW_OK);
+    wait_count(&s->inbox.count, 1);
+    received g = recorder_get(&s->inbox, 0);
+    assert_int_equal(g.request_id, quick_id);
+    assert_int_equal(g.error, AW__REQERR_TIMEOUT);
+    assert_int_equal(aw__correlate_deadline(s->table, slow_id), slow.deadline_ns);
+    assert_int_equal(aw__correlate_respond(s->table, slow_id, NULL), AW_OK);
+    wait_count(&s->inbox.count, 2);
+    assert_int_equal(recorder_get(&s->inbox, 1).kind, AW__MSG_RESPONSE);
+    assert_int_equal(stats_of(s).timed_out, 1);
     finish(s);
 }
 
@@ -488,6 +541,23 @@ static void deterministic_deadlines(void **state) {
     assert_int_equal(third.request_id, ids[2]);
     assert_true(aw_actor_system_now(sys) >= start_ns + 3000000000u);
     assert_int_equal(aw__correlate_respond(table, ids[0], NULL), AW_NOT_FOUND);
+    /* Deadlines begun out of order time out in deadline order, and an idle
+     * deterministic table keeps no timer (the clock stays where it is). */
+    start_ns = aw_actor_system_now(sys);
+    uint64_t order[3] = {3, 1, 2};
+    for (int i = 0; i < 3; i++) {
+        aw__request_info info = {.requester = requester, .target = 9,
+                                 .deadline_ns = start_ns + order[i] * 1000000000u};
+        assert_int_equal(aw__correlate_begin(table, &info, &ids[i]), AW_OK);
+    }
+    assert_int_equal(aw_actor_system_wait_idle(sys, 10000000000u), AW_OK);
+    assert_int_equal(atomic_load(&inbox.count), 6);
+    assert_int_equal(recorder_get(&inbox, 3).request_id, ids[1]);
+    assert_int_equal(recorder_get(&inbox, 4).request_id, ids[2]);
+    assert_int_equal(recorder_get(&inbox, 5).request_id, ids[0]);
+    assert_int_equal(recorder_get(&inbox, 5).error, AW__REQERR_TIMEOUT);
+    assert_int_equal(aw_timer_pending(sys), 0);
+    assert_int_equal(aw_actor_system_now(sys), start_ns + 3000000000u);
     aw__correlate_destroy(table);
     msg_system_finish(sys);
     aw__mutex_destroy(&inbox.lock);
@@ -505,6 +575,8 @@ int main(void) {
         cmocka_unit_test(blocking_call_times_out),
         cmocka_unit_test(exactly_one_outcome_under_races),
         cmocka_unit_test(deterministic_deadlines),
+        cmocka_unit_test(one_timer_serves_many_requests),
+        cmocka_unit_test(an_earlier_deadline_fires_first),
     };
     return AW_TEST_RUN(tests);
 }

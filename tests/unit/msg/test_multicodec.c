@@ -92,6 +92,32 @@ static void codec_table_names_and_codes(void **state) {
     assert_int_equal(aw__codec_code(AW__CODEC_COUNT), 0);
 }
 
+/* The one-byte prefixes the send path recognises without a call, and the
+ * bytes that are not one: multi-byte codes, unknown codes, continuations. */
+static void codec_of_one_byte(void **state) {
+    (void)state;
+    assert_int_equal(aw__codec_of_byte(0x55), AW__CODEC_RAW);
+    assert_int_equal(aw__codec_of_byte(0x51), AW__CODEC_CBOR);
+    assert_int_equal(aw__codec_of_byte(0x50), AW__CODEC_PROTOBUF);
+    for (unsigned b = 0; b < 256; b++) {
+        aw__codec c = aw__codec_of_byte((uint8_t)b);
+        if (c == AW__CODEC_COUNT) continue;
+        /* Whatever it names, aw__codec_split agrees. */
+        uint8_t payload[2] = {(uint8_t)b, 'x'};
+        aw__codec split;
+        const uint8_t *body;
+        size_t body_len;
+        assert_int_equal(aw__codec_split(payload, 2, &split, &body, &body_len, NULL), AW_OK);
+        assert_int_equal(split, c);
+        assert_int_equal(body_len, 1);
+    }
+    assert_int_equal(aw__codec_of_byte(0x80), AW__CODEC_COUNT); /* json's first byte */
+    assert_int_equal(aw__codec_of_byte(0x82), AW__CODEC_COUNT);
+    assert_int_equal(aw__codec_of_byte(0x00), AW__CODEC_COUNT);
+    assert_int_equal(aw__codec_of_byte(0x7f), AW__CODEC_COUNT);
+    assert_int_equal(aw__codec_of_byte(0xff), AW__CODEC_COUNT);
+}
+
 static void split_payloads(void **state) {
     (void)state;
     const uint8_t json[] = {0x80, 0x04, '{', '}'};
@@ -180,6 +206,7 @@ static void check_names_codec_and_target(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(uvarint_round_trips),
+        cmocka_unit_test(codec_of_one_byte),
         cmocka_unit_test(uvarint_known_bytes),
         cmocka_unit_test(uvarint_rejects_non_minimal_and_long),
         cmocka_unit_test(codec_table_names_and_codes),

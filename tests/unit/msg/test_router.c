@@ -146,6 +146,65 @@ static void send_checks_payloads(void **state) {
     finish(&s);
 }
 
+/* aw__router_deliver: a route resolved by the caller gets the same checks as
+ * a lookup-and-send (the quick accept of a one-byte prefix, the full check for
+ * everything else), and a refused push releases the payload. */
+static void deliver_checks_a_resolved_route(void **state) {
+    (void)state;
+    setup s = start();
+    recorder r;
+    recorder_init(&r);
+    aw_actor_ref target = spawn_recorder(s.sys, &r);
+    const aw__name *store;
+    assert_int_equal(aw__names_intern(s.names, S("store"), &store, NULL), AW_OK);
+    aw__route route = {store, target, {.accepts = (1u << AW__CODEC_RAW) | (1u << AW__CODEC_CBOR),
+                                       .max_payload = 8}};
+    aw_error err;
+    aw__envelope e = cast(NULL, store, "\x55hi", 3);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_OK);
+    assert_null(e.payload);
+    e = cast(NULL, store, "\x51\xa0", 2);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_OK);
+    e = cast(NULL, store, "\x80\x04{}", 4); /* json: not accepted */
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_BAD_CODEC);
+    assert_non_null(strstr(err.message, "store"));
+    e = cast(NULL, store, "\x55" "123456789", 10);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_TOO_LARGE);
+    e = cast(NULL, store, "", 0);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_BAD_CODEC);
+    e = cast(NULL, store, "\x00x", 2); /* code 0: no codec */
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_BAD_CODEC);
+    /* Bodies checked when asked: a raw body is always well formed, a cut
+     * cbor one is not. */
+    route.config.check_bodies = true;
+    e = cast(NULL, store, "\x55ok", 3);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_OK);
+    e = cast(NULL, store, "\x51\x82\x01", 3);
+    assert_int_equal(aw__router_deliver(s.sys, &route, &e, 5, &err), AW_BAD_CODEC);
+    route.config.check_bodies = false;
+    /* No instance, and an actor that is gone. */
+    aw__route none = route;
+    none.instance = AW_ACTOR_NONE;
+    e = cast(NULL, store, "\x55hi", 3);
+    assert_int_equal(aw__router_deliver(s.sys, &none, &e, 5, &err), AW_NO_SUCH_ACTOR);
+    aw__route gone = route;
+    gone.instance = 0x0000000700000003u;
+    e = cast(NULL, store, "\x55hi", 3);
+    assert_int_equal(aw__router_deliver(s.sys, &gone, &e, 5, &err), AW_NO_SUCH_ACTOR);
+    assert_non_null(strstr(err.message, "store"));
+    wait_count(&r.count, 3);
+    assert_int_equal(aw_actor_system_wait_idle(s.sys, 5000000000u), AW_OK);
+    assert_int_equal(atomic_load(&r.count), 3);
+    received g = recorder_get(&r, 0);
+    assert_int_equal(g.sender, 5);
+    assert_int_equal(g.len, 3);
+    assert_memory_equal(g.bytes, "\x55hi", 3);
+    aw_dead_letter letters[4];
+    size_t n = aw_dead_letters_take(s.sys, letters, 4);
+    for (size_t i = 0; i < n; i++) aw_payload_release(letters[i].msg.payload);
+    finish(&s);
+}
+
 typedef struct remote_log {
     int calls;
     const aw__name *to;
@@ -244,6 +303,7 @@ int main(void) {
         cmocka_unit_test(declare_and_round_robin),
         cmocka_unit_test(send_delivers_to_an_instance),
         cmocka_unit_test(send_checks_payloads),
+        cmocka_unit_test(deliver_checks_a_resolved_route),
         cmocka_unit_test(unknown_and_remote_targets),
         cmocka_unit_test(concurrent_lookups_and_changes),
     };
