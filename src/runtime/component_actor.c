@@ -230,7 +230,8 @@ static void finish_message(comp_state *s, const aw__envelope *env, const aw__rep
                 (const char *)reply->bytes);
     }
     if (env->kind != AW__MSG_REQUEST) return;
-    aw_payload *p = aw_payload_copy(reply->bytes, reply->len);
+    /* From the component's own pool: this runs in its actor (the owner). */
+    aw_payload *p = aw__payload_pool_copy(&s->def->outbox.pool, reply->bytes, reply->len);
     if (reply->is_error) atomic_fetch_add_explicit(&rt->counters.request_errors, 1, memory_order_relaxed);
     if (reply->is_error)
         aw__correlate_fail(rt->correlate, env->request_id, AW__REQERR_TARGET_ERROR, p);
