@@ -121,34 +121,85 @@ bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint
  * on the worker thread. An honest allocator needs a tiny fraction of it. */
 #define GLUE_FUEL_MAX UINT64_C(10000000)
 
-bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const char *what) {
-    aw_error e; /* the engine fills it on failure */
-    bool saved_may_leave = c->may_leave;
+/* The host's own step around one or more glue calls (cabi_realloc,
+ * post-return): imports refused, no slice edge (nobody could resume it), and
+ * the fuel they burn charged to the call's, under a cap of its own. */
+typedef struct glue_window {
+    bool saved_may_leave;
+    bool capped;
+    uint64_t fuel;
+} glue_window;
+
+static void glue_open(aw__component *c, glue_window *w) {
+    w->saved_may_leave = c->may_leave;
     c->may_leave = false;
-    /* Part of the host's own step: it runs to its end rather than stopping
-     * at a slice edge, where nobody could resume it. It is charged to the
-     * call's fuel, under a cap of its own. */
-    uint64_t fuel = aw_instance_fuel(c->instance);
-    bool capped = fuel > GLUE_FUEL_MAX;
-    if (capped) aw_instance_set_fuel(c->instance, GLUE_FUEL_MAX);
+    w->fuel = aw_instance_fuel(c->instance);
+    w->capped = w->fuel > GLUE_FUEL_MAX;
+    if (w->capped) aw_instance_set_fuel(c->instance, GLUE_FUEL_MAX);
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, 0);
-    aw_status s = aw_instance_call_index(c->instance, func, slots, &e);
+}
+
+static void glue_close(aw__component *c, const glue_window *w) {
     if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, c->slice_fuel);
-    if (capped) {
+    if (w->capped) {
         uint64_t used = GLUE_FUEL_MAX - aw_instance_fuel(c->instance);
-        aw_instance_set_fuel(c->instance, fuel == UINT64_MAX ? UINT64_MAX : fuel - used);
+        aw_instance_set_fuel(c->instance, w->fuel == UINT64_MAX ? UINT64_MAX : w->fuel - used);
     }
-    c->may_leave = saved_may_leave;
-    if (s == AW_OK) return true;
+    c->may_leave = w->saved_may_leave;
+}
+
+/* A glue call that did not return: the reason, as canon_fail records it. */
+static bool glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what) {
     if (s == AW_TRAP)
-        return aw__canon_fail(c, e.trap, "%s trapped: %s", what,
-                              e.message[0] ? e.message : aw_trap_text(e.trap));
+        return aw__canon_fail(c, e->trap, "%s trapped: %s", what,
+                              e->message[0] ? e->message : aw_trap_text(e->trap));
     /* Out of host memory (the engine's first call allocates its stack): the
      * guest did not run, so a caller outside the guest may report it without
      * failing the component. */
     if (s == AW_NO_MEMORY) c->host_out_of_memory = true;
     return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%s could not run: %s", what,
-                          e.message[0] ? e.message : aw_status_text(s));
+                          e->message[0] ? e->message : aw_status_text(s));
+}
+
+bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const char *what) {
+    aw_error e; /* the engine fills it on failure */
+    glue_window w;
+    glue_open(c, &w);
+    aw_status s = aw_instance_call_index(c->instance, func, slots, &e);
+    glue_close(c, &w);
+    return s == AW_OK || glue_failed(c, s, &e, what);
+}
+
+bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
+                             uint32_t *ptrs) {
+    for (size_t i = 0; i < n; i++)
+        if (items[i].len > UINT32_MAX)
+            return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory",
+                                  items[i].len);
+    /* One glue window for all of them (the fuel cap bounds them together). */
+    glue_window w;
+    glue_open(c, &w);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        uint32_t len = (uint32_t)items[i].len;
+        uint64_t slots[4] = {0, 0, 1, len};
+        aw_error e;
+        aw_status s = aw_instance_call_index(c->instance, c->realloc_fn, slots, &e);
+        uint8_t *dst = NULL;
+        if (s != AW_OK) {
+            ok = glue_failed(c, s, &e, "cabi_realloc");
+        } else if (aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], len, 1,
+                                        &dst)) {
+            /* The address is taken after cabi_realloc returned, so a memory
+             * it grew (and maybe moved) is the one written. */
+            if (len > 0) memcpy(dst, items[i].data, len);
+            ptrs[i] = (uint32_t)slots[0];
+        } else {
+            ok = false;
+        }
+    }
+    glue_close(c, &w);
+    return ok;
 }
 
 /* cabi_realloc(0, 0, align, size), its result checked; *host is where the

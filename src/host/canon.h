@@ -47,6 +47,16 @@ bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t
  * lowers a list<u8> or a string. */
 bool aw__canon_lower_bytes(aw__component *c, const void *data, size_t len, uint32_t *out);
 
+/* Bytes to lower (a string or a list<u8>). */
+typedef struct aw__canon_bytes {
+    const void *data;
+    size_t len;
+} aw__canon_bytes;
+/* Lowers n byte strings, in order, each with its own cabi_realloc call (as
+ * the canonical ABI asks), in one glue step; ptrs[i] gets each address. */
+bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
+                             uint32_t *ptrs);
+
 static inline uint32_t aw__canon_load_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }

@@ -518,13 +518,12 @@ aw_status aw__component_handle_message(aw__component *c, const char *sender, siz
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
                              c->id);
     begin(c, AW__OP_HANDLE_MESSAGE);
-    uint32_t sender_ptr, payload_ptr;
-    if (!aw__canon_lower_bytes(c, sender, sender_len, &sender_ptr) ||
-        !aw__canon_lower_bytes(c, payload, payload_len, &payload_ptr))
-        return lowering_failed(c, err);
-    c->slots[0] = sender_ptr;
+    const aw__canon_bytes args[2] = {{sender, sender_len}, {payload, payload_len}};
+    uint32_t ptrs[2];
+    if (!aw__canon_lower_bytes_n(c, args, 2, ptrs)) return lowering_failed(c, err);
+    c->slots[0] = ptrs[0];
     c->slots[1] = sender_len;
-    c->slots[2] = payload_ptr;
+    c->slots[2] = ptrs[1];
     c->slots[3] = payload_len;
     return run(c, reply, err);
 }
