@@ -81,13 +81,13 @@ static aw_host_result ret_errno(uint64_t *slots, uint32_t wasi_errno) {
     return AW_HOST_RETURN;
 }
 
-/* A refusal by the file-system capability: tell the runtime (audit), then
- * answer ENOTCAPABLE. */
+/* A refusal by the file-system capability: the runtime audits it. */
 static void report_refusal(aw__component *c, const char *call, const uint8_t *path,
                            size_t path_len) {
     if (c->backend.fs_denied) c->backend.fs_denied(c->backend.ctx, c, call, path, path_len);
 }
 
+/* Reports the refusal, then answers ENOTCAPABLE. */
 static aw_host_result refuse(aw__component *c, uint64_t *slots, const char *call,
                              const uint8_t *path, size_t path_len) {
     report_refusal(c, call, path, path_len);

@@ -101,9 +101,8 @@ aw__fs_err aw__fs_remove_beneath(int dirfd, const char *path, size_t len, bool d
  * replacing what new_path names as rename(2) does. *refused_new (may be
  * NULL) tells, on an error, whether new_path caused it rather than
  * old_path (for reporting an escape). */
-aw__fs_err aw__fs_rename_beneath(int old_dirfd, const char *old_path, size_t old_len,
-                                 int new_dirfd, const char *new_path, size_t new_len,
-                                 bool *refused_new);
+aw__fs_err aw__fs_rename_beneath(int old_dirfd, const char *old_path, size_t old_len, int new_dirfd,
+                                 const char *new_path, size_t new_len, bool *refused_new);
 /* The same with the fallback walk resolving the parents (for tests). */
 aw__fs_err aw__fs_mkdir_walk(int dirfd, const char *path, size_t len);
 aw__fs_err aw__fs_remove_walk(int dirfd, const char *path, size_t len, bool directory);

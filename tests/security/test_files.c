@@ -153,7 +153,6 @@ static void a_missing_preopen_directory_stops_the_start(void **state) {
     assert_non_null(strstr(r.detail, "/nonexistent/airwasm/dir"));
 }
 
-
 /* ---- mkdir, unlink, rmdir, rename -------------------------------------- */
 
 #define EISDIR_ 31
@@ -235,8 +234,8 @@ static void make_change_tree(void) {
 }
 
 static void the_outside_is_untouched(void) {
-    const char *never[] = {"evil", "outside/evil", "stolen.txt", "outside/stolen.txt",
-                           "out/stolen.txt", "data/new", "data/moved.txt", "out/hello.txt"};
+    const char *never[] = {"evil",           "outside/evil", "stolen.txt",     "outside/stolen.txt",
+                           "out/stolen.txt", "data/new",     "data/moved.txt", "out/hello.txt"};
     for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
         if (present(never[i])) fail_msg("%s exists", never[i]);
     has_text("outside/keep.txt", "keep");
@@ -312,11 +311,9 @@ static void directories_change_only_in_rw_preopens(void **state) {
     refused(rt, "rmdir /out/absout/empty", "path_remove_directory", "absout/empty");
     refused(rt, "unlink /out/escape/keep.txt", "path_unlink_file", "escape/keep.txt");
     refused(rt, "unlink /out/../outside/keep.txt", "path_unlink_file", "../outside/keep.txt");
-    refused(rt, "rename /out/escape/keep.txt /out/stolen.txt", "path_rename",
-            "escape/keep.txt");
+    refused(rt, "rename /out/escape/keep.txt /out/stolen.txt", "path_rename", "escape/keep.txt");
     refused(rt, "rename /out/victim /out/../stolen.txt", "path_rename", "../stolen.txt");
-    refused(rt, "rename /out/victim /out/absout/stolen.txt", "path_rename",
-            "absout/stolen.txt");
+    refused(rt, "rename /out/victim /out/absout/stolen.txt", "path_rename", "absout/stolen.txt");
     has_text("out/victim", "v");
     the_outside_is_untouched();
 

@@ -27,7 +27,8 @@
 #include <unistd.h>
 
 /* The raw preview1 imports, to hand the host pointers wasi-libc never would. */
-#define WASI_IMPORT(name) __attribute__((import_module("wasi_snapshot_preview1"), import_name(name)))
+#define WASI_IMPORT(name)                                                                          \
+    __attribute__((import_module("wasi_snapshot_preview1"), import_name(name)))
 WASI_IMPORT("path_create_directory")
 int32_t raw_path_create_directory(int32_t fd, int32_t path, int32_t len);
 WASI_IMPORT("path_unlink_file")
@@ -108,8 +109,8 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
                  S_ISDIR(st.st_mode) ? 1 : 0);
         return reply_text(reply, text);
     }
-    if (strcmp(verb, "mkdir") == 0 || strcmp(verb, "unlink") == 0 ||
-        strcmp(verb, "rmdir") == 0 || strcmp(verb, "remove") == 0) {
+    if (strcmp(verb, "mkdir") == 0 || strcmp(verb, "unlink") == 0 || strcmp(verb, "rmdir") == 0 ||
+        strcmp(verb, "remove") == 0) {
         int r = verb[0] == 'm'   ? mkdir(path, 0755)
                 : verb[0] == 'u' ? unlink(path)
                 : verb[1] == 'm' ? rmdir(path)

@@ -282,8 +282,8 @@ static aw__fs_err out_link(void) {
 }
 
 static void the_outside_is_intact(void) {
-    const char *names[] = {"evil", "jail/../evil", "outside/evil", "outside/newdir", "stolen",
-                           "outside/stolen"};
+    const char *names[] = {"evil",           "jail/../evil", "outside/evil",
+                           "outside/newdir", "stolen",       "outside/stolen"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (present(names[i])) fail_msg("%s was created outside the jail", names[i]);
     assert_int_equal(kind("outside/keep"), S_IFREG);
@@ -344,8 +344,7 @@ static void entries_change_inside(const changer *which) {
     static char huge[5000];
     memset(huge, 'a', sizeof huge);
     assert_int_equal(ch->mkdir(jail, huge, sizeof huge), AW__FS_ENAMETOOLONG);
-    assert_int_equal(ch->rename(jail, "x", 1, jail, huge, sizeof huge, NULL),
-                     AW__FS_ENAMETOOLONG);
+    assert_int_equal(ch->rename(jail, "x", 1, jail, huge, sizeof huge, NULL), AW__FS_ENAMETOOLONG);
     drop_jail();
 }
 
