@@ -6,7 +6,8 @@
  * directory (platform/fs.c: openat2 RESOLVE_BENEATH): "..", absolute paths
  * and symlinks cannot leave it, and the guest gets ENOTCAPABLE when they
  * try. A read-only preopen refuses every open for writing, creating or
- * truncating, with ENOTCAPABLE, and so do the directories opened under it.
+ * truncating, and every mkdir, unlink, rmdir and rename, with ENOTCAPABLE,
+ * and so do the directories opened under it.
  *
  * Guest pointers are checked before anything is done, as in the rest of the
  * host: a bad one traps the guest. Descriptors are a small fixed table per
@@ -27,6 +28,7 @@ enum {
     WASI_SUCCESS = 0,
     WASI_EACCES = 2,
     WASI_EBADF = 8,
+    WASI_EBUSY = 10,
     WASI_EEXIST = 20,
     WASI_EFBIG = 22,
     WASI_EINVAL = 28,
@@ -39,8 +41,10 @@ enum {
     WASI_ENOMEM = 48,
     WASI_ENOSPC = 51,
     WASI_ENOTDIR = 54,
+    WASI_ENOTEMPTY = 55,
     WASI_EPERM = 63,
     WASI_ESPIPE = 70,
+    WASI_EXDEV = 75,
     WASI_ENOTCAPABLE = 76
 };
 
@@ -77,11 +81,16 @@ static aw_host_result ret_errno(uint64_t *slots, uint32_t wasi_errno) {
     return AW_HOST_RETURN;
 }
 
-/* A refusal by the file-system capability: tell the runtime (audit), then
- * answer ENOTCAPABLE. */
+/* A refusal by the file-system capability: the runtime audits it. */
+static void report_refusal(aw__component *c, const char *call, const uint8_t *path,
+                           size_t path_len) {
+    if (c->backend.fs_denied) c->backend.fs_denied(c->backend.ctx, c, call, path, path_len);
+}
+
+/* Reports the refusal, then answers ENOTCAPABLE. */
 static aw_host_result refuse(aw__component *c, uint64_t *slots, const char *call,
                              const uint8_t *path, size_t path_len) {
-    if (c->backend.fs_denied) c->backend.fs_denied(c->backend.ctx, c, call, path, path_len);
+    report_refusal(c, call, path, path_len);
     return ret_errno(slots, WASI_ENOTCAPABLE);
 }
 
@@ -103,6 +112,9 @@ static uint32_t errno_of(aw__fs_err e) {
         case AW__FS_ESPIPE: return WASI_ESPIPE;
         case AW__FS_EFBIG: return WASI_EFBIG;
         case AW__FS_EPERM: return WASI_EPERM;
+        case AW__FS_ENOTEMPTY: return WASI_ENOTEMPTY;
+        case AW__FS_EBUSY: return WASI_EBUSY;
+        case AW__FS_EXDEV: return WASI_EXDEV;
         case AW__FS_ESCAPE: return WASI_ENOTCAPABLE;
         case AW__FS_EIO: return WASI_EIO;
     }
@@ -487,4 +499,86 @@ aw_host_result aw__wasi_fs_fd_readdir(aw_instance *instance, void *env, uint64_t
     }
     aw__canon_store_u32(used, d.used);
     return ret_errno(slots, WASI_SUCCESS);
+}
+
+/* ---- changing directories ---------------------------------------------- */
+
+/* The directory at fd, if entries may change under it; otherwise the errno
+ * to answer (a read-only one is refused and reported). */
+static uint32_t changeable_dir(aw__component *c, uint32_t fd, const char *call,
+                               const uint8_t *path, uint32_t path_len, fs_file **dir) {
+    *dir = file_of(c, fd);
+    if (!*dir) return WASI_EBADF;
+    if (!(*dir)->is_dir) return WASI_ENOTDIR;
+    if (!(*dir)->writable) {
+        report_refusal(c, call, path, path_len);
+        return WASI_ENOTCAPABLE;
+    }
+    return WASI_SUCCESS;
+}
+
+typedef aw__fs_err (*change_fn)(int dirfd, const char *path, size_t len);
+
+static aw__fs_err unlink_file(int dirfd, const char *path, size_t len) {
+    return aw__fs_remove_beneath(dirfd, path, len, false);
+}
+
+static aw__fs_err remove_directory(int dirfd, const char *path, size_t len) {
+    return aw__fs_remove_beneath(dirfd, path, len, true);
+}
+
+/* path_create_directory, path_unlink_file, path_remove_directory: (fd,
+ * path, path_len) -> errno. */
+static aw_host_result change_entry(aw__component *c, uint64_t *slots, const char *call,
+                                   change_fn change) {
+    uint32_t len = arg32(slots, 2);
+    const uint8_t *path;
+    if (!aw__canon_lift_bytes(c, call, arg32(slots, 1), len, &path)) return aw__canon_trap_now(c);
+    fs_file *dir;
+    uint32_t e = changeable_dir(c, arg32(slots, 0), call, path, len, &dir);
+    if (e != WASI_SUCCESS) return ret_errno(slots, e);
+    aw__fs_err fe = change(dir->os_fd, (const char *)path, len);
+    if (fe == AW__FS_ESCAPE) return refuse(c, slots, call, path, len);
+    return ret_errno(slots, errno_of(fe));
+}
+
+aw_host_result aw__wasi_fs_path_create_directory(aw_instance *instance, void *env,
+                                                 uint64_t *slots) {
+    (void)instance;
+    return change_entry(env, slots, "path_create_directory", aw__fs_mkdir_beneath);
+}
+
+aw_host_result aw__wasi_fs_path_unlink_file(aw_instance *instance, void *env, uint64_t *slots) {
+    (void)instance;
+    return change_entry(env, slots, "path_unlink_file", unlink_file);
+}
+
+aw_host_result aw__wasi_fs_path_remove_directory(aw_instance *instance, void *env,
+                                                 uint64_t *slots) {
+    (void)instance;
+    return change_entry(env, slots, "path_remove_directory", remove_directory);
+}
+
+/* path_rename: (fd, old_path, old_len, new_fd, new_path, new_len) -> errno;
+ * both directories must be writable. */
+aw_host_result aw__wasi_fs_path_rename(aw_instance *instance, void *env, uint64_t *slots) {
+    (void)instance;
+    aw__component *c = env;
+    uint32_t old_len = arg32(slots, 2), new_len = arg32(slots, 5);
+    const uint8_t *old_path, *new_path;
+    if (!aw__canon_lift_bytes(c, "path_rename old path", arg32(slots, 1), old_len, &old_path) ||
+        !aw__canon_lift_bytes(c, "path_rename new path", arg32(slots, 4), new_len, &new_path))
+        return aw__canon_trap_now(c);
+    fs_file *from, *to;
+    uint32_t e = changeable_dir(c, arg32(slots, 0), "path_rename", old_path, old_len, &from);
+    if (e == WASI_SUCCESS)
+        e = changeable_dir(c, arg32(slots, 3), "path_rename", new_path, new_len, &to);
+    if (e != WASI_SUCCESS) return ret_errno(slots, e);
+    bool refused_new;
+    aw__fs_err fe = aw__fs_rename_beneath(from->os_fd, (const char *)old_path, old_len, to->os_fd,
+                                          (const char *)new_path, new_len, &refused_new);
+    if (fe == AW__FS_ESCAPE)
+        return refused_new ? refuse(c, slots, "path_rename", new_path, new_len)
+                           : refuse(c, slots, "path_rename", old_path, old_len);
+    return ret_errno(slots, errno_of(fe));
 }

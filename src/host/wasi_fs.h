@@ -41,5 +41,11 @@ aw_host_result aw__wasi_fs_fd_fdstat_get(aw_instance *instance, void *env, uint6
 aw_host_result aw__wasi_fs_fd_readdir(aw_instance *instance, void *env, uint64_t *slots);
 aw_host_result aw__wasi_fs_fd_filestat_get(aw_instance *instance, void *env, uint64_t *slots);
 aw_host_result aw__wasi_fs_path_filestat_get(aw_instance *instance, void *env, uint64_t *slots);
+/* Only under a writable directory; the parent of the path is resolved
+ * beneath it as path_open resolves a path (platform/fs.h). */
+aw_host_result aw__wasi_fs_path_create_directory(aw_instance *instance, void *env, uint64_t *slots);
+aw_host_result aw__wasi_fs_path_unlink_file(aw_instance *instance, void *env, uint64_t *slots);
+aw_host_result aw__wasi_fs_path_remove_directory(aw_instance *instance, void *env, uint64_t *slots);
+aw_host_result aw__wasi_fs_path_rename(aw_instance *instance, void *env, uint64_t *slots);
 
 #endif

@@ -1,6 +1,8 @@
 /* Linux implementation of confined file access: openat2 with
  * RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, or a component-by-component walk
- * with O_NOFOLLOW where the kernel has no openat2 (before 5.6). */
+ * with O_NOFOLLOW where the kernel has no openat2 (before 5.6). mkdir,
+ * unlink, rmdir and rename resolve only the parent that way and hand the
+ * last component to the *at call, which does not follow it. */
 #define _GNU_SOURCE
 #include "platform/fs.h"
 
@@ -8,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,6 +39,8 @@ static aw__fs_err from_errno(int e) {
         case EFBIG: return AW__FS_EFBIG;
         case EPERM:
         case EROFS: return AW__FS_EPERM;
+        case ENOTEMPTY: return AW__FS_ENOTEMPTY;
+        case EBUSY: return AW__FS_EBUSY;
         case EXDEV: return AW__FS_ESCAPE; /* RESOLVE_BENEATH's answer */
         default: return AW__FS_EIO;
     }
@@ -132,6 +137,141 @@ aw__fs_err aw__fs_open_beneath(int dirfd, const char *path, size_t len, unsigned
     if (errno != ENOSYS) return from_errno(errno);
     return walk_beneath(dirfd, buf, flags, fd);
 }
+
+/* ---- changes to directory entries ---------------------------------------- */
+
+typedef aw__fs_err (*open_fn)(int dirfd, const char *path, size_t len, unsigned how, int *fd);
+
+/* A path split for a change: its parent directory, open beneath the
+ * caller's directory, and its last component. */
+typedef struct entry {
+    int parent; /* the caller's dirfd, or a descriptor of ours (owned) */
+    bool owned;
+    bool dot;   /* the last component is "." */
+    char *name; /* the last component, in buf, with "/" if the path ended in slashes */
+    char buf[PATH_MAX_BYTES];
+} entry;
+
+static aw__fs_err entry_open(open_fn open_parent, int dirfd, const char *path, size_t len,
+                             entry *e) {
+    e->parent = dirfd;
+    e->owned = false;
+    aw__fs_err r = path_copy(path, len, e->buf);
+    if (r != AW__FS_OK) return r;
+    char *b = e->buf;
+    if (b[0] == '/') return AW__FS_ESCAPE;
+    size_t end = len;
+    while (b[end - 1] == '/') end--; /* stops at b[0], which is no slash */
+    bool trailing_slash = end < len;
+    b[end] = '\0';
+    char *slash = strrchr(b, '/');
+    e->name = slash ? slash + 1 : b;
+    if (strcmp(e->name, "..") == 0) return AW__FS_ESCAPE;
+    e->dot = strcmp(e->name, ".") == 0;
+    if (slash) {
+        /* The parent is a directory reached like any opened path: symlinks
+         * on the way only where openat2 proves they stay inside. */
+        r = open_parent(dirfd, b, (size_t)(slash - b), AW__FS_PATH_ONLY | AW__FS_DIRECTORY,
+                        &e->parent);
+        if (r != AW__FS_OK) {
+            e->parent = dirfd;
+            return r;
+        }
+        e->owned = true;
+    }
+    /* Keep one trailing slash: the kernel then requires a directory ("f/"
+     * is ENOTDIR) and still does not follow a symlink named so. */
+    if (trailing_slash) {
+        b[end] = '/';
+        b[end + 1] = '\0';
+    }
+    return AW__FS_OK;
+}
+
+static void entry_close(entry *e) {
+    if (e->owned) close(e->parent);
+    e->owned = false;
+}
+
+/* errno of a mkdirat/unlinkat/renameat: no path resolution happens there,
+ * so EXDEV is a rename across file systems, not RESOLVE_BENEATH's refusal. */
+static aw__fs_err change_result(int r) {
+    if (r == 0) return AW__FS_OK;
+    return errno == EXDEV ? AW__FS_EXDEV : from_errno(errno);
+}
+
+static aw__fs_err mkdir_with(open_fn open_parent, int dirfd, const char *path, size_t len) {
+    entry e;
+    aw__fs_err r = entry_open(open_parent, dirfd, path, len, &e);
+    if (r == AW__FS_OK) r = e.dot ? AW__FS_EEXIST : change_result(mkdirat(e.parent, e.name, 0755));
+    entry_close(&e);
+    return r;
+}
+
+static aw__fs_err remove_with(open_fn open_parent, int dirfd, const char *path, size_t len,
+                              bool directory) {
+    entry e;
+    aw__fs_err r = entry_open(open_parent, dirfd, path, len, &e);
+    if (r == AW__FS_OK && e.dot) r = directory ? AW__FS_EINVAL : AW__FS_EISDIR;
+    else if (r == AW__FS_OK)
+        r = change_result(unlinkat(e.parent, e.name, directory ? AT_REMOVEDIR : 0));
+    entry_close(&e);
+    return r;
+}
+
+static aw__fs_err rename_with(open_fn open_parent, int old_dirfd, const char *old_path,
+                              size_t old_len, int new_dirfd, const char *new_path, size_t new_len,
+                              bool *refused_new) {
+    bool new_side = false;
+    entry from, to;
+    to.owned = false;
+    aw__fs_err r = entry_open(open_parent, old_dirfd, old_path, old_len, &from);
+    if (r == AW__FS_OK) {
+        r = entry_open(open_parent, new_dirfd, new_path, new_len, &to);
+        new_side = r != AW__FS_OK;
+    }
+    if (r == AW__FS_OK && (from.dot || to.dot)) {
+        new_side = !from.dot;
+        r = AW__FS_EINVAL;
+    } else if (r == AW__FS_OK) {
+        r = change_result(renameat(from.parent, from.name, to.parent, to.name));
+    }
+    entry_close(&to);
+    entry_close(&from);
+    if (refused_new) *refused_new = new_side;
+    return r;
+}
+
+aw__fs_err aw__fs_mkdir_beneath(int dirfd, const char *path, size_t len) {
+    return mkdir_with(aw__fs_open_beneath, dirfd, path, len);
+}
+
+aw__fs_err aw__fs_remove_beneath(int dirfd, const char *path, size_t len, bool directory) {
+    return remove_with(aw__fs_open_beneath, dirfd, path, len, directory);
+}
+
+aw__fs_err aw__fs_rename_beneath(int old_dirfd, const char *old_path, size_t old_len,
+                                 int new_dirfd, const char *new_path, size_t new_len,
+                                 bool *refused_new) {
+    return rename_with(aw__fs_open_beneath, old_dirfd, old_path, old_len, new_dirfd, new_path,
+                       new_len, refused_new);
+}
+
+aw__fs_err aw__fs_mkdir_walk(int dirfd, const char *path, size_t len) {
+    return mkdir_with(aw__fs_open_walk, dirfd, path, len);
+}
+
+aw__fs_err aw__fs_remove_walk(int dirfd, const char *path, size_t len, bool directory) {
+    return remove_with(aw__fs_open_walk, dirfd, path, len, directory);
+}
+
+aw__fs_err aw__fs_rename_walk(int old_dirfd, const char *old_path, size_t old_len, int new_dirfd,
+                              const char *new_path, size_t new_len, bool *refused_new) {
+    return rename_with(aw__fs_open_walk, old_dirfd, old_path, old_len, new_dirfd, new_path,
+                       new_len, refused_new);
+}
+
+/* ---- reading and writing ----------------------------------------------- */
 
 aw__fs_err aw__fs_read(int fd, void *buf, size_t len, size_t *done) {
     ssize_t n = read(fd, buf, len);

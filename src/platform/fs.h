@@ -7,7 +7,8 @@
 
 /* Errors, named after their POSIX errno; the caller maps them to its own
  * codes (WASI errno). AW__FS_ESCAPE: the path would leave the directory
- * (absolute, "..", or a symlink pointing out). */
+ * (absolute, "..", or a symlink pointing out). AW__FS_EXDEV: a rename
+ * between two file systems (both paths inside), never an escape. */
 typedef enum aw__fs_err {
     AW__FS_OK = 0,
     AW__FS_ENOENT,
@@ -25,6 +26,9 @@ typedef enum aw__fs_err {
     AW__FS_ESPIPE,
     AW__FS_EFBIG,
     AW__FS_EPERM,
+    AW__FS_ENOTEMPTY,
+    AW__FS_EBUSY,
+    AW__FS_EXDEV,
     AW__FS_ESCAPE,
     AW__FS_EIO
 } aw__fs_err;
@@ -78,6 +82,32 @@ aw__fs_err aw__fs_write(int fd, const void *buf, size_t len, size_t *done);
 aw__fs_err aw__fs_seek(int fd, int64_t offset, int whence, uint64_t *position);
 aw__fs_err aw__fs_stat_fd(int fd, aw__fs_stat *out);
 void aw__fs_close(int fd);
+
+/* Changes to directory entries beneath dirfd. The path's parent directory
+ * is resolved exactly as aw__fs_open_beneath resolves a path (confined,
+ * openat2 or the walk); the last component is then created, removed or
+ * renamed inside that parent by the kernel (mkdirat, unlinkat, renameat),
+ * which never follows it: a symlink there is the entry itself, wherever it
+ * points. A last component of ".." and absolute paths are AW__FS_ESCAPE
+ * (checked before anything is resolved); "." is AW__FS_EEXIST for mkdir,
+ * AW__FS_EISDIR for unlink and AW__FS_EINVAL for rmdir and rename, also
+ * without touching anything. Trailing slashes name a directory: "d/" acts
+ * on d; a non-directory so named is AW__FS_ENOTDIR. */
+aw__fs_err aw__fs_mkdir_beneath(int dirfd, const char *path, size_t len);
+/* directory false: unlink (a directory is AW__FS_EISDIR); true: rmdir of an
+ * empty directory (AW__FS_ENOTEMPTY, AW__FS_ENOTDIR for a file). */
+aw__fs_err aw__fs_remove_beneath(int dirfd, const char *path, size_t len, bool directory);
+/* Renames old_path (beneath old_dirfd) to new_path (beneath new_dirfd),
+ * replacing what new_path names as rename(2) does. *refused_new (may be
+ * NULL) tells, on an error, whether new_path caused it rather than
+ * old_path (for reporting an escape). */
+aw__fs_err aw__fs_rename_beneath(int old_dirfd, const char *old_path, size_t old_len, int new_dirfd,
+                                 const char *new_path, size_t new_len, bool *refused_new);
+/* The same with the fallback walk resolving the parents (for tests). */
+aw__fs_err aw__fs_mkdir_walk(int dirfd, const char *path, size_t len);
+aw__fs_err aw__fs_remove_walk(int dirfd, const char *path, size_t len, bool directory);
+aw__fs_err aw__fs_rename_walk(int old_dirfd, const char *old_path, size_t old_len, int new_dirfd,
+                              const char *new_path, size_t new_len, bool *refused_new);
 
 /* Called for each directory entry from the one numbered `cookie` on (0: the
  * first); next is the cookie of the entry after it. Return false to stop. */

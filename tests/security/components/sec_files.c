@@ -5,7 +5,17 @@
  *   read <path>          the file's first 4 KiB
  *   write <path> <text>  creates or truncates the file with text; "ok"
  *   ls <path>            the directory's entries, sorted, comma-separated
- *   stat <path>          "size=<bytes> dir=<0|1>" */
+ *   stat <path>          "size=<bytes> dir=<0|1>"
+ *   mkdir <path>         mkdir(); "ok"
+ *   unlink <path>        unlink(); "ok"
+ *   rmdir <path>         rmdir(); "ok"
+ *   remove <path>        remove() (unlink, then rmdir on EISDIR); "ok"
+ *   rename <old> <new>   rename(); "ok"
+ *   badptr <call>        calls the WASI import <call> (path_create_directory,
+ *                        path_unlink_file, path_remove_directory, path_rename)
+ *                        directly with a path outside linear memory (for
+ *                        path_rename: the new path, the old one is "<fd 4>/victim"):
+ *                        the host must trap before doing anything */
 #include <airwasm/guest.h>
 
 #include <dirent.h>
@@ -14,6 +24,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* The raw preview1 imports, to hand the host pointers wasi-libc never would. */
+#define WASI_IMPORT(name)                                                                          \
+    __attribute__((import_module("wasi_snapshot_preview1"), import_name(name)))
+WASI_IMPORT("path_create_directory")
+int32_t raw_path_create_directory(int32_t fd, int32_t path, int32_t len);
+WASI_IMPORT("path_unlink_file")
+int32_t raw_path_unlink_file(int32_t fd, int32_t path, int32_t len);
+WASI_IMPORT("path_remove_directory")
+int32_t raw_path_remove_directory(int32_t fd, int32_t path, int32_t len);
+WASI_IMPORT("path_rename")
+int32_t raw_path_rename(int32_t fd, int32_t old_path, int32_t old_len, int32_t new_fd,
+                        int32_t new_path, int32_t new_len);
 
 static void reply_text(aw_reply *reply, const char *text) {
     aw_reply_codec(reply, AW_CODEC_RAW, text, strlen(text));
@@ -83,6 +107,32 @@ static void on_message(const aw_message *msg, aw_reply *reply) {
         char text[64];
         snprintf(text, sizeof text, "size=%lld dir=%d", (long long)st.st_size,
                  S_ISDIR(st.st_mode) ? 1 : 0);
+        return reply_text(reply, text);
+    }
+    if (strcmp(verb, "mkdir") == 0 || strcmp(verb, "unlink") == 0 || strcmp(verb, "rmdir") == 0 ||
+        strcmp(verb, "remove") == 0) {
+        int r = verb[0] == 'm'   ? mkdir(path, 0755)
+                : verb[0] == 'u' ? unlink(path)
+                : verb[1] == 'm' ? rmdir(path)
+                                 : remove(path);
+        return r == 0 ? reply_text(reply, "ok") : reply_errno(reply);
+    }
+    if (strcmp(verb, "rename") == 0) {
+        if (!rest) return (void)aw_reply_error(reply, "usage");
+        return rename(path, rest) == 0 ? reply_text(reply, "ok") : reply_errno(reply);
+    }
+    if (strcmp(verb, "badptr") == 0) {
+        /* The first preopen is fd 3, the second fd 4; the bad range runs
+         * past the end of linear memory. */
+        int32_t bad = (int32_t)(__builtin_wasm_memory_size(0) * 65536 - 4);
+        int32_t r = -1;
+        if (strcmp(path, "path_create_directory") == 0) r = raw_path_create_directory(4, bad, 16);
+        if (strcmp(path, "path_unlink_file") == 0) r = raw_path_unlink_file(4, bad, 16);
+        if (strcmp(path, "path_remove_directory") == 0) r = raw_path_remove_directory(4, bad, 16);
+        if (strcmp(path, "path_rename") == 0)
+            r = raw_path_rename(4, (int32_t)(uintptr_t) "victim", 6, 4, bad, 16);
+        char text[32];
+        snprintf(text, sizeof text, "returned %d", (int)r);
         return reply_text(reply, text);
     }
     aw_reply_error(reply, "unknown command");
