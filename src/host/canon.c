@@ -105,8 +105,8 @@ bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uin
     return true;
 }
 
-bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
-                          uint32_t align, uint8_t **out) {
+bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
+                               uint32_t align, uint8_t **out) {
     if ((ptr & (align - 1)) != 0) /* align is a power of two (1, 2, 4 or 8) */
         return aw__canon_fail(c, AW_TRAP_OUT_OF_BOUNDS_MEMORY,
                               "%s: result pointer %u is not aligned to %u", what, ptr, align);

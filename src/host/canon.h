@@ -31,9 +31,21 @@ bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr, uint
 bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
                            const char **out);
 /* Checks a result pointer: aligned to align (a power of two), size bytes
- * inside memory. */
-bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
-                          uint32_t align, uint8_t **out);
+ * inside memory. The check is inline (it runs several times per message);
+ * the slow path records the trap reason. */
+bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
+                               uint32_t align, uint8_t **out);
+static inline bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr,
+                                        uint32_t size, uint32_t align, uint8_t **out) {
+    size_t mem_size = 0;
+    uint8_t *base = aw_instance_memory(c->instance, &mem_size);
+    if (base != NULL && (ptr & (align - 1)) == 0 && ptr <= mem_size &&
+        size <= (uint64_t)mem_size - ptr) {
+        *out = base + ptr;
+        return true;
+    }
+    return aw__canon_result_ptr_slow(c, what, ptr, size, align, out);
+}
 
 /* Runs a function of the host's own step (cabi_realloc, post-return) to its
  * end: no fuel slices, imports refused. slots as for aw_instance_call_index;
