@@ -22,6 +22,7 @@ extern const uint8_t aw__op_operands[AW__OP_COUNT_];
 extern const uint16_t aw__op_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_const[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 

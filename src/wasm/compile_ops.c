@@ -38,7 +38,30 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         uint32_t prev = c->m->code[c->last_start];
         if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
     }
-    if (oi->p1) TRY(aw__cc_pop(c, oi->p1, &a));
+    if (oi->p1) {
+        TRY(aw__cc_pop_any(c, oi->p1, &a));
+        /* a constant address (clang's `i32.const 0; i32.load offset=X` for
+         * globals in memory): the effective address is known now */
+        if (mem && a.k && (uint64_t)(uint32_t)a.kv + offset <= UINT32_MAX) {
+            uint32_t ea = (uint32_t)a.kv + offset;
+            c->last_dst = NONE32;
+            if (oi->r) {
+                TRY(aw__cc_push(c, oi->r));
+                uint32_t dst = canon(c, c->vh - 1);
+                uint32_t start = here(c);
+                TRY(EMIT(c, aw__op_addr_const[op], dst, ea));
+                if (!dead(c)) {
+                    c->last_dst = start + 1;
+                    c->last_end = here(c);
+                    c->last_h = c->vh - 1;
+                    c->last_start = start;
+                }
+                return AW_OK;
+            }
+            return EMIT(c, aw__op_addr_const[op], b.slot, ea);
+        }
+        TRY(aw__cc_materialize(c, &a, c->vh));
+    }
     if (fuse_at != NONE32 && !dead(c)) {
         const uint32_t *pw = c->m->code + fuse_at;
         uint32_t x = pw[2], y = pw[3];

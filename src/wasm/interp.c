@@ -124,7 +124,9 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 3;                                                                             \
         NEXT();                                                                              \
     }
-/* A load or store in its three address forms: [addr], [x + y], [x + imm]. */
+/* A load or store in its four address forms: [addr], [x + y], [x + imm], and a
+ * constant effective address (the address and offset added at compile time):
+ * loads [op dst ea], stores [op value ea]. */
 #define LOAD1(label, T, SET, conv, addr, len)                                                \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
@@ -138,7 +140,8 @@ static inline uint64_t sat_u64_f64(double x) {
 #define LOAD(name, T, SET, conv)                                                             \
     LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
     LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
-    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)                           \
+    LOAD1(name##_AK, T, SET, conv, 0, 3)
 #define STORE1(label, T, GET, addr, vi, len)                                                 \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
@@ -151,7 +154,8 @@ static inline uint64_t sat_u64_f64(double x) {
 #define STORE(name, T, GET)                                                                  \
     STORE1(name, T, GET, U32(1), 2, 4)                                                       \
     STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
-    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)                             \
+    STORE1(name##_AK, T, GET, 0, 1, 3)
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
@@ -236,7 +240,7 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #define AW_IOP(n, d) L_OFF(L_##n),
 #define AW_BINIMM(n) L_OFF(L_##n##_I),
 #define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
-#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI),
+#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI), L_OFF(L_##n##_AK),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP

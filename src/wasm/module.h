@@ -18,7 +18,7 @@ typedef enum aw__op {
 #define AW_IOP(n, d) AW__OP_##n,
 #define AW_BINIMM(n) AW__OP_##n##_I,
 #define AW_BRCMP(n, inv) AW__OP_BR_##n, AW__OP_BR_##n##_I,
-#define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI,
+#define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI, AW__OP_##n##_AK,
 #include "wasm/opcodes.def"
 #undef AW_OP
 #undef AW_IOP

@@ -27,7 +27,7 @@ const char *const aw__op_names[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) #n,
 #define AW_BINIMM(n) #n "_I",
 #define AW_BRCMP(n, inv) "BR_" #n, "BR_" #n "_I",
-#define AW_MEMFUSE(n) #n "_AX", #n "_AI",
+#define AW_MEMFUSE(n) #n "_AX", #n "_AI", #n "_AK",
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP
@@ -48,7 +48,7 @@ const uint8_t aw__op_operands[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) d,
 #define AW_BINIMM(n) 3,
 #define AW_BRCMP(n, inv) 3, 3,
-#define AW_MEMFUSE(n) 4, 4,
+#define AW_MEMFUSE(n) 4, 4, 2,
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 #undef AW_OP
@@ -72,6 +72,11 @@ const uint16_t aw__op_addr_reg[AW__OP_COUNT_] = {
 };
 const uint16_t aw__op_addr_imm[AW__OP_COUNT_] = {
 #define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AI,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+};
+const uint16_t aw__op_addr_const[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AK,
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 };
