@@ -30,6 +30,9 @@ typedef struct ctl {
     uint32_t loop_pc;
     uint32_t fixups;   /* chain of forward branch words to patch at end */
     uint32_t else_fix; /* the if's br_unless word */
+    /* definite assignment of the tracked locals (cc.assigned): on entry, and
+     * on every branch to the end label seen so far (intersected) */
+    uint64_t entry_assigned, in_assigned;
 } ctl;
 
 typedef struct cc {
@@ -54,6 +57,13 @@ typedef struct cc {
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */
     bool straight;
     uint8_t *zero_known;
+    /* Which declared locals need zeroing on entry: those read where they may
+     * not have been written yet. Definite assignment is tracked for the first
+     * 64 declared locals (bit i: local nparams + i written on every path to
+     * here); the others always count as unwritten. */
+    uint32_t nparams;
+    uint64_t assigned;
+    uint8_t *need_zero;
 } cc;
 
 /* Validation errors point at the instruction being checked. */
@@ -80,6 +90,12 @@ static inline aw_status emitn(cc *c, uint32_t n, const uint32_t *w) {
           (const uint32_t[]){__VA_ARGS__})
 
 static inline uint32_t here(const cc *c) { return c->m->code_len; }
+
+/* The definite-assignment bit of local x (0: a parameter or not tracked). */
+static inline uint64_t local_bit(const cc *c, uint32_t x) {
+    uint32_t i = x - c->nparams;
+    return x >= c->nparams && i < 64 ? 1ull << i : 0;
+}
 
 static inline uint32_t canon(const cc *c, uint32_t h) { return c->nlocals + h; }
 

@@ -155,6 +155,7 @@ static aw_status op_local_set(cc *c, bool tee) {
         return AW_OK;
     }
     c->zero_known[x] = 0;
+    c->assigned |= local_bit(c, x); /* every path below writes x */
     if (v.k) {
         TRY(settle_local(c, x, c->vh));
         TRY(aw__cc_emit_const(c, x, t, v.kv));
@@ -255,6 +256,12 @@ static aw_status op_end(cc *c) {
         }
     }
     bool merged = t->merged;
+    /* after the end: what every way in has written (an if without else is
+     * also entered from its condition) */
+    uint64_t after = t->in_assigned;
+    if (t->kind == CTL_IF) after &= t->entry_assigned;
+    if (!t->unreachable && !t->dead) after &= c->assigned;
+    c->assigned = after;
     aw__cc_bind_fixups(c, t, here(c));
     uint8_t kind = t->kind;
     uint32_t height = t->height;
@@ -410,6 +417,7 @@ aw_status aw__cc_compile_body(cc *c) {
             TRY(aw__cc_emit_jump(c, t));
             t->kind = CTL_ELSE;
             t->unreachable = false;
+            c->assigned = t->entry_assigned;
             c->straight = false;
             if (t->else_fix != NONE32) aw__cc_patch(c, t->else_fix, here(c));
             t->else_fix = NONE32;
@@ -555,6 +563,7 @@ aw_status aw__cc_compile_body(cc *c) {
         }
         case 0x20: /* local.get */
             TRY(read_local(c, &x));
+            if (!dead(c) && x >= c->nparams && !(c->assigned & local_bit(c, x))) c->need_zero[x] = 1;
             TRY(aw__cc_push(c, c->locals[x]));
             c->vs[c->vh - 1].slot = x;
             break;

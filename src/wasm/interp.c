@@ -44,6 +44,21 @@ static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >
 static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
 static inline uint64_t rotr64(uint64_t x, uint64_t n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
 
+/* Without -mpopcnt __builtin_popcount is a call into libgcc: count in
+ * registers instead (clang emits i32.popcnt for power-of-two checks). */
+static inline uint32_t popcnt32(uint32_t x) {
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+}
+static inline uint64_t popcnt64(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (x * 0x0101010101010101ull) >> 56;
+}
+
 /* Saturating conversions (non-trapping float-to-int). */
 static inline int32_t sat_i32_f64(double x) {
     if (x != x) return 0;
@@ -342,7 +357,7 @@ dispatch:
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
-        for (uint32_t i = f->nparams; i < f->nlocals; i++) nfp[i] = 0;
+        for (uint32_t i = f->zero_from; i < f->zero_to; i++) nfp[i] = 0;
         fr++;
         fr->ret_pc = pc + 3;
         fr->fp = fp;
@@ -388,7 +403,7 @@ dispatch:
                 need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
                 goto grow;
             }
-            for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+            for (uint32_t k = f->zero_from; k < f->zero_to; k++) nfp[k] = 0;
             fr++;
             fr->ret_pc = npc;
             fr->fp = fp;
@@ -577,7 +592,7 @@ dispatch:
     BIN2(I32_GE_U, U32, SET32, a >= b)
     UN(I32_CLZ, U32, SET32, a ? __builtin_clz(a) : 32)
     UN(I32_CTZ, U32, SET32, a ? __builtin_ctz(a) : 32)
-    UN(I32_POPCNT, U32, SET32, __builtin_popcount(a))
+    UN(I32_POPCNT, U32, SET32, popcnt32(a))
     BIN2(I32_ADD, U32, SET32, a + b)
     BIN2(I32_SUB, U32, SET32, a - b)
     BIN2(I32_MUL, U32, SET32, a * b)
@@ -633,7 +648,7 @@ dispatch:
     BIN2(I64_GE_U, U64, SET32, a >= b)
     UN(I64_CLZ, U64, SET64, a ? __builtin_clzll(a) : 64)
     UN(I64_CTZ, U64, SET64, a ? __builtin_ctzll(a) : 64)
-    UN(I64_POPCNT, U64, SET64, __builtin_popcountll(a))
+    UN(I64_POPCNT, U64, SET64, popcnt64(a))
     BIN2(I64_ADD, U64, SET64, a + b)
     BIN2(I64_SUB, U64, SET64, a - b)
     BIN2(I64_MUL, U64, SET64, a * b)
@@ -869,7 +884,7 @@ call_fi:
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
-        for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+        for (uint32_t k = f->zero_from; k < f->zero_to; k++) nfp[k] = 0;
         fr++;
         fr->ret_pc = npc;
         fr->fp = fp;

@@ -73,6 +73,33 @@ static void pending_values(void **state) {
     assert_int_equal((uint32_t)call2(inst, "zero_locals", 0, 0), 0);
 }
 
+/* Calls export name after dirty left garbage in the frame's slots. */
+static uint32_t after_dirty(const char *name, uint32_t a) {
+    assert_int_equal((uint32_t)call2(inst, "dirty", 0, 0), 4 * 0x5555);
+    return (uint32_t)call2(inst, name, a, 0);
+}
+
+static void unwritten_locals_read_zero(void **state) {
+    (void)state;
+    assert_int_equal(after_dirty("maybe_block", 1), 0);
+    assert_int_equal(after_dirty("maybe_block", 0), 7);
+    assert_int_equal(after_dirty("maybe_if", 0), 3);
+    assert_int_equal(after_dirty("maybe_if", 1), 10);
+    assert_int_equal(after_dirty("maybe_else", 1), 7);
+    assert_int_equal(after_dirty("maybe_else", 0), 9);
+    assert_int_equal(after_dirty("both_arms", 1), 7);
+    assert_int_equal(after_dirty("both_arms", 0), 9);
+    assert_int_equal(after_dirty("maybe_loop", 3), 5); /* 0 + 3 + 2 */
+    assert_int_equal(after_dirty("maybe_table", 0), 7);
+    assert_int_equal(after_dirty("maybe_table", 1), 0);
+    assert_int_equal(after_dirty("maybe_table", 5), 0);
+    assert_int_equal(after_dirty("maybe_nested", 0), 6);
+    assert_int_equal(after_dirty("maybe_nested", 1), 0);
+    /* a wasm-to-wasm call onto the slots dirty used */
+    assert_int_equal(after_dirty("dirty_then_maybe", 1), 0);
+    assert_int_equal(after_dirty("dirty_then_maybe", 0), 7);
+}
+
 static void indirect_calls(void **state) {
     (void)state;
     assert_int_equal((uint32_t)call3(inst, "dispatch", 0, 7, 5), 12);
@@ -145,6 +172,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(branch_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(multi_value, setup, teardown),
         cmocka_unit_test_setup_teardown(pending_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(unwritten_locals_read_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(indirect_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(traps, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),
