@@ -242,9 +242,26 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
     return AW_OK;
 }
 
+/* Returns the single result v from wherever it is (a local, a slot or a
+ * pending constant written straight to slot 0): no copy to its canonical slot
+ * first, RETURN moves it to slot 0. */
+static aw_status emit_return_one(cc *c, const vent *v) {
+    if (v->k) {
+        TRY(aw__cc_emit_const(c, 0, v->t, v->kv));
+        return EMIT(c, AW__OP_RETURN, 0, 1);
+    }
+    return EMIT(c, AW__OP_RETURN, v->slot, 1);
+}
+
 static aw_status op_end(cc *c) {
     ctl *t = &c->cs[c->ch - 1];
     TRY(aw__cc_check_end(c, t));
+    if (t->kind == CTL_FUNC && !t->merged && t->nresults == 1 && !dead(c)) {
+        /* the body falls through to its end and nothing branches there */
+        TRY(emit_return_one(c, &c->vs[c->vh - 1]));
+        c->ch--;
+        return AW_OK;
+    }
     TRY(aw__cc_settle_from(c, t->height));
     if (t->kind == CTL_IF) {
         /* if without else: params pass through to results */
@@ -514,7 +531,9 @@ aw_status aw__cc_compile_body(cc *c) {
             ctl *t = &c->cs[0];
             TRY(aw__cc_check_top(c, t->nresults, t->results));
             if (!dead(c) && c->vh < c->cs[c->ch - 1].height + t->nresults) return FAIL(c, "type mismatch: return operands");
-            if (!dead(c)) {
+            if (!dead(c) && t->nresults == 1) {
+                TRY(emit_return_one(c, &c->vs[c->vh - 1]));
+            } else if (!dead(c)) {
                 TRY(aw__cc_settle_from(c, c->vh - t->nresults));
                 TRY(EMIT(c, AW__OP_RETURN, canon(c, c->vh - t->nresults), t->nresults));
             }

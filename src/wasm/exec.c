@@ -59,7 +59,7 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             uint64_t *base = inst->stack;
             uint32_t np = f->nparams;
             for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
-            for (uint32_t i = f->zero_from; i < f->zero_to; i++) base[i] = 0;
+            aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             fr->ret_pc = NULL;
             fr->fp = NULL;
@@ -116,7 +116,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     }
     /* counts are small: plain loops beat calls to memcpy here */
     for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
-    for (uint32_t i = f->zero_from; i < f->zero_to; i++) base[i] = 0;
+    aw__zero_locals(base, f);
     fr->ret_pc = NULL;
     fr->fp = NULL;
     fr->inst = fi->inst;

@@ -88,6 +88,16 @@ struct aw_instance {
     uint32_t call_nresults;
 };
 
+/* Zeroes the locals of f that need it (module.h) in the frame at fp. A few
+ * at most: the empty asm keeps the compiler from calling memset for them. */
+static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
+    uint64_t *p = fp + f->zero_from, *e = fp + f->zero_to;
+    while (p < e) {
+        *p++ = 0;
+        __asm__("" : "+r"(p));
+    }
+}
+
 /* Runs until the frame stack returns to the host, a trap, or a suspension.
  * pc/fp/fr describe where to continue. */
 aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,

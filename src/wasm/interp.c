@@ -357,7 +357,7 @@ dispatch:
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
-        for (uint32_t i = f->zero_from; i < f->zero_to; i++) nfp[i] = 0;
+        aw__zero_locals(nfp, f);
         fr++;
         fr->ret_pc = pc + 3;
         fr->fp = fp;
@@ -403,7 +403,7 @@ dispatch:
                 need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
                 goto grow;
             }
-            for (uint32_t k = f->zero_from; k < f->zero_to; k++) nfp[k] = 0;
+            aw__zero_locals(nfp, f);
             fr++;
             fr->ret_pc = npc;
             fr->fp = fp;
@@ -884,7 +884,7 @@ call_fi:
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
-        for (uint32_t k = f->zero_from; k < f->zero_to; k++) nfp[k] = 0;
+        aw__zero_locals(nfp, f);
         fr++;
         fr->ret_pc = npc;
         fr->fp = fp;
