@@ -23,6 +23,8 @@ extern const uint16_t aw__op_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_const[AW__OP_COUNT_];
+extern const uint16_t aw__op_store_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_store_imm_const[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 

@@ -21,9 +21,18 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         if (align > natural) return FAIL(c, "alignment must not be larger than natural");
     }
     uint32_t op = oi->op;
+    /* a store's constant value stays pending until the address form is
+     * known: most take it as an immediate */
+    bool vpend = false, vimm = false;
+    uint32_t hb = 0;
     if (oi->p2) {
         TRY(aw__cc_pop_any(c, oi->p2, &b));
-        if (b.k && !mem && aw__op_imm[op] &&
+        if (mem && b.k) {
+            vpend = true;
+            hb = c->vh;
+            vimm = oi->p2 == AW__VT_I32 || oi->p2 == AW__VT_F32 || oi->kind != AW__K_M8 ||
+                   (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv;
+        } else if (b.k && !mem && aw__op_imm[op] &&
             (oi->p2 == AW__VT_I32 || (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv)) {
             op = aw__op_imm[op];
             b.slot = (uint32_t)b.kv; /* the immediate takes the operand's word */
@@ -31,9 +40,10 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
             TRY(aw__cc_materialize(c, &b, c->vh));
         }
     }
-    /* the address was computed by the i32.add just emitted: fuse it */
+    /* the address was computed by the i32.add just emitted: fuse it (not
+     * with a pending constant value: its slot may hold the add's operand) */
     uint32_t fuse_at = NONE32;
-    if (mem && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
+    if (mem && !vpend && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
         !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1)) {
         uint32_t prev = c->m->code[c->last_start];
         if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
@@ -58,6 +68,8 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
                 }
                 return AW_OK;
             }
+            if (vimm) return EMIT(c, aw__op_store_imm_const[op], (uint32_t)b.kv, ea);
+            if (vpend) TRY(aw__cc_materialize(c, &b, hb));
             return EMIT(c, aw__op_addr_const[op], b.slot, ea);
         }
         TRY(aw__cc_materialize(c, &a, c->vh));
@@ -93,6 +105,12 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         TRY(aw__cc_push(c, oi->r));
         c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
         return AW_OK;
+    }
+    if (vimm) {
+        op = aw__op_store_imm[op];
+        b.slot = (uint32_t)b.kv; /* the immediate takes the value's word */
+    } else if (vpend) {
+        TRY(aw__cc_materialize(c, &b, hb));
     }
     uint32_t w[5];
     uint32_t n = 0;
@@ -568,16 +586,40 @@ aw_status aw__cc_compile_body(cc *c) {
             }
             TRY(aw__cc_pop(c, AW__VT_I32, &a));
             vent v1, v2;
-            TRY(aw__cc_pop(c, t, &v2));
-            TRY(aw__cc_pop(c, t, &v1));
+            TRY(aw__cc_pop_any(c, t, &v2));
+            uint32_t h2 = c->vh;
+            TRY(aw__cc_pop_any(c, t, &v1));
+            uint32_t h1 = c->vh;
             if (!t) {
                 if (v1.t && v2.t && v1.t != v2.t) return FAIL(c, "type mismatch: select operands differ");
                 t = v1.t ? v1.t : v2.t;
                 if (t && !is_num(t)) return FAIL(c, "type mismatch: untyped select needs numeric operands");
             }
+            /* a 32-bit constant operand is an immediate (the slot of a
+             * 32-bit value holds it zero-extended) */
+            uint32_t sop = AW__OP_SELECT;
+            bool narrow = t == AW__VT_I32 || t == AW__VT_F32;
+            if (narrow && v2.k) {
+                sop = AW__OP_SELECT_IB;
+                v2.slot = (uint32_t)v2.kv;
+                v2.k = false;
+            } else if (narrow && v1.k) {
+                sop = AW__OP_SELECT_IA;
+                v1.slot = (uint32_t)v1.kv;
+                v1.k = false;
+            }
+            TRY(aw__cc_materialize(c, &v2, h2));
+            TRY(aw__cc_materialize(c, &v1, h1));
             TRY(aw__cc_push(c, t));
-            TRY(EMIT(c, AW__OP_SELECT, canon(c, c->vh - 1), v1.slot, v2.slot, a.slot));
+            uint32_t start = here(c);
+            TRY(EMIT(c, sop, canon(c, c->vh - 1), v1.slot, v2.slot, a.slot));
             c->last_dst = NONE32;
+            if (!dead(c)) { /* a local.set after it can take its result directly */
+                c->last_start = start;
+                c->last_dst = start + 1;
+                c->last_end = here(c);
+                c->last_h = c->vh - 1;
+            }
             break;
         }
         case 0x20: /* local.get */

@@ -102,6 +102,9 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = aw__slot_of_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = aw__slot_of_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* An immediate operand word as a 32-bit value, or sign-extended to 64 bits. */
+#define IMM32(i) (pc[i])
+#define IMM64(i) ((uint64_t)(int64_t)(int32_t)pc[i])
 /* Every branch target is a FUEL instruction (the compiler guarantees it):
  * taken branches charge it inline and skip it, which saves a dispatch per
  * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
@@ -166,7 +169,9 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += len;                                                                           \
         NEXT();                                                                              \
     }
-#define STORE(name, T, GET)                                                                  \
+#define STORE(name, T, GET, IMM)                                                             \
+    STORE1(name##_V, T, IMM, U32(1), 2, 4)                                                   \
+    STORE1(name##_KV, T, IMM, 0, 1, 3)                                                       \
     STORE1(name, T, GET, U32(1), 2, 4)                                                       \
     STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
     STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)                             \
@@ -256,8 +261,10 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #define AW_BINIMM(n) L_OFF(L_##n##_I),
 #define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
 #define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI), L_OFF(L_##n##_AK),
+#define AW_STOREIMM(n) L_OFF(L_##n##_V), L_OFF(L_##n##_KV),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -438,6 +445,36 @@ dispatch:
         pc += 5;
         NEXT();
     }
+    OP(SELECT_IA) {
+        fp[pc[1]] = U32(4) ? (uint64_t)pc[2] : fp[pc[3]];
+        pc += 5;
+        NEXT();
+    }
+    OP(SELECT_IB) {
+        fp[pc[1]] = U32(4) ? fp[pc[2]] : (uint64_t)pc[3];
+        pc += 5;
+        NEXT();
+    }
+    OP(BR_TEST) {
+        if (U32(1) & U32(2)) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_TEST_I) {
+        if (U32(1) & pc[2]) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_NTEST) {
+        if (!(U32(1) & U32(2))) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_NTEST_I) {
+        if (!(U32(1) & pc[2])) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
     OP(GLOBAL_GET) {
         fp[pc[1]] = *inst->globals[pc[2]];
         pc += 3;
@@ -568,15 +605,15 @@ dispatch:
     LOAD(I64_LOAD16_U, uint16_t, SET64, ID)
     LOAD(I64_LOAD32_S, int32_t, SET64, (int64_t))
     LOAD(I64_LOAD32_U, uint32_t, SET64, ID)
-    STORE(I32_STORE, uint32_t, U32)
-    STORE(I64_STORE, uint64_t, U64)
-    STORE(F32_STORE, uint32_t, U32)
-    STORE(F64_STORE, uint64_t, U64)
-    STORE(I32_STORE8, uint8_t, U32)
-    STORE(I32_STORE16, uint16_t, U32)
-    STORE(I64_STORE8, uint8_t, U64)
-    STORE(I64_STORE16, uint16_t, U64)
-    STORE(I64_STORE32, uint32_t, U64)
+    STORE(I32_STORE, uint32_t, U32, IMM32)
+    STORE(I64_STORE, uint64_t, U64, IMM64)
+    STORE(F32_STORE, uint32_t, U32, IMM32)
+    STORE(F64_STORE, uint64_t, U64, IMM64)
+    STORE(I32_STORE8, uint8_t, U32, IMM32)
+    STORE(I32_STORE16, uint16_t, U32, IMM32)
+    STORE(I64_STORE8, uint8_t, U64, IMM64)
+    STORE(I64_STORE16, uint16_t, U64, IMM64)
+    STORE(I64_STORE32, uint32_t, U64, IMM64)
 
     /* i32 */
     UN(I32_EQZ, U32, SET32, a == 0)

@@ -19,12 +19,14 @@ typedef enum aw__op {
 #define AW_BINIMM(n) AW__OP_##n##_I,
 #define AW_BRCMP(n, inv) AW__OP_BR_##n, AW__OP_BR_##n##_I,
 #define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI, AW__OP_##n##_AK,
+#define AW_STOREIMM(n) AW__OP_##n##_V, AW__OP_##n##_KV,
 #include "wasm/opcodes.def"
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
 #undef AW_BRCMP
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
     AW__OP_COUNT_
 } aw__op;
 

@@ -28,8 +28,10 @@ const char *const aw__op_names[AW__OP_COUNT_] = {
 #define AW_BINIMM(n) #n "_I",
 #define AW_BRCMP(n, inv) "BR_" #n, "BR_" #n "_I",
 #define AW_MEMFUSE(n) #n "_AX", #n "_AI", #n "_AK",
+#define AW_STOREIMM(n) #n "_V", #n "_KV",
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -49,8 +51,10 @@ const uint8_t aw__op_operands[AW__OP_COUNT_] = {
 #define AW_BINIMM(n) 3,
 #define AW_BRCMP(n, inv) 3, 3,
 #define AW_MEMFUSE(n) 4, 4, 2,
+#define AW_STOREIMM(n) 3, 2,
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -87,9 +91,22 @@ const uint16_t aw__op_br_true[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##n, [AW__OP_##n##_I] = AW__OP_BR_##n##_I,
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
+    [AW__OP_I32_AND] = AW__OP_BR_TEST, [AW__OP_I32_AND_I] = AW__OP_BR_TEST_I,
 };
 const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##inv, [AW__OP_##n##_I] = AW__OP_BR_##inv##_I,
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
+    [AW__OP_I32_AND] = AW__OP_BR_NTEST, [AW__OP_I32_AND_I] = AW__OP_BR_NTEST_I,
+};
+/* For stores: the forms with an immediate value (plain and constant address). */
+const uint16_t aw__op_store_imm[AW__OP_COUNT_] = {
+#define AW_STOREIMM(n) [AW__OP_##n] = AW__OP_##n##_V,
+#include "wasm/opcodes.def"
+#undef AW_STOREIMM
+};
+const uint16_t aw__op_store_imm_const[AW__OP_COUNT_] = {
+#define AW_STOREIMM(n) [AW__OP_##n] = AW__OP_##n##_KV,
+#include "wasm/opcodes.def"
+#undef AW_STOREIMM
 };

@@ -100,6 +100,26 @@ static void unwritten_locals_read_zero(void **state) {
     assert_int_equal(after_dirty("dirty_then_maybe", 0), 7);
 }
 
+static void constant_operands(void **state) {
+    (void)state;
+    assert_int_equal((uint32_t)call2(inst, "select_ka", 1, 7), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_ka", 0, 7), 7);
+    assert_int_equal((uint32_t)call2(inst, "select_kb", 1, 7), 7);
+    assert_int_equal((uint32_t)call2(inst, "select_kb", 0, 7), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_kk", 3, 0), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_kk", 0, 0), 6);
+    assert_true(asf32(call2(inst, "select_f32", 1, 0)) == -1.5f);
+    assert_true(asf32(call2(inst, "select_f32", 0, 0)) == 2.0f);
+    assert_true(call2(inst, "select_i64", 1, 3) == UINT64_MAX);
+    assert_true(call2(inst, "select_i64", 0, 3) == 3);
+    assert_int_equal((uint32_t)call2(inst, "select_to_local", 1, 7), 107);
+    assert_int_equal((uint32_t)call2(inst, "select_to_local", 0, 7), 109);
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 0, 0), 1);  /* bit 2 clear */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 4, 0), 4);  /* 4 & 0, 4 & 1 clear */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 6, 2), 2);  /* 6 & 2 set */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 5, 2), 3);  /* 5 & 2 clear, bit 0 set */
+}
+
 static void indirect_calls(void **state) {
     (void)state;
     assert_int_equal((uint32_t)call3(inst, "dispatch", 0, 7, 5), 12);
@@ -173,6 +193,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(multi_value, setup, teardown),
         cmocka_unit_test_setup_teardown(pending_values, setup, teardown),
         cmocka_unit_test_setup_teardown(unwritten_locals_read_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(constant_operands, setup, teardown),
         cmocka_unit_test_setup_teardown(indirect_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(traps, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),

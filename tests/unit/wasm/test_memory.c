@@ -59,6 +59,29 @@ static void stores(void **state) {
     assert_int_equal((uint32_t)call2(inst, "i32.load16_u", 508, 0), 0xBEEF);
 }
 
+static void constant_addresses_and_values(void **state) {
+    (void)state;
+    call2(inst, "const_stores", 0, 0);
+    assert_int_equal((uint32_t)call2(inst, "const_load", 0, 0), 0x11223344);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 608, 0), 0xFFFE00AB);
+    assert_true(call2(inst, "i64.load", 616, 0) == (uint64_t)-3);
+    assert_true(call2(inst, "i64.load", 624, 0) == 0xFFFFFFFFull);
+    assert_true(call2(inst, "i64.load", 632, 0) == 0x007FABCD34567890ull);
+    assert_true(asf32(call2(inst, "f32.load", 640, 0)) == 1.5f);
+    assert_true(asf64(call2(inst, "f64.load", 648, 0)) == -2.25);
+    assert_true(call2(inst, "i64.load", 656, 0) == 0);
+    assert_int_equal((uint32_t)call2(inst, "const_load_edge", 0, 0), 0);
+    expect_trap(inst, "const_load_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* i32.const -4 is address 0xFFFFFFFC: with the offset past 4 GiB */
+    expect_trap(inst, "const_load_wrap", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "const_store_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "store_const_at_sum", 700, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0x5A5A);
+    call2(inst, "store_const_at", 710, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0xFF005A5A);
+    expect_trap(inst, "store_const_at", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+}
+
 static void bounds(void **state) {
     (void)state;
     /* the last whole i32 fits, one byte further traps */
@@ -145,6 +168,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(loads, setup, teardown),
         cmocka_unit_test_setup_teardown(stores, setup, teardown),
+        cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
         cmocka_unit_test(grow_capped_by_config),
