@@ -52,6 +52,10 @@ typedef struct cc {
     uint32_t last_start; /* its first word */
     uint64_t op_at;      /* byte offset of the instruction being compiled */
     uint32_t last_copy;  /* position of the last COPY emitted (UINT32_MAX: none) */
+    /* The last i32.eqz emitted (eqz_at) and the instruction right before it
+     * that computed its operand (eqz_of, NONE32: none): a branch on the eqz
+     * of a comparison becomes the inverse compare-and-branch. */
+    uint32_t eqz_at, eqz_of;
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */

@@ -21,6 +21,11 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         if (align > natural) return FAIL(c, "alignment must not be larger than natural");
     }
     uint32_t op = oi->op;
+    /* i32.eqz of the value the last instruction just computed */
+    uint32_t eqz_of = NONE32;
+    if (op == AW__OP_I32_EQZ && c->last_dst != NONE32 && c->last_end == here(c) && c->vh > 0 &&
+        c->last_h == c->vh - 1 && !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1))
+        eqz_of = c->last_start;
     /* a store's constant value stays pending until the address form is
      * known: most take it as an immediate */
     bool vpend = false, vimm = false;
@@ -132,6 +137,10 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         c->last_end = here(c);
         c->last_h = c->vh - 1;
         c->last_start = start;
+    }
+    if (op == AW__OP_I32_EQZ) {
+        c->eqz_at = start;
+        c->eqz_of = eqz_of;
     }
     return AW_OK;
 }
@@ -260,15 +269,22 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
     return AW_OK;
 }
 
+/* RETURN, or its short forms for no result and one result. */
+static aw_status emit_return(cc *c, uint32_t src, uint32_t n) {
+    if (n == 0) return EMIT(c, AW__OP_RETURN0);
+    if (n == 1) return EMIT(c, AW__OP_RETURN1, src);
+    return EMIT(c, AW__OP_RETURN, src, n);
+}
+
 /* Returns the single result v from wherever it is (a local, a slot or a
  * pending constant written straight to slot 0): no copy to its canonical slot
  * first, RETURN moves it to slot 0. */
 static aw_status emit_return_one(cc *c, const vent *v) {
     if (v->k) {
         TRY(aw__cc_emit_const(c, 0, v->t, v->kv));
-        return EMIT(c, AW__OP_RETURN, 0, 1);
+        return emit_return(c, 0, 1);
     }
-    return EMIT(c, AW__OP_RETURN, v->slot, 1);
+    return emit_return(c, v->slot, 1);
 }
 
 static aw_status op_end(cc *c) {
@@ -312,7 +328,7 @@ static aw_status op_end(cc *c) {
             aw__cc_fuel_close(c);
             TRY(EMIT(c, AW__OP_FUEL, 1));
         }
-        TRY(EMIT(c, AW__OP_RETURN, canon(c, 0), nr));
+        TRY(emit_return(c, canon(c, 0), nr));
         c->ch--;
         return AW_OK;
     }
@@ -344,6 +360,19 @@ static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_
     if (fused != NONE32 && c->last_end == here(c)) {
         const uint32_t *w = c->m->code + fused;
         uint32_t op = w[0], a = w[2];
+        if (op == AW__OP_I32_EQZ && fused == c->eqz_at && c->eqz_of != NONE32) {
+            /* eqz of a comparison (or an and) computed right before it:
+             * branch on the comparison's inverse */
+            uint32_t p = c->eqz_of;
+            const uint32_t *pw = c->m->code + p;
+            if (aw__op_br_true[pw[0]] && p + 1 + aw__op_operands[pw[0]] == fused && pw[1] == a) {
+                uint32_t pop = pw[0], x = pw[2], y = pw[3];
+                c->m->code_len = p;
+                c->last_dst = NONE32;
+                c->eqz_at = NONE32;
+                return EMIT(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y, 0);
+            }
+        }
         c->m->code_len = fused;
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
@@ -553,7 +582,7 @@ aw_status aw__cc_compile_body(cc *c) {
                 TRY(emit_return_one(c, &c->vs[c->vh - 1]));
             } else if (!dead(c)) {
                 TRY(aw__cc_settle_from(c, c->vh - t->nresults));
-                TRY(EMIT(c, AW__OP_RETURN, canon(c, c->vh - t->nresults), t->nresults));
+                TRY(emit_return(c, canon(c, c->vh - t->nresults), t->nresults));
             }
             aw__cc_set_unreachable(c);
             break;

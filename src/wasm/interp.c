@@ -426,19 +426,14 @@ dispatch:
         uint32_t src = pc[1], n = pc[2];
         if (src)
             for (uint32_t k = 0; k < n; k++) fp[k] = fp[src + k];
-        if (UNLIKELY(!fr->ret_pc)) goto done;
-        pc = fr->ret_pc;
-        fp = fr->fp;
-        if (UNLIKELY(fr->inst != inst)) {
-            inst = fr->inst;
-            code = inst->m->code;
-            funcs = inst->m->funcs;
-            mem = inst->mem ? inst->mem : &no_memory;
-        }
-        fr--;
-        mb = mem->base;
-        ms = mem->size;
-        NEXT();
+        goto ret;
+    }
+    OP(RETURN1) {
+        fp[0] = fp[pc[1]];
+        goto ret;
+    }
+    OP(RETURN0) {
+        goto ret;
     }
     OP(SELECT) {
         fp[pc[1]] = U32(4) ? fp[pc[2]] : fp[pc[3]];
@@ -937,6 +932,23 @@ call_fi:
         pc = code + f->code_start;
         NEXT();
     }
+
+ret:
+    /* back to the caller; the memory cache is still right unless the caller
+     * is another instance (a callee that grew memory updated it) */
+    if (UNLIKELY(!fr->ret_pc)) goto done;
+    pc = fr->ret_pc;
+    fp = fr->fp;
+    if (UNLIKELY(fr->inst != inst)) {
+        inst = fr->inst;
+        code = inst->m->code;
+        funcs = inst->m->funcs;
+        mem = inst->mem ? inst->mem : &no_memory;
+        mb = mem->base;
+        ms = mem->size;
+    }
+    fr--;
+    NEXT();
 
 fuel_out:
     fuel += (int64_t)pc[1];

@@ -118,6 +118,10 @@ static void constant_operands(void **state) {
     assert_int_equal((uint32_t)call2(inst, "test_bits", 4, 0), 4);  /* 4 & 0, 4 & 1 clear */
     assert_int_equal((uint32_t)call2(inst, "test_bits", 6, 2), 2);  /* 6 & 2 set */
     assert_int_equal((uint32_t)call2(inst, "test_bits", 5, 2), 3);  /* 5 & 2 clear, bit 0 set */
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 1, 2), 1);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 5, 2), 2);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 7, 2), 3);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 23, 2), 4);
 }
 
 static void indirect_calls(void **state) {
