@@ -241,6 +241,15 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
 
 static aw__memory no_memory; /* stands in for a missing memory: size 0 */
 
+/* Caches the current instance's linear memory in mb/ms (not the memory
+ * itself: one register fewer in the loop). */
+#define LOAD_MEM()                                                                           \
+    do {                                                                                     \
+        const aw__memory *mem_ = inst->mem ? inst->mem : &no_memory;                         \
+        mb = mem_->base;                                                                     \
+        ms = mem_->size;                                                                     \
+    } while (0)
+
 const int32_t *aw__interp_dispatch_offsets(void) {
 #ifdef AW_DISPATCH_SWITCH
     return NULL;
@@ -280,9 +289,9 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     const uint32_t *code = inst->m->code;
     const aw__func *funcs = inst->m->funcs;
     /* linear memory, cached: reloaded after anything that may grow it */
-    aw__memory *mem = inst->mem ? inst->mem : &no_memory;
-    uint8_t *mb = mem->base;
-    uint64_t ms = mem->size;
+    uint8_t *mb;
+    uint64_t ms;
+    LOAD_MEM();
     uint64_t *stack_end = root->stack_end;
     aw__frame *frames_end = root->frames_end;
     size_t need_slots, need_frames;
@@ -535,9 +544,8 @@ dispatch:
         NEXT();
     }
     OP(MEMORY_GROW) {
-        SET32(1, aw__mem_grow(mem, U32(2)));
-        mb = mem->base;
-        ms = mem->size;
+        SET32(1, aw__mem_grow(inst->mem, U32(2)));
+        LOAD_MEM();
         pc += 3;
         NEXT();
     }
@@ -887,8 +895,7 @@ call_fi:
         }
         if (hr == AW_HOST_RETURN) {
             pc = npc;
-            mb = mem->base;
-            ms = mem->size;
+            LOAD_MEM();
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
@@ -926,9 +933,7 @@ call_fi:
         inst = fi->inst;
         code = inst->m->code;
         funcs = inst->m->funcs;
-        mem = inst->mem ? inst->mem : &no_memory;
-        mb = mem->base;
-        ms = mem->size;
+        LOAD_MEM();
         pc = code + f->code_start;
         NEXT();
     }
@@ -943,9 +948,7 @@ ret:
         inst = fr->inst;
         code = inst->m->code;
         funcs = inst->m->funcs;
-        mem = inst->mem ? inst->mem : &no_memory;
-        mb = mem->base;
-        ms = mem->size;
+        LOAD_MEM();
     }
     fr--;
     NEXT();
@@ -994,8 +997,11 @@ grow:
     }
 
 trap_oob:
-    trap = AW_TRAP_OUT_OF_BOUNDS_MEMORY;
-    goto do_trap;
+    /* not through do_trap: the compiler would set the trap code on the hot
+     * path of every load and store to share that block */
+    record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, fr->func);
+    result = AW_TRAP;
+    goto out;
 trap_table:
     trap = AW_TRAP_OUT_OF_BOUNDS_TABLE;
     goto do_trap;
