@@ -57,8 +57,13 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         const aw__func *f = fi->func;
         if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
             uint64_t *base = inst->stack;
-            uint32_t np = f->nparams;
-            for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
+            uint32_t np = f->nparams, i = 0;
+            /* two at a time: a few parameters, no call to memcpy */
+            for (; i + 1 < np; i += 2) {
+                base[i] = slots[i];
+                base[i + 1] = slots[i + 1];
+            }
+            if (i < np) base[i] = slots[i];
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             fr->ret_pc = NULL;
@@ -67,8 +72,15 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             fr->func = func_index;
             inst->state = AW_INSTANCE_RUNNING;
             inst->call_slots = slots;
-            inst->call_nresults = fi->type->nresults;
-            return finish_top(inst, aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err));
+            uint32_t nr = fi->type->nresults;
+            inst->call_nresults = nr;
+            aw_status st = aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err);
+            if (__builtin_expect(st == AW_OK && nr == 1, 1)) {
+                slots[0] = inst->stack[0];
+                inst->state = AW_INSTANCE_IDLE;
+                return AW_OK;
+            }
+            return finish_top(inst, st);
         }
     }
     return call_slow(inst, func_index, slots, err);

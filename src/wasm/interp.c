@@ -292,8 +292,8 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     uint8_t *mb;
     uint64_t ms;
     LOAD_MEM();
-    uint64_t *stack_end = root->stack_end;
-    aw__frame *frames_end = root->frames_end;
+    /* the stack limits are read from root where needed (a cached copy
+     * costs the entry more than the calls save) */
     size_t need_slots, need_frames;
     /* fuel for this run: the total, capped by the slice */
     int64_t budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
@@ -369,7 +369,7 @@ dispatch:
     OP(CALL) {
         const aw__func *f = &funcs[pc[1]];
         nfp = fp + pc[2];
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
@@ -415,7 +415,7 @@ dispatch:
         npc = pc + 5;
         if (LIKELY(fi->inst == inst && fi->func)) {
             const aw__func *f = fi->func;
-            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
                 need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
                 goto grow;
             }
@@ -870,7 +870,7 @@ call_fi:
     if (fi->host) {
         uint32_t np = fi->type->nparams, nr = fi->type->nresults;
         uint32_t nmax = np > nr ? np : nr;
-        if (UNLIKELY(nfp + nmax > stack_end || fr + 1 >= frames_end)) {
+        if (UNLIKELY(nfp + nmax > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + nmax;
             goto grow;
         }
@@ -886,8 +886,6 @@ call_fi:
         fp = root->stack + fp_off;
         nfp = root->stack + nfp_off;
         fr = root->frames + fr_off;
-        stack_end = root->stack_end;
-        frames_end = root->frames_end;
         if (root->fuel != UINT64_MAX) {
             budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
             if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;
@@ -919,7 +917,7 @@ call_fi:
     }
     {
         const aw__func *f = fi->func;
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
@@ -991,8 +989,6 @@ grow:
         if (!aw__stack_grow(root, need_slots, need_frames, fr_off + 1)) goto trap_stack;
         fp = root->stack + fp_off;
         fr = root->frames + fr_off;
-        stack_end = root->stack_end;
-        frames_end = root->frames_end;
         NEXT();
     }
 
