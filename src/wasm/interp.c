@@ -207,7 +207,7 @@ static inline uint64_t sat_u64_f64(double x) {
  * The host gets a copy of the arguments (up to 16 slots) so that it may
  * re-enter the instance and grow (move) the stack; with more, the stack is
  * pinned for the duration of the call. */
-static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
+static inline __attribute__((always_inline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
                                                           const aw__funcinst *fi, size_t nfp_off,
                                                           size_t fr_off) {
     uint32_t np = fi->type->nparams, nr = fi->type->nresults;
