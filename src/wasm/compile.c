@@ -417,12 +417,14 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
         if (slots > UINT32_MAX / 2) st = RD_FAIL(r, AW_LIMIT_EXCEEDED, "function frame too large");
         fn->frame_slots = (uint32_t)slots;
         /* the locals a call must zero: the span of those that need it */
-        fn->zero_from = fn->zero_to = fn->nparams;
+        uint32_t zero_to = fn->nparams;
+        fn->zero_from = fn->nparams;
         for (uint32_t x = fn->nparams; x < c.nlocals; x++)
             if (c.need_zero[x]) {
-                if (fn->zero_from == fn->zero_to) fn->zero_from = x;
-                fn->zero_to = x + 1;
+                if (fn->zero_from == zero_to) fn->zero_from = x;
+                zero_to = x + 1;
             }
+        fn->zero_count = zero_to - fn->zero_from;
 #ifndef NDEBUG
         check_targets(m, fn->code_start);
 #endif

@@ -260,8 +260,16 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
         c->vh = base;
     }
     uint32_t argbase = canon(c, base);
-    if (indirect) TRY(EMIT(c, op, a1, a2, argbase, idx_slot));
-    else TRY(EMIT(c, op, a1, argbase));
+    if (indirect) {
+        TRY(EMIT(c, op, a1, a2, argbase, idx_slot));
+    } else if (op == AW__OP_CALL) {
+        /* the callee's record by address (the array is final once the code
+         * section is reached): no index arithmetic per call */
+        uintptr_t fa = (uintptr_t)&c->m->funcs[a1];
+        TRY(EMIT(c, op, a1, argbase, (uint32_t)fa, (uint32_t)((uint64_t)fa >> 32)));
+    } else {
+        TRY(EMIT(c, op, a1, argbase));
+    }
     for (uint32_t i = 0; i < ft->nresults; i++) TRY(aw__cc_push(c, ft->vt[ft->nparams + i]));
     /* the callee needs its results' room too */
     if (base + ft->nparams > c->vmax) c->vmax = base + ft->nparams;

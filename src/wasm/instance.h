@@ -91,10 +91,13 @@ struct aw_instance {
 /* Zeroes the locals of f that need it (module.h) in the frame at fp. A few
  * at most: the empty asm keeps the compiler from calling memset for them. */
 static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
-    uint64_t *p = fp + f->zero_from, *e = fp + f->zero_to;
-    while (p < e) {
-        *p++ = 0;
-        __asm__("" : "+r"(p));
+    uint32_t n = f->zero_count;
+    if (n) {
+        uint64_t *p = fp + f->zero_from, *e = p + n;
+        do {
+            *p++ = 0;
+            __asm__("" : "+r"(p));
+        } while (p < e);
     }
 }
 

@@ -287,7 +287,6 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     }
 #endif
     const uint32_t *code = inst->m->code;
-    const aw__func *funcs = inst->m->funcs;
     /* linear memory, cached: reloaded after anything that may grow it */
     uint8_t *mb;
     uint64_t ms;
@@ -367,7 +366,7 @@ dispatch:
         NEXT();
     }
     OP(CALL) {
-        const aw__func *f = &funcs[pc[1]];
+        const aw__func *f = (const aw__func *)(uintptr_t)((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
         nfp = fp + pc[2];
         if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
@@ -375,7 +374,7 @@ dispatch:
         }
         aw__zero_locals(nfp, f);
         fr++;
-        fr->ret_pc = pc + 3;
+        fr->ret_pc = pc + 5;
         fr->fp = fp;
         fr->inst = inst;
         fr->func = pc[1];
@@ -930,7 +929,6 @@ call_fi:
         fp = nfp;
         inst = fi->inst;
         code = inst->m->code;
-        funcs = inst->m->funcs;
         LOAD_MEM();
         pc = code + f->code_start;
         NEXT();
@@ -945,7 +943,6 @@ ret:
     if (UNLIKELY(fr->inst != inst)) {
         inst = fr->inst;
         code = inst->m->code;
-        funcs = inst->m->funcs;
         LOAD_MEM();
     }
     fr--;

@@ -101,9 +101,10 @@ typedef struct aw__func {
     uint32_t nparams;
     uint32_t nlocals;       /* params + declared locals (slots) */
     uint32_t frame_slots;   /* locals + maximum operand height */
-    /* Declared locals [zero_from, zero_to) start at zero on a call; the
-     * others are written before any read (compile.c's definite assignment). */
-    uint32_t zero_from, zero_to;
+    /* Declared locals zero_from .. zero_from + zero_count - 1 start at zero on
+     * a call; the others are written before any read (compile.c's definite
+     * assignment). */
+    uint32_t zero_from, zero_count;
     uint32_t code_start;    /* word offset in module code */
     uint32_t body_offset;   /* byte offset of the body in the binary */
     uint32_t body_len;
