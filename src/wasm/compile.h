@@ -28,8 +28,9 @@ extern const uint16_t aw__op_store_imm_const[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 
-/* Rewrites every opcode word of the module's code into its handler offset
- * (direct threading); called once, after the last function is compiled. */
+/* Sets each function's entry pointer and rewrites every opcode word of the
+ * module's code into its handler offset (direct threading); called once,
+ * after the last function is compiled. */
 void aw__code_thread(aw_module *m);
 
 /* Writes a listing of function func_index's compiled code into out

@@ -48,6 +48,7 @@ static uint32_t insn_len(const uint32_t *pc, uint32_t op) {
 }
 
 void aw__code_thread(aw_module *m) {
+    for (uint32_t i = m->func_import_count; i < m->func_count; i++) m->funcs[i].entry = m->code + m->funcs[i].code_start;
     const int32_t *offsets = aw__interp_dispatch_offsets();
     if (!offsets) return;
     for (uint32_t at = 0; at < m->code_len;) {

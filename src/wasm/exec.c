@@ -74,7 +74,7 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             inst->call_slots = slots;
             uint32_t nr = fi->type->nresults;
             inst->call_nresults = nr;
-            aw_status st = aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err);
+            aw_status st = aw__interp_run(inst, inst, f->entry, base, fr, err);
             if (__builtin_expect(st == AW_OK && nr == 1, 1)) {
                 slots[0] = inst->stack[0];
                 inst->state = AW_INSTANCE_IDLE;
@@ -134,7 +134,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     fr->inst = fi->inst;
     fr->func = fi->index;
     fr->nresults = nr;
-    const uint32_t *pc = fi->inst->m->code + f->code_start;
+    const uint32_t *pc = f->entry;
     if (nested) {
         inst->depth++;
         inst->state = AW_INSTANCE_RUNNING;

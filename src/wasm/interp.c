@@ -286,7 +286,6 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
         return AW_OK;
     }
 #endif
-    const uint32_t *code = inst->m->code;
     /* linear memory, cached: reloaded after anything that may grow it */
     uint8_t *mb;
     uint64_t ms;
@@ -379,7 +378,7 @@ dispatch:
         fr->inst = inst;
         fr->func = pc[1];
         fp = nfp;
-        pc = code + f->code_start;
+        pc = f->entry;
         /* charge the callee's entry block here (its FUEL op handles the
          * slow path when the fuel does not cover it) */
         if (LIKELY(fuel >= (int64_t)pc[1])) {
@@ -425,7 +424,7 @@ dispatch:
             fr->inst = inst;
             fr->func = fi->index;
             fp = nfp;
-            pc = code + f->code_start;
+            pc = f->entry;
             NEXT();
         }
         goto call_fi;
@@ -928,9 +927,8 @@ call_fi:
         fr->func = fi->index;
         fp = nfp;
         inst = fi->inst;
-        code = inst->m->code;
         LOAD_MEM();
-        pc = code + f->code_start;
+        pc = f->entry;
         NEXT();
     }
 
@@ -942,7 +940,6 @@ ret:
     fp = fr->fp;
     if (UNLIKELY(fr->inst != inst)) {
         inst = fr->inst;
-        code = inst->m->code;
         LOAD_MEM();
     }
     fr--;

@@ -106,6 +106,7 @@ typedef struct aw__func {
      * assignment). */
     uint32_t zero_from, zero_count;
     uint32_t code_start;    /* word offset in module code */
+    const uint32_t *entry;  /* code + code_start, once the code is final (aw__code_thread) */
     uint32_t body_offset;   /* byte offset of the body in the binary */
     uint32_t body_len;
 } aw__func;
