@@ -25,6 +25,8 @@ extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_const[AW__OP_COUNT_];
 extern const uint16_t aw__op_store_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_store_imm_const[AW__OP_COUNT_];
+/* For i32 comparisons, i32.and and the plain i32 loads (value tested against
+ * zero): the fused branch taken when the value holds, and when it does not. */
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 

@@ -189,6 +189,26 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 4;                                                                             \
         NEXT();                                                                              \
     }
+/* A load whose value only decides a branch: [op addr offset target]. */
+#define BRLOAD(bits, T)                                                                      \
+    OP(BR_LOAD##bits##_NZ) {                                                                 \
+        uint64_t ea = (uint64_t)U32(1) + pc[2];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v;                                                                                 \
+        memcpy(&v, mb + ea, sizeof v);                                                       \
+        if (v) JUMP(3);                                                                      \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }                                                                                        \
+    OP(BR_LOAD##bits##_Z) {                                                                  \
+        uint64_t ea = (uint64_t)U32(1) + pc[2];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v;                                                                                 \
+        memcpy(&v, mb + ea, sizeof v);                                                       \
+        if (!v) JUMP(3);                                                                     \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
 #define BIN2(name, GET, SET, expr)                                                           \
     BIN(name, GET, SET, expr)                                                                \
@@ -477,6 +497,9 @@ dispatch:
         pc += 4;
         NEXT();
     }
+    BRLOAD(8, uint8_t)
+    BRLOAD(16, uint16_t)
+    BRLOAD(32, uint32_t)
     OP(GLOBAL_GET) {
         fp[pc[1]] = *inst->globals[pc[2]];
         pc += 3;

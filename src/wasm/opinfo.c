@@ -92,12 +92,19 @@ const uint16_t aw__op_br_true[AW__OP_COUNT_] = {
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
     [AW__OP_I32_AND] = AW__OP_BR_TEST, [AW__OP_I32_AND_I] = AW__OP_BR_TEST_I,
+    /* a loaded value tested for zero: [op dst addr offset] -> [br addr offset] */
+    [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_NZ, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_NZ,
+    [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_NZ, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_NZ,
+    [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_NZ,
 };
 const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##inv, [AW__OP_##n##_I] = AW__OP_BR_##inv##_I,
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
     [AW__OP_I32_AND] = AW__OP_BR_NTEST, [AW__OP_I32_AND_I] = AW__OP_BR_NTEST_I,
+    [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_Z, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_Z,
+    [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_Z, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_Z,
+    [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_Z,
 };
 /* For stores: the forms with an immediate value (plain and constant address). */
 const uint16_t aw__op_store_imm[AW__OP_COUNT_] = {

@@ -57,4 +57,9 @@
   (func (export "store_const_at_sum") (param i32)
     (i32.store (i32.add (local.get 0) (call $eight)) (i32.const 0x5A5A)))
   (func (export "store_const_at") (param i32) (i64.store8 offset=1 (local.get 0) (i64.const -1)))
+  ;; loads whose value only decides a branch
+  (func (export "br_load") (param i32) (result i32)
+    (block (br_if 0 (i32.load8_u (local.get 0))) (return (i32.const 1)))
+    (if (i32.eqz (i32.load16_s offset=2 (local.get 0))) (then (return (i32.const 2))))
+    (if (result i32) (i32.load offset=4 (local.get 0)) (then (i32.const 3)) (else (i32.const 4))))
 )

@@ -82,6 +82,22 @@ static void constant_addresses_and_values(void **state) {
     expect_trap(inst, "store_const_at", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
+static void branches_on_loads(void **state) {
+    (void)state;
+    call2(inst, "i64.store", 800, 0);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 1);
+    call2(inst, "i32.store8", 800, 0x80);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 2);
+    call2(inst, "i32.store16", 802, 0x8000);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 4);
+    call2(inst, "i32.store8", 807, 1);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 3);
+    /* the fused loads still check their bounds */
+    call2(inst, "i32.store8", 65535, 1);
+    expect_trap(inst, "br_load", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "br_load", 65536, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+}
+
 static void bounds(void **state) {
     (void)state;
     /* the last whole i32 fits, one byte further traps */
@@ -169,6 +185,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(loads, setup, teardown),
         cmocka_unit_test_setup_teardown(stores, setup, teardown),
         cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
         cmocka_unit_test(grow_capped_by_config),
