@@ -23,6 +23,7 @@ extern const uint16_t aw__op_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_const[AW__OP_COUNT_];
+extern const uint16_t aw__op_swap_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_store_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_store_imm_const[AW__OP_COUNT_];
 /* For i32 comparisons, i32.and and the plain i32 loads (value tested against

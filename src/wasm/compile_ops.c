@@ -77,6 +77,14 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
             if (vpend) TRY(aw__cc_materialize(c, &b, hb));
             return EMIT(c, aw__op_addr_const[op], b.slot, ea);
         }
+        if (a.k && !mem && oi->p2 && op == oi->op && aw__op_swap_imm[op] &&
+            (oi->p1 == AW__VT_I32 || (int64_t)a.kv == (int64_t)(int32_t)(uint32_t)a.kv)) {
+            /* a constant first operand: the swapped immediate form */
+            op = aw__op_swap_imm[op];
+            a.k = false;
+            a.slot = b.slot;
+            b.slot = (uint32_t)a.kv;
+        }
         TRY(aw__cc_materialize(c, &a, c->vh));
     }
     if (fuse_at != NONE32 && !dead(c)) {
@@ -288,6 +296,7 @@ static aw_status emit_return(cc *c, uint32_t src, uint32_t n) {
  * pending constant written straight to slot 0): no copy to its canonical slot
  * first, RETURN moves it to slot 0. */
 static aw_status emit_return_one(cc *c, const vent *v) {
+    if (v->k && (v->t == AW__VT_I32 || v->t == AW__VT_F32)) return EMIT(c, AW__OP_RETURN1_I, (uint32_t)v->kv);
     if (v->k) {
         TRY(aw__cc_emit_const(c, 0, v->t, v->kv));
         return emit_return(c, 0, 1);

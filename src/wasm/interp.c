@@ -462,6 +462,20 @@ dispatch:
     OP(RETURN0) {
         goto ret;
     }
+    OP(RETURN1_I) {
+        fp[0] = pc[1];
+        goto ret;
+    }
+    OP(I32_RSUB_I) {
+        SET32(1, pc[3] - U32(2));
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_RSUB_I) {
+        SET64(1, (uint64_t)(int64_t)(int32_t)pc[3] - U64(2));
+        pc += 4;
+        NEXT();
+    }
     OP(SELECT) {
         fp[pc[1]] = U32(4) ? fp[pc[2]] : fp[pc[3]];
         pc += 5;

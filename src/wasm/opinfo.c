@@ -68,6 +68,28 @@ const uint16_t aw__op_imm[AW__OP_COUNT_] = {
 #undef AW_BINIMM
 };
 
+/* For binary operators whose FIRST operand is a constant: the immediate form
+ * of the operator with its operands swapped (commutative ones, comparisons
+ * mirrored, sub reversed). */
+const uint16_t aw__op_swap_imm[AW__OP_COUNT_] = {
+    [AW__OP_I32_ADD] = AW__OP_I32_ADD_I, [AW__OP_I32_MUL] = AW__OP_I32_MUL_I,
+    [AW__OP_I32_AND] = AW__OP_I32_AND_I, [AW__OP_I32_OR] = AW__OP_I32_OR_I,
+    [AW__OP_I32_XOR] = AW__OP_I32_XOR_I, [AW__OP_I32_EQ] = AW__OP_I32_EQ_I,
+    [AW__OP_I32_NE] = AW__OP_I32_NE_I, [AW__OP_I32_SUB] = AW__OP_I32_RSUB_I,
+    [AW__OP_I32_LT_S] = AW__OP_I32_GT_S_I, [AW__OP_I32_LT_U] = AW__OP_I32_GT_U_I,
+    [AW__OP_I32_GT_S] = AW__OP_I32_LT_S_I, [AW__OP_I32_GT_U] = AW__OP_I32_LT_U_I,
+    [AW__OP_I32_LE_S] = AW__OP_I32_GE_S_I, [AW__OP_I32_LE_U] = AW__OP_I32_GE_U_I,
+    [AW__OP_I32_GE_S] = AW__OP_I32_LE_S_I, [AW__OP_I32_GE_U] = AW__OP_I32_LE_U_I,
+    [AW__OP_I64_ADD] = AW__OP_I64_ADD_I, [AW__OP_I64_MUL] = AW__OP_I64_MUL_I,
+    [AW__OP_I64_AND] = AW__OP_I64_AND_I, [AW__OP_I64_OR] = AW__OP_I64_OR_I,
+    [AW__OP_I64_XOR] = AW__OP_I64_XOR_I, [AW__OP_I64_EQ] = AW__OP_I64_EQ_I,
+    [AW__OP_I64_NE] = AW__OP_I64_NE_I, [AW__OP_I64_SUB] = AW__OP_I64_RSUB_I,
+    [AW__OP_I64_LT_S] = AW__OP_I64_GT_S_I, [AW__OP_I64_LT_U] = AW__OP_I64_GT_U_I,
+    [AW__OP_I64_GT_S] = AW__OP_I64_LT_S_I, [AW__OP_I64_GT_U] = AW__OP_I64_LT_U_I,
+    [AW__OP_I64_LE_S] = AW__OP_I64_GE_S_I, [AW__OP_I64_LE_U] = AW__OP_I64_GE_U_I,
+    [AW__OP_I64_GE_S] = AW__OP_I64_LE_S_I, [AW__OP_I64_GE_U] = AW__OP_I64_LE_U_I,
+};
+
 /* For loads and stores: the forms with a fused address add (reg, imm). */
 const uint16_t aw__op_addr_reg[AW__OP_COUNT_] = {
 #define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AX,

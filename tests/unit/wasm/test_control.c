@@ -122,6 +122,19 @@ static void constant_operands(void **state) {
     assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 5, 2), 2);
     assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 7, 2), 3);
     assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 23, 2), 4);
+    assert_int_equal((uint32_t)call2(inst, "k_sub", 3, 0), 7);
+    assert_int_equal((uint32_t)call2(inst, "k_sub", 13, 0), U32(-3));
+    assert_int_equal((uint32_t)call2(inst, "k_lt_u", 11, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_lt_u", 10, 0), 0);
+    assert_int_equal((uint32_t)call2(inst, "k_ge_s", U32(-1), 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_ge_s", 0, 0), 0);
+    assert_int_equal((uint32_t)call2(inst, "k_mul_add", 4, 0), 23);
+    assert_true(call2(inst, "k_sub64", 5, 0) == (uint64_t)-7);
+    assert_int_equal((uint32_t)call2(inst, "k_gt_s64", (uint64_t)-3, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_gt_s64", (uint64_t)-2, 0), 0);
+    assert_true(call2(inst, "k_sub64_big", 1, 0) == 0xFFFFFFFFull);
+    assert_int_equal((uint32_t)call2(inst, "k_ret", 1, 0), 77);
+    assert_int_equal((uint32_t)call2(inst, "k_ret", 0, 0), U32(-5));
 }
 
 static void indirect_calls(void **state) {
