@@ -369,7 +369,7 @@ static void check_targets(const aw_module *m, uint32_t start) {
         int32_t word = -1;
         if (op == AW__OP_BR) word = 1;
         else if (op == AW__OP_BR_IF || op == AW__OP_BR_UNLESS) word = 2;
-        else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I32_LE_U_I) word = 3;
+        else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I64_LE_U_I) word = 3;
         else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
         if (op == AW__OP_BR_TABLE) {
             n += 2 * (pc[2] + 1);

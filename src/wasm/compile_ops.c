@@ -26,6 +26,24 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     if (op == AW__OP_I32_EQZ && c->last_dst != NONE32 && c->last_end == here(c) && c->vh > 0 &&
         c->last_h == c->vh - 1 && !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1))
         eqz_of = c->last_start;
+    /* i32.add of a value loaded from a constant address by the instruction
+     * just emitted (a C global): one instruction (lk_top: it is the second
+     * operand; else the first, the second being a pending local read) */
+    uint32_t lk_at = NONE32, lk_end = 0;
+    bool lk_top = false;
+    if (op == AW__OP_I32_ADD && c->last_dst != NONE32 && c->last_end == here(c) && c->vh >= 2 &&
+        c->m->code[c->last_start] == AW__OP_I32_LOAD_AK) {
+        uint32_t h = c->last_h;
+        const vent *top = &c->vs[c->vh - 1];
+        if (h == c->vh - 1 && !top->k && top->slot == canon(c, h)) {
+            lk_at = c->last_start;
+            lk_top = true;
+        } else if (h == c->vh - 2 && !c->vs[h].k && c->vs[h].slot == canon(c, h) && !top->k &&
+                   top->slot != canon(c, c->vh - 1)) {
+            lk_at = c->last_start;
+        }
+        lk_end = here(c);
+    }
     /* a store's constant value stays pending until the address form is
      * known: most take it as an immediate */
     bool vpend = false, vimm = false;
@@ -118,6 +136,14 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         TRY(aw__cc_push(c, oi->r));
         c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
         return AW_OK;
+    }
+    if (lk_at != NONE32 && op == AW__OP_I32_ADD && here(c) == lk_end && !dead(c)) {
+        uint32_t ea = c->m->code[lk_at + 2], other = lk_top ? a.slot : b.slot;
+        c->m->code_len = lk_at;
+        c->last_dst = NONE32;
+        op = AW__OP_I32_ADD_LK;
+        a.slot = other;
+        b.slot = ea;
     }
     if (vimm) {
         op = aw__op_store_imm[op];

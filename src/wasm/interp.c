@@ -466,6 +466,15 @@ dispatch:
         fp[0] = pc[1];
         goto ret;
     }
+    OP(I32_ADD_LK) {
+        uint64_t ea = pc[3];
+        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
+        uint32_t v;
+        memcpy(&v, mb + ea, sizeof v);
+        SET32(1, v + U32(2));
+        pc += 4;
+        NEXT();
+    }
     OP(I32_RSUB_I) {
         SET32(1, pc[3] - U32(2));
         pc += 4;
@@ -627,6 +636,16 @@ dispatch:
     BRCMP(I32_LE_U, U32, <=)
     BRCMP(I32_GE_S, I32, >=)
     BRCMP(I32_GE_U, U32, >=)
+    BRCMP(I64_EQ, U64, ==)
+    BRCMP(I64_NE, U64, !=)
+    BRCMP(I64_LT_S, I64, <)
+    BRCMP(I64_LT_U, U64, <)
+    BRCMP(I64_GT_S, I64, >)
+    BRCMP(I64_GT_U, U64, >)
+    BRCMP(I64_LE_S, I64, <=)
+    BRCMP(I64_LE_U, U64, <=)
+    BRCMP(I64_GE_S, I64, >=)
+    BRCMP(I64_GE_U, U64, >=)
 
     /* memory */
     LOAD(I32_LOAD, uint32_t, SET32, ID)

@@ -137,4 +137,8 @@
   (func (export "k_ret") (param i32) (result i32)
     (if (local.get 0) (then (return (i32.const 77))))
     (i32.const -5))
+  (func (export "br_i64") (param i64 i64) (result i32)
+    (block (br_if 0 (i64.lt_u (local.get 0) (local.get 1))) (return (i32.const 1)))
+    (if (i64.eq (local.get 0) (i64.const -7)) (then (return (i32.const 2))))
+    (i32.const 3))
 )

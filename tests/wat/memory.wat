@@ -62,4 +62,8 @@
     (block (br_if 0 (i32.load8_u (local.get 0))) (return (i32.const 1)))
     (if (i32.eqz (i32.load16_s offset=2 (local.get 0))) (then (return (i32.const 2))))
     (if (result i32) (i32.load offset=4 (local.get 0)) (then (i32.const 3)) (else (i32.const 4))))
+  ;; an i32 at a constant address (a C global) added to a value
+  (func (export "add_global") (param i32) (result i32) (i32.add (i32.load (i32.const 900)) (local.get 0)))
+  (func (export "add_global2") (param i32) (result i32) (i32.add (local.get 0) (i32.load offset=4 (i32.const 900))))
+  (func (export "add_global_oob") (param i32) (result i32) (i32.add (local.get 0) (i32.load (i32.const 65534))))
 )

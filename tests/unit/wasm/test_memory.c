@@ -98,6 +98,15 @@ static void branches_on_loads(void **state) {
     expect_trap(inst, "br_load", 65536, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
+static void add_of_constant_address_load(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 900, 40);
+    call2(inst, "i32.store", 904, 0xFFFFFFFF);
+    assert_int_equal((uint32_t)call2(inst, "add_global", 2, 0), 42);
+    assert_int_equal((uint32_t)call2(inst, "add_global2", 3, 0), 2); /* wraps at 32 bits */
+    expect_trap(inst, "add_global_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+}
+
 static void bounds(void **state) {
     (void)state;
     /* the last whole i32 fits, one byte further traps */
@@ -186,6 +195,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(stores, setup, teardown),
         cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_of_constant_address_load, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
         cmocka_unit_test(grow_capped_by_config),
