@@ -4,6 +4,16 @@
 
 /* ---- instruction groups ---------------------------------------------- */
 
+/* Where the instruction that just computed the top value into its
+ * canonical slot starts (NONE32 when the top is anything else): a consumer
+ * may absorb it. */
+static uint32_t fresh_top(const cc *c) {
+    if (dead(c) || c->last_dst == NONE32 || c->last_end != here(c) || c->vh == 0) return NONE32;
+    const vent *v = &c->vs[c->vh - 1];
+    if (c->last_h != c->vh - 1 || v->k || v->slot != canon(c, c->vh - 1)) return NONE32;
+    return c->last_start;
+}
+
 static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     vent a, b;
     memset(&a, 0, sizeof a);
@@ -26,6 +36,13 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     if (op == AW__OP_I32_EQZ && c->last_dst != NONE32 && c->last_end == here(c) && c->vh > 0 &&
         c->last_h == c->vh - 1 && !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1))
         eqz_of = c->last_start;
+    /* i32.store to a constant address of an i32.add just computed */
+    uint32_t sum_at = NONE32;
+    if (op == AW__OP_I32_STORE) {
+        sum_at = fresh_top(c);
+        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I32_ADD && c->m->code[sum_at] != AW__OP_I32_ADD_LK)
+            sum_at = NONE32;
+    }
     /* i32.add of a value loaded from a constant address by the instruction
      * just emitted (a C global): one instruction (lk_top: it is the second
      * operand; else the first, the second being a pending local read) */
@@ -92,6 +109,14 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
                 return AW_OK;
             }
             if (vimm) return EMIT(c, aw__op_store_imm_const[op], (uint32_t)b.kv, ea);
+            if (sum_at != NONE32 && here(c) == sum_at + 4 && !dead(c)) {
+                const uint32_t *sw = c->m->code + sum_at;
+                uint32_t sop = sw[0], x = sw[2], y = sw[3];
+                c->m->code_len = sum_at;
+                if (sop == AW__OP_I32_ADD_LK && y == ea) return EMIT(c, AW__OP_I32_ADD_TO_AK, x, ea);
+                if (sop == AW__OP_I32_ADD) return EMIT(c, AW__OP_I32_STORE_ADD_AK, x, y, ea);
+                c->m->code_len = sum_at + 4; /* an add of another global: keep it */
+            }
             if (vpend) TRY(aw__cc_materialize(c, &b, hb));
             return EMIT(c, aw__op_addr_const[op], b.slot, ea);
         }
@@ -716,8 +741,23 @@ aw_status aw__cc_compile_body(cc *c) {
         case 0x24: /* global.set */
             TRY(read_global(c, &x));
             if (!m->globals[x].mut) return FAIL(c, "global is immutable");
-            TRY(aw__cc_pop(c, m->globals[x].vt, &a));
-            TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));
+            {
+                /* global = x + imm (the stack pointer's epilogue) in one */
+                uint32_t sat = fresh_top(c), gop = 0;
+                if (sat != NONE32) {
+                    uint32_t pop = c->m->code[sat];
+                    if (pop == AW__OP_I32_ADD_I && m->globals[x].vt == AW__VT_I32) gop = AW__OP_GLOBAL_SET_ADD32_I;
+                    if (pop == AW__OP_I64_ADD_I && m->globals[x].vt == AW__VT_I64) gop = AW__OP_GLOBAL_SET_ADD64_I;
+                }
+                TRY(aw__cc_pop(c, m->globals[x].vt, &a));
+                if (gop && here(c) == sat + 4) {
+                    uint32_t xs = c->m->code[sat + 2], imm = c->m->code[sat + 3];
+                    c->m->code_len = sat;
+                    TRY(EMIT(c, gop, x, xs, imm));
+                } else {
+                    TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));
+                }
+            }
             c->last_dst = NONE32;
             break;
         case 0x25: /* table.get */

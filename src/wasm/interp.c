@@ -533,6 +533,34 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(GLOBAL_SET_ADD32_I) {
+        *inst->globals[pc[1]] = (uint32_t)(U32(2) + pc[3]);
+        pc += 4;
+        NEXT();
+    }
+    OP(GLOBAL_SET_ADD64_I) {
+        *inst->globals[pc[1]] = U64(2) + (uint64_t)(int64_t)(int32_t)pc[3];
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_STORE_ADD_AK) {
+        uint64_t ea = pc[3];
+        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
+        uint32_t v = U32(1) + U32(2);
+        memcpy(mb + ea, &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_ADD_TO_AK) {
+        uint64_t ea = pc[2];
+        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
+        uint32_t v;
+        memcpy(&v, mb + ea, sizeof v);
+        v += U32(1);
+        memcpy(mb + ea, &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
     OP(TABLE_GET) {
         const aw__table *t = inst->tables[pc[2]];
         uint32_t i = U32(3);

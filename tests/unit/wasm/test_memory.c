@@ -105,6 +105,18 @@ static void add_of_constant_address_load(void **state) {
     assert_int_equal((uint32_t)call2(inst, "add_global", 2, 0), 42);
     assert_int_equal((uint32_t)call2(inst, "add_global2", 3, 0), 2); /* wraps at 32 bits */
     expect_trap(inst, "add_global_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    assert_int_equal((uint32_t)call2(inst, "sp_adjust", 0xFFFFFFF8, 0), 8); /* wraps at 32 bits */
+    assert_true(call2(inst, "g64_adjust", 2, 0) == (uint64_t)-1);
+    call3(inst, "store_sum", 5, 6, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 920, 0), 11);
+    call2(inst, "i32.store", 924, 100);
+    call2(inst, "bump", 7, 0);
+    call2(inst, "bump", 3, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 924, 0), 110);
+    call2(inst, "copy_sum", 1, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 928, 0), 111);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 924, 0), 110);
+    expect_trap(inst, "bump_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
 static void bounds(void **state) {
