@@ -58,17 +58,7 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
             uint64_t *base = inst->stack;
             uint32_t np = f->nparams;
-            /* a few parameters: straight moves, no loop or memcpy call */
-            switch (np) {
-            default:
-                for (uint32_t i = 4; i < np; i++) base[i] = slots[i];
-                __attribute__((fallthrough));
-            case 4: base[3] = slots[3]; __attribute__((fallthrough));
-            case 3: base[2] = slots[2]; __attribute__((fallthrough));
-            case 2: base[1] = slots[1]; __attribute__((fallthrough));
-            case 1: base[0] = slots[0]; __attribute__((fallthrough));
-            case 0: break;
-            }
+            aw__copy_slots(base, slots, np);
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             fr->ret_pc = NULL;

@@ -101,6 +101,23 @@ static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
     }
 }
 
+/* Copies n value slots (a few parameters or results): straight moves, no
+ * loop or memcpy call for up to 6. */
+static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n) {
+    switch (n) {
+    default:
+        for (uint32_t i = 6; i < n; i++) dst[i] = src[i];
+        __attribute__((fallthrough));
+    case 6: dst[5] = src[5]; __attribute__((fallthrough));
+    case 5: dst[4] = src[4]; __attribute__((fallthrough));
+    case 4: dst[3] = src[3]; __attribute__((fallthrough));
+    case 3: dst[2] = src[2]; __attribute__((fallthrough));
+    case 2: dst[1] = src[1]; __attribute__((fallthrough));
+    case 1: dst[0] = src[0]; __attribute__((fallthrough));
+    case 0: break;
+    }
+}
+
 /* Runs until the frame stack returns to the host, a trap, or a suspension.
  * pc/fp/fr describe where to continue. */
 aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,

@@ -239,7 +239,7 @@ static inline __attribute__((always_inline)) aw_host_result host_call(aw_instanc
     bool copy = nmax <= 16;
     uint64_t *args = copy ? buf : root->stack + nfp_off;
     if (copy)
-        for (uint32_t k = 0; k < np; k++) buf[k] = root->stack[nfp_off + k];
+        aw__copy_slots(buf, root->stack + nfp_off, np);
     else
         root->pinned++;
     inst->host_trap = AW_TRAP_NONE;
@@ -247,8 +247,7 @@ static inline __attribute__((always_inline)) aw_host_result host_call(aw_instanc
     if (!copy) root->pinned--;
     root->free_sp = saved_sp;
     root->free_fr = saved_fr;
-    if (copy && hr == AW_HOST_RETURN)
-        for (uint32_t k = 0; k < nr; k++) root->stack[nfp_off + k] = buf[k];
+    if (copy && hr == AW_HOST_RETURN) aw__copy_slots(root->stack + nfp_off, buf, nr);
     return hr;
 }
 
