@@ -56,6 +56,7 @@ typedef struct cc {
      * that computed its operand (eqz_of, NONE32: none): a branch on the eqz
      * of a comparison becomes the inverse compare-and-branch. */
     uint32_t eqz_at, eqz_of;
+    uint32_t gg_at; /* the last global.get emitted (the stack pointer prologue) */
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */

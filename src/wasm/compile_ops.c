@@ -736,6 +736,7 @@ aw_status aw__cc_compile_body(cc *c) {
                 c->last_dst = here(c) - 2;
                 c->last_end = here(c);
                 c->last_h = c->vh - 1;
+                c->gg_at = here(c) - 3;
             }
             break;
         case 0x24: /* global.set */
@@ -750,6 +751,20 @@ aw_status aw__cc_compile_body(cc *c) {
                     if (pop == AW__OP_I64_ADD_I && m->globals[x].vt == AW__VT_I64) gop = AW__OP_GLOBAL_SET_ADD64_I;
                 }
                 TRY(aw__cc_pop(c, m->globals[x].vt, &a));
+                /* global.get g; i32.const k; i32.sub; local.tee x; global.set g
+                 * (the stack pointer prologue): x = g - k and g = x in one */
+                uint32_t gg = c->gg_at, sb = gg + 3;
+                if (!gop && !dead(c) && gg != NONE32 && sb + 4 == here(c) && m->globals[x].vt == AW__VT_I32 &&
+                    c->m->code[gg] == AW__OP_GLOBAL_GET && c->m->code[gg + 2] == x &&
+                    c->m->code[sb] == AW__OP_I32_SUB_I && c->m->code[sb + 1] == a.slot && a.slot < c->nlocals &&
+                    c->m->code[sb + 2] == c->m->code[gg + 1] && c->m->code[gg + 1] >= c->nlocals) {
+                    uint32_t imm = c->m->code[sb + 3];
+                    c->m->code_len = gg;
+                    c->gg_at = NONE32;
+                    TRY(EMIT(c, AW__OP_GLOBAL_SUB_TEE, a.slot, x, imm));
+                    c->last_dst = NONE32;
+                    break;
+                }
                 if (gop && here(c) == sat + 4) {
                     uint32_t xs = c->m->code[sat + 2], imm = c->m->code[sat + 3];
                     c->m->code_len = sat;

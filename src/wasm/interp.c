@@ -537,6 +537,14 @@ dispatch:
         pc += 4;
         NEXT();
     }
+    OP(GLOBAL_SUB_TEE) {
+        uint64_t *g = inst->globals[pc[2]];
+        uint32_t v = (uint32_t)*g - pc[3];
+        SET32(1, v);
+        *g = v;
+        pc += 4;
+        NEXT();
+    }
     OP(GLOBAL_SET_ADD64_I) {
         *inst->globals[pc[1]] = U64(2) + (uint64_t)(int64_t)(int32_t)pc[3];
         pc += 4;

@@ -77,4 +77,7 @@
   (func (export "bump") (param i32) (i32.store (i32.const 924) (i32.add (local.get 0) (i32.load (i32.const 924)))))
   (func (export "copy_sum") (param i32) (i32.store (i32.const 928) (i32.add (local.get 0) (i32.load (i32.const 924)))))
   (func (export "bump_oob") (param i32) (i32.store (i32.const 65534) (i32.add (local.get 0) (i32.load (i32.const 65534)))))
+  (func (export "sp_frame") (result i32) (local i32)
+    (global.set $sp (local.tee 0 (i32.sub (global.get $sp) (i32.const 32))))
+    (i32.add (local.get 0) (global.get $sp)))
 )

@@ -107,6 +107,9 @@ static void add_of_constant_address_load(void **state) {
     expect_trap(inst, "add_global_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
     assert_int_equal((uint32_t)call2(inst, "sp_adjust", 0xFFFFFFF8, 0), 8); /* wraps at 32 bits */
     assert_true(call2(inst, "g64_adjust", 2, 0) == (uint64_t)-1);
+    assert_int_equal((uint32_t)call2(inst, "sp_adjust", 100, 0), 116);
+    assert_int_equal((uint32_t)call2(inst, "sp_frame", 0, 0), 168); /* 84 twice */
+    assert_int_equal((uint32_t)call2(inst, "sp_frame", 0, 0), 104);
     call3(inst, "store_sum", 5, 6, 0);
     assert_int_equal((uint32_t)call2(inst, "i32.load", 920, 0), 11);
     call2(inst, "i32.store", 924, 100);
