@@ -10,7 +10,7 @@
 /* Finishes a run of the outermost call: results to the caller's slots. */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
     if (st == AW_OK) {
-        for (uint32_t i = 0; i < inst->call_nresults; i++) inst->call_slots[i] = inst->stack[i];
+        aw__copy_slots(inst->call_slots, inst->stack, inst->call_nresults);
         inst->state = AW_INSTANCE_IDLE;
     } else if (st == AW_TRAP) {
         inst->state = AW_INSTANCE_IDLE;
@@ -121,8 +121,8 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
         }
         return AW_TRAP;
     }
-    /* counts are small: plain loops beat calls to memcpy here */
-    for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
+    /* counts are small: straight moves beat calls to memcpy here */
+    aw__copy_slots(base, slots, np);
     aw__zero_locals(base, f);
     fr->ret_pc = NULL;
     fr->fp = NULL;
@@ -143,7 +143,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
             inst->s_fr = inst->frames + s_fr_off;
         }
         if (st == AW_OK)
-            for (uint32_t i = 0; i < nr; i++) slots[i] = base[i];
+            aw__copy_slots(slots, base, nr);
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;
