@@ -57,6 +57,7 @@ typedef struct cc {
      * of a comparison becomes the inverse compare-and-branch. */
     uint32_t eqz_at, eqz_of;
     uint32_t gg_at; /* the last global.get emitted (the stack pointer prologue) */
+    uint32_t addi_at; /* the last i32.add with an immediate emitted (strlen's loops) */
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */
@@ -95,6 +96,15 @@ static inline aw_status emitn(cc *c, uint32_t n, const uint32_t *w) {
           (const uint32_t[]){__VA_ARGS__})
 
 static inline uint32_t here(const cc *c) { return c->m->code_len; }
+
+/* Drops the code from word at on (an instruction being fused into the next
+ * one); positions remembered for later fusions that lie there are gone. */
+static inline void truncate_code(cc *c, uint32_t at) {
+    c->m->code_len = at;
+    if (c->eqz_at >= at) c->eqz_at = UINT32_MAX;
+    if (c->gg_at >= at) c->gg_at = UINT32_MAX;
+    if (c->addi_at >= at) c->addi_at = UINT32_MAX;
+}
 
 /* The definite-assignment bit of local x (0: a parameter or not tracked). */
 static inline uint64_t local_bit(const cc *c, uint32_t x) {

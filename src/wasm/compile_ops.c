@@ -112,10 +112,15 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
             if (sum_at != NONE32 && here(c) == sum_at + 4 && !dead(c)) {
                 const uint32_t *sw = c->m->code + sum_at;
                 uint32_t sop = sw[0], x = sw[2], y = sw[3];
-                c->m->code_len = sum_at;
-                if (sop == AW__OP_I32_ADD_LK && y == ea) return EMIT(c, AW__OP_I32_ADD_TO_AK, x, ea);
-                if (sop == AW__OP_I32_ADD) return EMIT(c, AW__OP_I32_STORE_ADD_AK, x, y, ea);
-                c->m->code_len = sum_at + 4; /* an add of another global: keep it */
+                if (sop == AW__OP_I32_ADD_LK && y == ea) {
+                    truncate_code(c, sum_at);
+                    return EMIT(c, AW__OP_I32_ADD_TO_AK, x, ea);
+                }
+                if (sop == AW__OP_I32_ADD) {
+                    truncate_code(c, sum_at);
+                    return EMIT(c, AW__OP_I32_STORE_ADD_AK, x, y, ea);
+                }
+                /* an add of another global: keep it */
             }
             if (vpend) TRY(aw__cc_materialize(c, &b, hb));
             return EMIT(c, aw__op_addr_const[op], b.slot, ea);
@@ -134,7 +139,7 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         const uint32_t *pw = c->m->code + fuse_at;
         uint32_t x = pw[2], y = pw[3];
         bool imm = pw[0] == AW__OP_I32_ADD_I;
-        c->m->code_len = fuse_at;
+        truncate_code(c, fuse_at);
         c->last_dst = NONE32;
         uint32_t fw[6];
         uint32_t fn = 0;
@@ -164,7 +169,7 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     }
     if (lk_at != NONE32 && op == AW__OP_I32_ADD && here(c) == lk_end && !dead(c)) {
         uint32_t ea = c->m->code[lk_at + 2], other = lk_top ? a.slot : b.slot;
-        c->m->code_len = lk_at;
+        truncate_code(c, lk_at);
         c->last_dst = NONE32;
         op = AW__OP_I32_ADD_LK;
         a.slot = other;
@@ -201,6 +206,7 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         c->eqz_at = start;
         c->eqz_of = eqz_of;
     }
+    if (op == AW__OP_I32_ADD_I) c->addi_at = start;
     return AW_OK;
 }
 
@@ -422,6 +428,21 @@ static uint32_t fusable_cond(const cc *c) {
     return c->last_start;
 }
 
+/* Emits the fused branch [bop x y target]; a BR_LOAD8_NZ or BR_NTEST_I of
+ * the local an i32.add with an immediate wrote just before also absorbs that
+ * add (the pointer steps of strlen-like loops). */
+static aw_status emit_branch3(cc *c, uint32_t bop, uint32_t x, uint32_t y) {
+    uint32_t p = c->addi_at;
+    if ((bop == AW__OP_BR_LOAD8_NZ || bop == AW__OP_BR_NTEST_I) && p != NONE32 && p + 4 == here(c) &&
+        c->m->code[p] == AW__OP_I32_ADD_I && c->m->code[p + 1] == x) {
+        uint32_t src = c->m->code[p + 2], imm = c->m->code[p + 3];
+        truncate_code(c, p);
+        c->addi_at = NONE32;
+        return EMIT(c, bop == AW__OP_BR_LOAD8_NZ ? AW__OP_ADDI_BR_LOAD8_NZ : AW__OP_ADDI_BR_NTEST_I, x, src, imm, y, 0);
+    }
+    return EMIT(c, bop, x, y, 0);
+}
+
 /* Emits a branch taken when cond (when_true) or !cond; the target word is
  * the last word emitted. A fusable comparison is replaced by a fused form. */
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
@@ -435,17 +456,17 @@ static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_
             const uint32_t *pw = c->m->code + p;
             if (aw__op_br_true[pw[0]] && p + 1 + aw__op_operands[pw[0]] == fused && pw[1] == a) {
                 uint32_t pop = pw[0], x = pw[2], y = pw[3];
-                c->m->code_len = p;
+                truncate_code(c, p);
                 c->last_dst = NONE32;
                 c->eqz_at = NONE32;
-                return EMIT(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y, 0);
+                return emit_branch3(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y);
             }
         }
-        c->m->code_len = fused;
+        truncate_code(c, fused);
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
         uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
-        return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
+        return emit_branch3(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b);
     }
     return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
 }
@@ -759,7 +780,7 @@ aw_status aw__cc_compile_body(cc *c) {
                     c->m->code[sb] == AW__OP_I32_SUB_I && c->m->code[sb + 1] == a.slot && a.slot < c->nlocals &&
                     c->m->code[sb + 2] == c->m->code[gg + 1] && c->m->code[gg + 1] >= c->nlocals) {
                     uint32_t imm = c->m->code[sb + 3];
-                    c->m->code_len = gg;
+                    truncate_code(c, gg);
                     c->gg_at = NONE32;
                     TRY(EMIT(c, AW__OP_GLOBAL_SUB_TEE, a.slot, x, imm));
                     c->last_dst = NONE32;
@@ -767,7 +788,7 @@ aw_status aw__cc_compile_body(cc *c) {
                 }
                 if (gop && here(c) == sat + 4) {
                     uint32_t xs = c->m->code[sat + 2], imm = c->m->code[sat + 3];
-                    c->m->code_len = sat;
+                    truncate_code(c, sat);
                     TRY(EMIT(c, gop, x, xs, imm));
                 } else {
                     TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));

@@ -519,6 +519,22 @@ dispatch:
         pc += 4;
         NEXT();
     }
+    OP(ADDI_BR_LOAD8_NZ) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        uint64_t ea = (uint64_t)d + pc[4];
+        if (UNLIKELY(ea + 1 > ms)) goto trap_oob;
+        if (mb[ea]) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
+    OP(ADDI_BR_NTEST_I) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        if (!(d & pc[4])) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
     BRLOAD(8, uint8_t)
     BRLOAD(16, uint16_t)
     BRLOAD(32, uint32_t)

@@ -122,6 +122,17 @@ static void add_of_constant_address_load(void **state) {
     expect_trap(inst, "bump_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
+static void pointer_steps(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 1000, 0x00636261); /* "abc" */
+    assert_int_equal((uint32_t)call2(inst, "scan", 999, 0), 4);
+    assert_int_equal((uint32_t)call2(inst, "scan", 1002, 0), 1);
+    call2(inst, "i32.store8", 65535, 1);
+    expect_trap(inst, "scan", 65534, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    assert_int_equal((uint32_t)call2(inst, "align_step", 7, 0), 8);
+    assert_int_equal((uint32_t)call2(inst, "align_step", 8, 0), U32(-1));
+}
+
 static void bounds(void **state) {
     (void)state;
     /* the last whole i32 fits, one byte further traps */
@@ -211,6 +222,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(add_of_constant_address_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(pointer_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
         cmocka_unit_test(grow_capped_by_config),
