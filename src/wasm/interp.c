@@ -444,6 +444,10 @@ dispatch:
             fr->func = fi->index;
             fp = nfp;
             pc = f->entry;
+            if (LIKELY(fuel >= (int64_t)pc[1])) { /* the entry block, as CALL does */
+                fuel -= (int64_t)pc[1];
+                pc += 2;
+            }
             NEXT();
         }
         goto call_fi;
