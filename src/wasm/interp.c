@@ -44,15 +44,33 @@ static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >
 static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
 static inline uint64_t rotr64(uint64_t x, uint64_t n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
 
-/* Without -mpopcnt __builtin_popcount is a call into libgcc: count in
- * registers instead (clang emits i32.popcnt for power-of-two checks). */
+/* Without -mpopcnt __builtin_popcount is a call into libgcc: the popcnt
+ * instruction when the CPU has it, else count in registers (clang emits
+ * i32.popcnt for power-of-two checks). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HW_POPCNT 1
+#endif
 static inline uint32_t popcnt32(uint32_t x) {
+#ifdef HW_POPCNT
+    if (__builtin_cpu_supports("popcnt")) {
+        uint32_t r;
+        __asm__("popcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+        return r;
+    }
+#endif
     x = x - ((x >> 1) & 0x55555555u);
     x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
     x = (x + (x >> 4)) & 0x0F0F0F0Fu;
     return (x * 0x01010101u) >> 24;
 }
 static inline uint64_t popcnt64(uint64_t x) {
+#ifdef HW_POPCNT
+    if (__builtin_cpu_supports("popcnt")) {
+        uint64_t r;
+        __asm__("popcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+        return r;
+    }
+#endif
     x = x - ((x >> 1) & 0x5555555555555555ull);
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
