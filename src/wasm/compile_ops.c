@@ -91,8 +91,10 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     if (oi->p1) {
         TRY(aw__cc_pop_any(c, oi->p1, &a));
         /* a constant address (clang's `i32.const 0; i32.load offset=X` for
-         * globals in memory): the effective address is known now */
-        if (mem && a.k && (uint64_t)(uint32_t)a.kv + offset <= UINT32_MAX) {
+         * globals in memory): the effective address is known now, and when
+         * the access lies inside the declared minimum memory it cannot fail */
+        uint64_t width = oi->kind == AW__K_M1 ? 1 : oi->kind == AW__K_M2 ? 2 : oi->kind == AW__K_M4 ? 4 : 8;
+        if (mem && a.k && (uint64_t)(uint32_t)a.kv + offset + width <= c->m->mems[0].min * 65536u) {
             uint32_t ea = (uint32_t)a.kv + offset;
             c->last_dst = NONE32;
             if (oi->r) {

@@ -162,11 +162,14 @@ static inline uint64_t sat_u64_f64(double x) {
     }
 /* A load or store in its four address forms: [addr], [x + y], [x + imm], and a
  * constant effective address (the address and offset added at compile time):
- * loads [op dst ea], stores [op value ea]. */
-#define LOAD1(label, T, SET, conv, addr, len)                                                \
+ * loads [op dst ea], stores [op value ea]. The compiler emits the constant
+ * forms only for accesses inside the module's minimum memory size, which every
+ * memory it can run with has (memories only grow; an import's size is at
+ * least the declared minimum): those need no bounds check (chk 0). */
+#define LOAD1(label, T, SET, conv, addr, len, chk)                                           \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        if (chk && UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                             \
         T v;                                                                                 \
         memcpy(&v, mb + ea, sizeof v);                                                       \
         SET(1, conv(v));                                                                     \
@@ -174,26 +177,26 @@ static inline uint64_t sat_u64_f64(double x) {
         NEXT();                                                                              \
     }
 #define LOAD(name, T, SET, conv)                                                             \
-    LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
-    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
-    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)                           \
-    LOAD1(name##_AK, T, SET, conv, 0, 3)
-#define STORE1(label, T, GET, addr, vi, len)                                                 \
+    LOAD1(name, T, SET, conv, U32(2), 4, 1)                                                  \
+    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5, 1)                        \
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5, 1)                        \
+    LOAD1(name##_AK, T, SET, conv, 0, 3, 0)
+#define STORE1(label, T, GET, addr, vi, len, chk)                                            \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        if (chk && UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                             \
         T v = (T)GET(vi);                                                                    \
         memcpy(mb + ea, &v, sizeof v);                                                       \
         pc += len;                                                                           \
         NEXT();                                                                              \
     }
 #define STORE(name, T, GET, IMM)                                                             \
-    STORE1(name##_V, T, IMM, U32(1), 2, 4)                                                   \
-    STORE1(name##_KV, T, IMM, 0, 1, 3)                                                       \
-    STORE1(name, T, GET, U32(1), 2, 4)                                                       \
-    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
-    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)                             \
-    STORE1(name##_AK, T, GET, 0, 1, 3)
+    STORE1(name##_V, T, IMM, U32(1), 2, 4, 1)                                                \
+    STORE1(name##_KV, T, IMM, 0, 1, 3, 0)                                                    \
+    STORE1(name, T, GET, U32(1), 2, 4, 1)                                                    \
+    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5, 1)                          \
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5, 1)                          \
+    STORE1(name##_AK, T, GET, 0, 1, 3, 0)
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
@@ -487,9 +490,8 @@ dispatch:
         fp[0] = pc[1];
         goto ret;
     }
-    OP(I32_ADD_LK) {
+    OP(I32_ADD_LK) { /* ea inside the minimum memory (see LOAD1) */
         uint64_t ea = pc[3];
-        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
         uint32_t v;
         memcpy(&v, mb + ea, sizeof v);
         SET32(1, v + U32(2));
@@ -588,17 +590,15 @@ dispatch:
         pc += 4;
         NEXT();
     }
-    OP(I32_STORE_ADD_AK) {
+    OP(I32_STORE_ADD_AK) { /* ea inside the minimum memory (see LOAD1) */
         uint64_t ea = pc[3];
-        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
         uint32_t v = U32(1) + U32(2);
         memcpy(mb + ea, &v, sizeof v);
         pc += 4;
         NEXT();
     }
-    OP(I32_ADD_TO_AK) {
+    OP(I32_ADD_TO_AK) { /* ea inside the minimum memory (see LOAD1) */
         uint64_t ea = pc[2];
-        if (UNLIKELY(ea + 4 > ms)) goto trap_oob;
         uint32_t v;
         memcpy(&v, mb + ea, sizeof v);
         v += U32(1);

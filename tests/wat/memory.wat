@@ -90,4 +90,6 @@
     (block (br_if 0 (i32.eqz (i32.and (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (i32.const 3))))
            (return (i32.const -1)))
     (local.get 1))
+  ;; a constant address past the declared minimum: checked (memory may have grown)
+  (func (export "const_beyond_min") (result i32) (i32.store (i32.const 70000) (i32.const 5)) (i32.load (i32.const 70000)))
 )

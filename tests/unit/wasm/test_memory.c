@@ -75,11 +75,15 @@ static void constant_addresses_and_values(void **state) {
     /* i32.const -4 is address 0xFFFFFFFC: with the offset past 4 GiB */
     expect_trap(inst, "const_load_wrap", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
     expect_trap(inst, "const_store_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "const_beyond_min", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
     call2(inst, "store_const_at_sum", 700, 0);
     assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0x5A5A);
     call2(inst, "store_const_at", 710, 0);
     assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0xFF005A5A);
     expect_trap(inst, "store_const_at", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* past the declared minimum a constant address is checked: fine once grown */
+    assert_int_equal((uint32_t)call2(inst, "grow", 1, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "const_beyond_min", 0, 0), 5);
 }
 
 static void branches_on_loads(void **state) {
