@@ -64,7 +64,6 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             fr->ret_pc = NULL;
             fr->fp = NULL;
             fr->inst = inst;
-            fr->func = func_index;
             inst->state = AW_INSTANCE_RUNNING;
             inst->call_slots = slots;
             uint32_t nr = fi->type->nresults;
@@ -127,7 +126,6 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     fr->ret_pc = NULL;
     fr->fp = NULL;
     fr->inst = fi->inst;
-    fr->func = fi->index;
     fr->nresults = nr;
     const uint32_t *pc = f->entry;
     if (nested) {

@@ -38,7 +38,6 @@ typedef struct aw__frame {
     const uint32_t *ret_pc; /* NULL: return to the host */
     uint64_t *fp;           /* caller's frame */
     aw_instance *inst;      /* caller's instance */
-    uint32_t func;          /* index of the function running in this frame */
     uint32_t nresults;      /* for the host entry: results to hand back */
 } aw__frame;
 

@@ -230,6 +230,32 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 4;                                                                             \
         NEXT();                                                                              \
     }
+/* A call of a wasm function of this instance: [op func argbase lo hi], lo/hi
+ * the callee's aw__func. CALL_Z also zeroes the callee's locals that need
+ * it (aw__code_thread picks the form once every function is compiled). */
+#define CALL_OP(name, zero)                                                                  \
+    OP(name) {                                                                               \
+        const aw__func *f = (const aw__func *)(uintptr_t)((uint64_t)pc[3] | (uint64_t)pc[4] << 32); \
+        nfp = fp + pc[2];                                                                    \
+        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) { \
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;                       \
+            goto grow;                                                                       \
+        }                                                                                    \
+        if (zero) aw__zero_locals(nfp, f);                                                   \
+        fr++;                                                                                \
+        fr->ret_pc = pc + 5;                                                                 \
+        fr->fp = fp;                                                                         \
+        fr->inst = inst;                                                                     \
+        fp = nfp;                                                                            \
+        pc = f->entry;                                                                       \
+        /* charge the callee's entry block here (its FUEL op handles the                     \
+         * slow path when the fuel does not cover it) */                                     \
+        if (LIKELY(fuel >= (int64_t)pc[1])) {                                                \
+            fuel -= (int64_t)pc[1];                                                          \
+            pc += 2;                                                                         \
+        }                                                                                    \
+        NEXT();                                                                              \
+    }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
 #define BIN2(name, GET, SET, expr)                                                           \
     BIN(name, GET, SET, expr)                                                                \
@@ -270,6 +296,19 @@ static inline __attribute__((always_inline)) aw_host_result host_call(aw_instanc
     root->free_fr = saved_fr;
     if (copy && hr == AW_HOST_RETURN) aw__copy_slots(root->stack + nfp_off, buf, nr);
     return hr;
+}
+
+/* The index of the function whose code holds pc (for trap reports: frame
+ * records do not carry it, one store less per call). */
+static uint32_t func_at(const aw_instance *inst, const uint32_t *pc) {
+    const aw_module *m = inst->m;
+    uint32_t at = (uint32_t)(pc - m->code), lo = m->func_import_count, hi = m->func_count;
+    while (hi - lo > 1) { /* the last function starting at or before at */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->funcs[mid].code_start <= at) lo = mid;
+        else hi = mid;
+    }
+    return lo;
 }
 
 static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
@@ -404,29 +443,8 @@ dispatch:
         pc += 2;
         NEXT();
     }
-    OP(CALL) {
-        const aw__func *f = (const aw__func *)(uintptr_t)((uint64_t)pc[3] | (uint64_t)pc[4] << 32);
-        nfp = fp + pc[2];
-        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
-            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
-            goto grow;
-        }
-        aw__zero_locals(nfp, f);
-        fr++;
-        fr->ret_pc = pc + 5;
-        fr->fp = fp;
-        fr->inst = inst;
-        fr->func = pc[1];
-        fp = nfp;
-        pc = f->entry;
-        /* charge the callee's entry block here (its FUEL op handles the
-         * slow path when the fuel does not cover it) */
-        if (LIKELY(fuel >= (int64_t)pc[1])) {
-            fuel -= (int64_t)pc[1];
-            pc += 2;
-        }
-        NEXT();
-    }
+    CALL_OP(CALL, 0)
+    CALL_OP(CALL_Z, 1)
     OP(CALL_IMPORT) {
         fi = inst->funcs[pc[1]];
         nfp = fp + pc[2];
@@ -462,7 +480,6 @@ dispatch:
             fr->ret_pc = npc;
             fr->fp = fp;
             fr->inst = inst;
-            fr->func = fi->index;
             fp = nfp;
             pc = f->entry;
             if (LIKELY(fuel >= (int64_t)pc[1])) { /* the entry block, as CALL does */
@@ -1053,7 +1070,6 @@ call_fi:
         fr->ret_pc = npc;
         fr->fp = fp;
         fr->inst = inst;
-        fr->func = fi->index;
         fp = nfp;
         inst = fi->inst;
         LOAD_MEM();
@@ -1064,14 +1080,17 @@ call_fi:
 ret:
     /* back to the caller; the memory cache is still right unless the caller
      * is another instance (a callee that grew memory updated it) */
-    if (UNLIKELY(!fr->ret_pc)) goto done;
-    pc = fr->ret_pc;
-    fp = fr->fp;
-    if (UNLIKELY(fr->inst != inst)) {
-        inst = fr->inst;
-        LOAD_MEM();
+    {
+        aw__frame *f = fr;
+        pc = f->ret_pc;
+        if (UNLIKELY(!pc)) goto done;
+        fp = f->fp;
+        if (UNLIKELY(f->inst != inst)) {
+            inst = f->inst;
+            LOAD_MEM();
+        }
+        fr = f - 1;
     }
-    fr--;
     NEXT();
 
 fuel_out:
@@ -1118,7 +1137,7 @@ grow:
 trap_oob:
     /* not through do_trap: the compiler would set the trap code on the hot
      * path of every load and store to share that block */
-    record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, fr->func);
+    record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, func_at(inst, pc));
     result = AW_TRAP;
     goto out;
 trap_table:
@@ -1134,7 +1153,7 @@ trap_stack:
     trap = AW_TRAP_STACK_EXHAUSTED;
     goto do_trap;
 do_trap:
-    record_trap(err, trap, fr->func);
+    record_trap(err, trap, func_at(inst, pc));
     result = AW_TRAP;
     goto out;
 done:

@@ -141,4 +141,8 @@
     (block (br_if 0 (i64.lt_u (local.get 0) (local.get 1))) (return (i32.const 1)))
     (if (i64.eq (local.get 0) (i64.const -7)) (then (return (i32.const 2))))
     (i32.const 3))
+  ;; a trap two calls deep: reported in the function that trapped
+  (func $deep_trap (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+  (func $middle (param i32) (result i32) (i32.add (call $deep_trap (local.get 0)) (i32.const 1)))
+  (func (export "trap_in_callee") (param i32) (result i32) (call $middle (local.get 0)))
 )

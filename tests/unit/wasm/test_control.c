@@ -158,6 +158,14 @@ static void traps(void **state) {
     assert_int_equal(err.trap, AW_TRAP_UNREACHABLE);
     assert_int_equal(err.status, AW_TRAP);
     assert_int_not_equal(err.func_index, AW_ERROR_NO_INDEX);
+    uint32_t caller;
+    assert_int_equal(aw_instance_find_func(inst, "trap_in_callee", &caller), AW_OK);
+    assert_int_equal(call_slots(inst, "trap_in_callee", s, &err), AW_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    assert_int_equal(err.func_index, caller - 2); /* $deep_trap, two before it */
+    s[0] = 2;
+    assert_int_equal(call_slots(inst, "trap_in_callee", s, &err), AW_OK);
+    assert_int_equal((uint32_t)s[0], 1);
     expect_trap(inst, "recurse", 0, 0, 0, AW_TRAP_STACK_EXHAUSTED);
     /* still usable, and the stack was reset */
     assert_int_equal((uint32_t)call2(inst, "fac", 5, 0), 120);
