@@ -368,6 +368,7 @@ static void check_targets(const aw_module *m, uint32_t start) {
         uint32_t op = pc[0], n = aw__op_operands[op];
         int32_t word = -1;
         if (op == AW__OP_BR) word = 1;
+        else if (op == AW__OP_BR_IF2) word = 3;
         else if (op == AW__OP_BR_IF || op == AW__OP_BR_UNLESS) word = 2;
         else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I64_LE_U_I) word = 3;
         else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
@@ -395,7 +396,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     c.fuel_pos = NONE32;
     c.last_dst = NONE32;
     c.last_copy = NONE32;
-    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = NONE32;
+    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = NONE32;
     aw_status st = read_locals(&c, fn->ft);
     if (st == AW_OK) {
         c.ccap = 16;

@@ -58,6 +58,7 @@ typedef struct cc {
     uint32_t eqz_at, eqz_of;
     uint32_t gg_at; /* the last global.get emitted (the stack pointer prologue) */
     uint32_t addi_at; /* the last i32.add with an immediate emitted (strlen's loops) */
+    uint32_t brif_at; /* the last plain BR_IF emitted for a br_if */
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */
@@ -104,6 +105,7 @@ static inline void truncate_code(cc *c, uint32_t at) {
     if (c->eqz_at >= at) c->eqz_at = UINT32_MAX;
     if (c->gg_at >= at) c->gg_at = UINT32_MAX;
     if (c->addi_at >= at) c->addi_at = UINT32_MAX;
+    if (c->brif_at >= at) c->brif_at = UINT32_MAX;
 }
 
 /* The definite-assignment bit of local x (0: a parameter or not tracked). */

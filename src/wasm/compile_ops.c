@@ -610,8 +610,23 @@ aw_status aw__cc_compile_body(cc *c) {
                 TRY(aw__cc_check_top(c, n, label_types(t)));
                 if (c->vh < c->cs[c->ch - 1].height + n) return FAIL(c, "type mismatch: br_if operands");
                 if (!dead(c)) {
-                    if (!aw__cc_needs_copies(c, t)) {
+                    uint32_t p = c->brif_at;
+                    if (!aw__cc_needs_copies(c, t) && fused == NONE32 && t->kind != CTL_LOOP && p != NONE32 &&
+                        p + 3 == here(c) && t->fixups == p + 2) {
+                        /* br_if right after a br_if to the same label (`a || b`
+                         * exits): one BR_IF2; the target word moves up one
+                         * and stays in the label's chain */
+                        TRY(aw__cc_grow_code(c, 1));
+                        uint32_t *w = c->m->code + p;
+                        w[3] = w[2];
+                        w[2] = a.slot;
+                        w[0] = AW__OP_BR_IF2;
+                        c->m->code_len = p + 4;
+                        t->fixups = p + 3;
+                        c->brif_at = NONE32;
+                    } else if (!aw__cc_needs_copies(c, t)) {
                         TRY(emit_cond_branch(c, fused, true, a.slot));
+                        if (fused == NONE32 && !dead(c)) c->brif_at = here(c) - 3;
                         aw__cc_branch_word(c, t, here(c) - 1);
                     } else {
                         TRY(EMIT(c, AW__OP_BR_UNLESS, a.slot, 0));

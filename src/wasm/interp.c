@@ -427,6 +427,11 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(BR_IF2) {
+        if (U32(1) | U32(2)) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
     OP(BR_TABLE) {
         uint32_t i = U32(1), count = pc[2], arity = pc[3], src = pc[4];
         if (i > count) i = count;

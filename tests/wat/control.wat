@@ -145,4 +145,8 @@
   (func $deep_trap (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
   (func $middle (param i32) (result i32) (i32.add (call $deep_trap (local.get 0)) (i32.const 1)))
   (func (export "trap_in_callee") (param i32) (result i32) (call $middle (local.get 0)))
+  ;; two br_if in a row to one label (an `a || b` exit)
+  (func (export "either") (param i32 i32) (result i32)
+    (block (br_if 0 (local.get 0)) (br_if 0 (local.get 1)) (br_if 0 (i32.const 0)) (return (i32.const 1)))
+    (i32.const 2))
 )
