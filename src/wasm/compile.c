@@ -372,7 +372,8 @@ static void check_targets(const aw_module *m, uint32_t start) {
         else if (op == AW__OP_BR_IF || op == AW__OP_BR_UNLESS) word = 2;
         else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I64_LE_U_I) word = 3;
         else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
-        else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I) word = 5;
+        else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I || op == AW__OP_ADDI_BR_GT_U_I)
+            word = 5;
         if (op == AW__OP_BR_TABLE) {
             n += 2 * (pc[2] + 1);
             for (uint32_t k = 0; k <= pc[2]; k++) {

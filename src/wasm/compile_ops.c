@@ -346,7 +346,7 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
 
 /* RETURN, or its short forms for no result and one result. */
 static aw_status emit_return(cc *c, uint32_t src, uint32_t n) {
-    if (n == 0) return EMIT(c, AW__OP_RETURN0);
+    if (n == 0 || (n == 1 && src == 0)) return EMIT(c, AW__OP_RETURN0);
     if (n == 1) return EMIT(c, AW__OP_RETURN1, src);
     return EMIT(c, AW__OP_RETURN, src, n);
 }
@@ -430,17 +430,21 @@ static uint32_t fusable_cond(const cc *c) {
     return c->last_start;
 }
 
-/* Emits the fused branch [bop x y target]; a BR_LOAD8_NZ or BR_NTEST_I of
- * the local an i32.add with an immediate wrote just before also absorbs that
- * add (the pointer steps of strlen-like loops). */
+/* Emits the fused branch [bop x y target]; a BR_LOAD8_NZ, BR_NTEST_I or
+ * BR_I32_GT_U_I of the local an i32.add with an immediate wrote just before
+ * also absorbs that add (the pointer steps of strlen-like loops, range
+ * checks like `x - 1 > k`). */
 static aw_status emit_branch3(cc *c, uint32_t bop, uint32_t x, uint32_t y) {
     uint32_t p = c->addi_at;
-    if ((bop == AW__OP_BR_LOAD8_NZ || bop == AW__OP_BR_NTEST_I) && p != NONE32 && p + 4 == here(c) &&
-        c->m->code[p] == AW__OP_I32_ADD_I && c->m->code[p + 1] == x) {
+    uint32_t fop = bop == AW__OP_BR_LOAD8_NZ    ? AW__OP_ADDI_BR_LOAD8_NZ
+                   : bop == AW__OP_BR_NTEST_I   ? AW__OP_ADDI_BR_NTEST_I
+                   : bop == AW__OP_BR_I32_GT_U_I ? AW__OP_ADDI_BR_GT_U_I
+                                                 : 0;
+    if (fop && p != NONE32 && p + 4 == here(c) && c->m->code[p] == AW__OP_I32_ADD_I && c->m->code[p + 1] == x) {
         uint32_t src = c->m->code[p + 2], imm = c->m->code[p + 3];
         truncate_code(c, p);
         c->addi_at = NONE32;
-        return EMIT(c, bop == AW__OP_BR_LOAD8_NZ ? AW__OP_ADDI_BR_LOAD8_NZ : AW__OP_ADDI_BR_NTEST_I, x, src, imm, y, 0);
+        return EMIT(c, fop, x, src, imm, y, 0);
     }
     return EMIT(c, bop, x, y, 0);
 }

@@ -574,6 +574,13 @@ dispatch:
         pc += 6;
         NEXT();
     }
+    OP(ADDI_BR_GT_U_I) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        if (d > pc[4]) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
     OP(ADDI_BR_NTEST_I) {
         uint32_t d = U32(2) + pc[3];
         SET32(1, d);

@@ -149,4 +149,10 @@
   (func (export "either") (param i32 i32) (result i32)
     (block (br_if 0 (local.get 0)) (br_if 0 (local.get 1)) (br_if 0 (i32.const 0)) (return (i32.const 1)))
     (i32.const 2))
+  ;; a range check on x - 1 (the add and the branch in one), a result in slot 0
+  (func (export "range_check") (param i32) (result i32) (local i32)
+    (block (br_if 0 (i32.gt_u (local.tee 1 (i32.add (local.get 0) (i32.const -1))) (i32.const 15)))
+           (return (i32.add (local.get 1) (i32.const 100))))
+    (local.set 0 (i32.const 7))
+    (local.get 0))
 )

@@ -135,6 +135,10 @@ static void constant_operands(void **state) {
     assert_true(call2(inst, "k_sub64_big", 1, 0) == 0xFFFFFFFFull);
     assert_int_equal((uint32_t)call2(inst, "k_ret", 1, 0), 77);
     assert_int_equal((uint32_t)call2(inst, "k_ret", 0, 0), U32(-5));
+    assert_int_equal((uint32_t)call2(inst, "range_check", 1, 0), 100);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 16, 0), 115);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 17, 0), 7);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 0, 0), 7); /* 0 - 1 wraps */
     assert_int_equal((uint32_t)call2(inst, "either", 0, 0), 1);
     assert_int_equal((uint32_t)call2(inst, "either", 3, 0), 2);
     assert_int_equal((uint32_t)call2(inst, "either", 0, 4), 2);
