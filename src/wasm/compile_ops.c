@@ -356,6 +356,13 @@ static aw_status emit_return(cc *c, uint32_t src, uint32_t n) {
  * first, RETURN moves it to slot 0. */
 static aw_status emit_return_one(cc *c, const vent *v) {
     if (v->k && (v->t == AW__VT_I32 || v->t == AW__VT_F32)) return EMIT(c, AW__OP_RETURN1_I, (uint32_t)v->kv);
+    if (v == &c->vs[c->vh - 1] && fresh_top(c) != NONE32) {
+        /* computed by the instruction just emitted: it writes slot 0 itself
+         * (every instruction reads its operands before writing) */
+        c->m->code[c->last_dst] = 0;
+        c->last_dst = NONE32;
+        return emit_return(c, 0, 1);
+    }
     if (v->k) {
         TRY(aw__cc_emit_const(c, 0, v->t, v->kv));
         return emit_return(c, 0, 1);

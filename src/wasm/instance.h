@@ -101,8 +101,9 @@ static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
 }
 
 /* Copies n value slots (a few parameters or results): straight moves, no
- * loop or memcpy call for up to 6. */
+ * loop or memcpy call for up to 6 (none at all: no jump either). */
 static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n) {
+    if (n == 0) return;
     switch (n) {
     default:
         for (uint32_t i = 6; i < n; i++) dst[i] = src[i];
@@ -112,8 +113,7 @@ static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n
     case 4: dst[3] = src[3]; __attribute__((fallthrough));
     case 3: dst[2] = src[2]; __attribute__((fallthrough));
     case 2: dst[1] = src[1]; __attribute__((fallthrough));
-    case 1: dst[0] = src[0]; __attribute__((fallthrough));
-    case 0: break;
+    case 1: dst[0] = src[0]; break;
     }
 }
 
