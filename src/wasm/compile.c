@@ -54,6 +54,7 @@ void aw__cc_patch(cc *c, uint32_t word, uint32_t target) {
 
 /* Adds the branch word just emitted (at here()-1 - back) to the label's chain. */
 void aw__cc_add_fixup(cc *c, ctl *t, uint32_t word) {
+    t->in_assigned &= c->assigned;
     c->m->code[word] = t->fixups;
     t->fixups = word;
     t->merged = true;
@@ -221,6 +222,8 @@ aw_status aw__cc_push_ctl(cc *c, uint8_t kind, const aw__vt *params, uint32_t np
     t->nresults = nr;
     t->fixups = NONE32;
     t->else_fix = NONE32;
+    t->entry_assigned = c->assigned;
+    t->in_assigned = ~0ull;
     t->unreachable = false;
     t->dead = c->ch > 1 ? (c->cs[c->ch - 2].unreachable || c->cs[c->ch - 2].dead) : false;
     return AW_OK;
@@ -336,7 +339,10 @@ static aw_status read_locals(cc *c, const aw__type *ft) {
     c->nlocals = (uint32_t)total;
     c->locals = aw__malloc(total ? total : 1);
     c->zero_known = aw__calloc(total ? total : 1, 1);
-    if (!c->locals || !c->zero_known) return OOM(c);
+    c->need_zero = aw__calloc(total ? total : 1, 1);
+    if (!c->locals || !c->zero_known || !c->need_zero) return OOM(c);
+    c->nparams = ft->nparams;
+    c->assigned = 0;
     memset(c->zero_known + ft->nparams, 1, total - ft->nparams);
     c->straight = true;
     memcpy(c->locals, ft->vt, ft->nparams);
@@ -362,8 +368,12 @@ static void check_targets(const aw_module *m, uint32_t start) {
         uint32_t op = pc[0], n = aw__op_operands[op];
         int32_t word = -1;
         if (op == AW__OP_BR) word = 1;
+        else if (op == AW__OP_BR_IF2) word = 3;
         else if (op == AW__OP_BR_IF || op == AW__OP_BR_UNLESS) word = 2;
-        else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I32_LE_U_I) word = 3;
+        else if (aw__op_br_true[op] == 0 && op >= AW__OP_BR_I32_EQ && op <= AW__OP_BR_I64_LE_U_I) word = 3;
+        else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
+        else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I || op == AW__OP_ADDI_BR_GT_U_I)
+            word = 5;
         if (op == AW__OP_BR_TABLE) {
             n += 2 * (pc[2] + 1);
             for (uint32_t k = 0; k <= pc[2]; k++) {
@@ -387,6 +397,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     c.fuel_pos = NONE32;
     c.last_dst = NONE32;
     c.last_copy = NONE32;
+    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = NONE32;
     aw_status st = read_locals(&c, fn->ft);
     if (st == AW_OK) {
         c.ccap = 16;
@@ -408,12 +419,22 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
         if (slots < fn->ft->nresults) slots = fn->ft->nresults;
         if (slots > UINT32_MAX / 2) st = RD_FAIL(r, AW_LIMIT_EXCEEDED, "function frame too large");
         fn->frame_slots = (uint32_t)slots;
+        /* the locals a call must zero: the span of those that need it */
+        uint32_t zero_to = fn->nparams;
+        fn->zero_from = fn->nparams;
+        for (uint32_t x = fn->nparams; x < c.nlocals; x++)
+            if (c.need_zero[x]) {
+                if (fn->zero_from == zero_to) fn->zero_from = x;
+                zero_to = x + 1;
+            }
+        fn->zero_count = zero_to - fn->zero_from;
 #ifndef NDEBUG
         check_targets(m, fn->code_start);
 #endif
     }
     aw__free(c.locals, c.nlocals ? c.nlocals : 1);
     aw__free(c.zero_known, c.nlocals ? c.nlocals : 1);
+    aw__free(c.need_zero, c.nlocals ? c.nlocals : 1);
     aw__free(c.vs, c.vcap * sizeof(vent));
     aw__free(c.cs, c.ccap * sizeof(ctl));
     return st;

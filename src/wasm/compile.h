@@ -22,11 +22,18 @@ extern const uint8_t aw__op_operands[AW__OP_COUNT_];
 extern const uint16_t aw__op_imm[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_reg[AW__OP_COUNT_];
 extern const uint16_t aw__op_addr_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_addr_const[AW__OP_COUNT_];
+extern const uint16_t aw__op_swap_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_store_imm[AW__OP_COUNT_];
+extern const uint16_t aw__op_store_imm_const[AW__OP_COUNT_];
+/* For i32 comparisons, i32.and and the plain i32 loads (value tested against
+ * zero): the fused branch taken when the value holds, and when it does not. */
 extern const uint16_t aw__op_br_true[AW__OP_COUNT_];
 extern const uint16_t aw__op_br_false[AW__OP_COUNT_];
 
-/* Rewrites every opcode word of the module's code into its handler offset
- * (direct threading); called once, after the last function is compiled. */
+/* Sets each function's entry pointer and rewrites every opcode word of the
+ * module's code into its handler offset (direct threading); called once,
+ * after the last function is compiled. */
 void aw__code_thread(aw_module *m);
 
 /* Writes a listing of function func_index's compiled code into out

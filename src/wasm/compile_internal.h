@@ -30,6 +30,9 @@ typedef struct ctl {
     uint32_t loop_pc;
     uint32_t fixups;   /* chain of forward branch words to patch at end */
     uint32_t else_fix; /* the if's br_unless word */
+    /* definite assignment of the tracked locals (cc.assigned): on entry, and
+     * on every branch to the end label seen so far (intersected) */
+    uint64_t entry_assigned, in_assigned;
 } ctl;
 
 typedef struct cc {
@@ -49,11 +52,25 @@ typedef struct cc {
     uint32_t last_start; /* its first word */
     uint64_t op_at;      /* byte offset of the instruction being compiled */
     uint32_t last_copy;  /* position of the last COPY emitted (UINT32_MAX: none) */
+    /* The last i32.eqz emitted (eqz_at) and the instruction right before it
+     * that computed its operand (eqz_of, NONE32: none): a branch on the eqz
+     * of a comparison becomes the inverse compare-and-branch. */
+    uint32_t eqz_at, eqz_of;
+    uint32_t gg_at; /* the last global.get emitted (the stack pointer prologue) */
+    uint32_t addi_at; /* the last i32.add with an immediate emitted (strlen's loops) */
+    uint32_t brif_at; /* the last plain BR_IF emitted for a br_if */
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */
     bool straight;
     uint8_t *zero_known;
+    /* Which declared locals need zeroing on entry: those read where they may
+     * not have been written yet. Definite assignment is tracked for the first
+     * 64 declared locals (bit i: local nparams + i written on every path to
+     * here); the others always count as unwritten. */
+    uint32_t nparams;
+    uint64_t assigned;
+    uint8_t *need_zero;
 } cc;
 
 /* Validation errors point at the instruction being checked. */
@@ -80,6 +97,22 @@ static inline aw_status emitn(cc *c, uint32_t n, const uint32_t *w) {
           (const uint32_t[]){__VA_ARGS__})
 
 static inline uint32_t here(const cc *c) { return c->m->code_len; }
+
+/* Drops the code from word at on (an instruction being fused into the next
+ * one); positions remembered for later fusions that lie there are gone. */
+static inline void truncate_code(cc *c, uint32_t at) {
+    c->m->code_len = at;
+    if (c->eqz_at >= at) c->eqz_at = UINT32_MAX;
+    if (c->gg_at >= at) c->gg_at = UINT32_MAX;
+    if (c->addi_at >= at) c->addi_at = UINT32_MAX;
+    if (c->brif_at >= at) c->brif_at = UINT32_MAX;
+}
+
+/* The definite-assignment bit of local x (0: a parameter or not tracked). */
+static inline uint64_t local_bit(const cc *c, uint32_t x) {
+    uint32_t i = x - c->nparams;
+    return x >= c->nparams && i < 64 ? 1ull << i : 0;
+}
 
 static inline uint32_t canon(const cc *c, uint32_t h) { return c->nlocals + h; }
 

@@ -4,6 +4,16 @@
 
 /* ---- instruction groups ---------------------------------------------- */
 
+/* Where the instruction that just computed the top value into its
+ * canonical slot starts (NONE32 when the top is anything else): a consumer
+ * may absorb it. */
+static uint32_t fresh_top(const cc *c) {
+    if (dead(c) || c->last_dst == NONE32 || c->last_end != here(c) || c->vh == 0) return NONE32;
+    const vent *v = &c->vs[c->vh - 1];
+    if (c->last_h != c->vh - 1 || v->k || v->slot != canon(c, c->vh - 1)) return NONE32;
+    return c->last_start;
+}
+
 static aw_status op_generic(cc *c, const aw__opinfo *oi) {
     vent a, b;
     memset(&a, 0, sizeof a);
@@ -21,9 +31,48 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         if (align > natural) return FAIL(c, "alignment must not be larger than natural");
     }
     uint32_t op = oi->op;
+    /* i32.eqz of the value the last instruction just computed */
+    uint32_t eqz_of = NONE32;
+    if (op == AW__OP_I32_EQZ && c->last_dst != NONE32 && c->last_end == here(c) && c->vh > 0 &&
+        c->last_h == c->vh - 1 && !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1))
+        eqz_of = c->last_start;
+    /* i32.store to a constant address of an i32.add just computed */
+    uint32_t sum_at = NONE32;
+    if (op == AW__OP_I32_STORE) {
+        sum_at = fresh_top(c);
+        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I32_ADD && c->m->code[sum_at] != AW__OP_I32_ADD_LK)
+            sum_at = NONE32;
+    }
+    /* i32.add of a value loaded from a constant address by the instruction
+     * just emitted (a C global): one instruction (lk_top: it is the second
+     * operand; else the first, the second being a pending local read) */
+    uint32_t lk_at = NONE32, lk_end = 0;
+    bool lk_top = false;
+    if (op == AW__OP_I32_ADD && c->last_dst != NONE32 && c->last_end == here(c) && c->vh >= 2 &&
+        c->m->code[c->last_start] == AW__OP_I32_LOAD_AK) {
+        uint32_t h = c->last_h;
+        const vent *top = &c->vs[c->vh - 1];
+        if (h == c->vh - 1 && !top->k && top->slot == canon(c, h)) {
+            lk_at = c->last_start;
+            lk_top = true;
+        } else if (h == c->vh - 2 && !c->vs[h].k && c->vs[h].slot == canon(c, h) && !top->k &&
+                   top->slot != canon(c, c->vh - 1)) {
+            lk_at = c->last_start;
+        }
+        lk_end = here(c);
+    }
+    /* a store's constant value stays pending until the address form is
+     * known: most take it as an immediate */
+    bool vpend = false, vimm = false;
+    uint32_t hb = 0;
     if (oi->p2) {
         TRY(aw__cc_pop_any(c, oi->p2, &b));
-        if (b.k && !mem && aw__op_imm[op] &&
+        if (mem && b.k) {
+            vpend = true;
+            hb = c->vh;
+            vimm = oi->p2 == AW__VT_I32 || oi->p2 == AW__VT_F32 || oi->kind != AW__K_M8 ||
+                   (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv;
+        } else if (b.k && !mem && aw__op_imm[op] &&
             (oi->p2 == AW__VT_I32 || (int64_t)b.kv == (int64_t)(int32_t)(uint32_t)b.kv)) {
             op = aw__op_imm[op];
             b.slot = (uint32_t)b.kv; /* the immediate takes the operand's word */
@@ -31,19 +80,68 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
             TRY(aw__cc_materialize(c, &b, c->vh));
         }
     }
-    /* the address was computed by the i32.add just emitted: fuse it */
+    /* the address was computed by the i32.add just emitted: fuse it (not
+     * with a pending constant value: its slot may hold the add's operand) */
     uint32_t fuse_at = NONE32;
-    if (mem && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
+    if (mem && !vpend && c->last_dst != NONE32 && c->last_end == here(c) && c->last_h == c->vh - 1 &&
         !c->vs[c->vh - 1].k && c->vs[c->vh - 1].slot == canon(c, c->vh - 1)) {
         uint32_t prev = c->m->code[c->last_start];
         if (prev == AW__OP_I32_ADD || prev == AW__OP_I32_ADD_I) fuse_at = c->last_start;
     }
-    if (oi->p1) TRY(aw__cc_pop(c, oi->p1, &a));
+    if (oi->p1) {
+        TRY(aw__cc_pop_any(c, oi->p1, &a));
+        /* a constant address (clang's `i32.const 0; i32.load offset=X` for
+         * globals in memory): the effective address is known now, and when
+         * the access lies inside the declared minimum memory it cannot fail */
+        uint64_t width = oi->kind == AW__K_M1 ? 1 : oi->kind == AW__K_M2 ? 2 : oi->kind == AW__K_M4 ? 4 : 8;
+        if (mem && a.k && (uint64_t)(uint32_t)a.kv + offset + width <= c->m->mems[0].min * 65536u) {
+            uint32_t ea = (uint32_t)a.kv + offset;
+            c->last_dst = NONE32;
+            if (oi->r) {
+                TRY(aw__cc_push(c, oi->r));
+                uint32_t dst = canon(c, c->vh - 1);
+                uint32_t start = here(c);
+                TRY(EMIT(c, aw__op_addr_const[op], dst, ea));
+                if (!dead(c)) {
+                    c->last_dst = start + 1;
+                    c->last_end = here(c);
+                    c->last_h = c->vh - 1;
+                    c->last_start = start;
+                }
+                return AW_OK;
+            }
+            if (vimm) return EMIT(c, aw__op_store_imm_const[op], (uint32_t)b.kv, ea);
+            if (sum_at != NONE32 && here(c) == sum_at + 4 && !dead(c)) {
+                const uint32_t *sw = c->m->code + sum_at;
+                uint32_t sop = sw[0], x = sw[2], y = sw[3];
+                if (sop == AW__OP_I32_ADD_LK && y == ea) {
+                    truncate_code(c, sum_at);
+                    return EMIT(c, AW__OP_I32_ADD_TO_AK, x, ea);
+                }
+                if (sop == AW__OP_I32_ADD) {
+                    truncate_code(c, sum_at);
+                    return EMIT(c, AW__OP_I32_STORE_ADD_AK, x, y, ea);
+                }
+                /* an add of another global: keep it */
+            }
+            if (vpend) TRY(aw__cc_materialize(c, &b, hb));
+            return EMIT(c, aw__op_addr_const[op], b.slot, ea);
+        }
+        if (a.k && !mem && oi->p2 && op == oi->op && aw__op_swap_imm[op] &&
+            (oi->p1 == AW__VT_I32 || (int64_t)a.kv == (int64_t)(int32_t)(uint32_t)a.kv)) {
+            /* a constant first operand: the swapped immediate form */
+            op = aw__op_swap_imm[op];
+            a.k = false;
+            a.slot = b.slot;
+            b.slot = (uint32_t)a.kv;
+        }
+        TRY(aw__cc_materialize(c, &a, c->vh));
+    }
     if (fuse_at != NONE32 && !dead(c)) {
         const uint32_t *pw = c->m->code + fuse_at;
         uint32_t x = pw[2], y = pw[3];
         bool imm = pw[0] == AW__OP_I32_ADD_I;
-        c->m->code_len = fuse_at;
+        truncate_code(c, fuse_at);
         c->last_dst = NONE32;
         uint32_t fw[6];
         uint32_t fn = 0;
@@ -71,6 +169,20 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         c->vs[c->vh - 1].slot = a.slot; /* same bits, new type: no code */
         return AW_OK;
     }
+    if (lk_at != NONE32 && op == AW__OP_I32_ADD && here(c) == lk_end && !dead(c)) {
+        uint32_t ea = c->m->code[lk_at + 2], other = lk_top ? a.slot : b.slot;
+        truncate_code(c, lk_at);
+        c->last_dst = NONE32;
+        op = AW__OP_I32_ADD_LK;
+        a.slot = other;
+        b.slot = ea;
+    }
+    if (vimm) {
+        op = aw__op_store_imm[op];
+        b.slot = (uint32_t)b.kv; /* the immediate takes the value's word */
+    } else if (vpend) {
+        TRY(aw__cc_materialize(c, &b, hb));
+    }
     uint32_t w[5];
     uint32_t n = 0;
     w[n++] = op;
@@ -92,6 +204,11 @@ static aw_status op_generic(cc *c, const aw__opinfo *oi) {
         c->last_h = c->vh - 1;
         c->last_start = start;
     }
+    if (op == AW__OP_I32_EQZ) {
+        c->eqz_at = start;
+        c->eqz_of = eqz_of;
+    }
+    if (op == AW__OP_I32_ADD_I) c->addi_at = start;
     return AW_OK;
 }
 
@@ -132,6 +249,7 @@ static aw_status op_local_set(cc *c, bool tee) {
         return AW_OK;
     }
     c->zero_known[x] = 0;
+    c->assigned |= local_bit(c, x); /* every path below writes x */
     if (v.k) {
         TRY(settle_local(c, x, c->vh));
         TRY(aw__cc_emit_const(c, x, t, v.kv));
@@ -209,8 +327,16 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
         c->vh = base;
     }
     uint32_t argbase = canon(c, base);
-    if (indirect) TRY(EMIT(c, op, a1, a2, argbase, idx_slot));
-    else TRY(EMIT(c, op, a1, argbase));
+    if (indirect) {
+        TRY(EMIT(c, op, a1, a2, argbase, idx_slot));
+    } else if (op == AW__OP_CALL) {
+        /* the callee's record by address (the array is final once the code
+         * section is reached): no index arithmetic per call */
+        uintptr_t fa = (uintptr_t)&c->m->funcs[a1];
+        TRY(EMIT(c, op, a1, argbase, (uint32_t)fa, (uint32_t)((uint64_t)fa >> 32)));
+    } else {
+        TRY(EMIT(c, op, a1, argbase));
+    }
     for (uint32_t i = 0; i < ft->nresults; i++) TRY(aw__cc_push(c, ft->vt[ft->nparams + i]));
     /* the callee needs its results' room too */
     if (base + ft->nparams > c->vmax) c->vmax = base + ft->nparams;
@@ -218,9 +344,41 @@ static aw_status op_call(cc *c, const aw__type *ft, uint32_t op, uint32_t a1, ui
     return AW_OK;
 }
 
+/* RETURN, or its short forms for no result and one result. */
+static aw_status emit_return(cc *c, uint32_t src, uint32_t n) {
+    if (n == 0 || (n == 1 && src == 0)) return EMIT(c, AW__OP_RETURN0);
+    if (n == 1) return EMIT(c, AW__OP_RETURN1, src);
+    return EMIT(c, AW__OP_RETURN, src, n);
+}
+
+/* Returns the single result v from wherever it is (a local, a slot or a
+ * pending constant written straight to slot 0): no copy to its canonical slot
+ * first, RETURN moves it to slot 0. */
+static aw_status emit_return_one(cc *c, const vent *v) {
+    if (v->k && (v->t == AW__VT_I32 || v->t == AW__VT_F32)) return EMIT(c, AW__OP_RETURN1_I, (uint32_t)v->kv);
+    if (v == &c->vs[c->vh - 1] && fresh_top(c) != NONE32) {
+        /* computed by the instruction just emitted: it writes slot 0 itself
+         * (every instruction reads its operands before writing) */
+        c->m->code[c->last_dst] = 0;
+        c->last_dst = NONE32;
+        return emit_return(c, 0, 1);
+    }
+    if (v->k) {
+        TRY(aw__cc_emit_const(c, 0, v->t, v->kv));
+        return emit_return(c, 0, 1);
+    }
+    return emit_return(c, v->slot, 1);
+}
+
 static aw_status op_end(cc *c) {
     ctl *t = &c->cs[c->ch - 1];
     TRY(aw__cc_check_end(c, t));
+    if (t->kind == CTL_FUNC && !t->merged && t->nresults == 1 && !dead(c)) {
+        /* the body falls through to its end and nothing branches there */
+        TRY(emit_return_one(c, &c->vs[c->vh - 1]));
+        c->ch--;
+        return AW_OK;
+    }
     TRY(aw__cc_settle_from(c, t->height));
     if (t->kind == CTL_IF) {
         /* if without else: params pass through to results */
@@ -232,6 +390,12 @@ static aw_status op_end(cc *c) {
         }
     }
     bool merged = t->merged;
+    /* after the end: what every way in has written (an if without else is
+     * also entered from its condition) */
+    uint64_t after = t->in_assigned;
+    if (t->kind == CTL_IF) after &= t->entry_assigned;
+    if (!t->unreachable && !t->dead) after &= c->assigned;
+    c->assigned = after;
     aw__cc_bind_fixups(c, t, here(c));
     uint8_t kind = t->kind;
     uint32_t height = t->height;
@@ -247,7 +411,7 @@ static aw_status op_end(cc *c) {
             aw__cc_fuel_close(c);
             TRY(EMIT(c, AW__OP_FUEL, 1));
         }
-        TRY(EMIT(c, AW__OP_RETURN, canon(c, 0), nr));
+        TRY(emit_return(c, canon(c, 0), nr));
         c->ch--;
         return AW_OK;
     }
@@ -273,17 +437,49 @@ static uint32_t fusable_cond(const cc *c) {
     return c->last_start;
 }
 
+/* Emits the fused branch [bop x y target]; a BR_LOAD8_NZ, BR_NTEST_I or
+ * BR_I32_GT_U_I of the local an i32.add with an immediate wrote just before
+ * also absorbs that add (the pointer steps of strlen-like loops, range
+ * checks like `x - 1 > k`). */
+static aw_status emit_branch3(cc *c, uint32_t bop, uint32_t x, uint32_t y) {
+    uint32_t p = c->addi_at;
+    uint32_t fop = bop == AW__OP_BR_LOAD8_NZ    ? AW__OP_ADDI_BR_LOAD8_NZ
+                   : bop == AW__OP_BR_NTEST_I   ? AW__OP_ADDI_BR_NTEST_I
+                   : bop == AW__OP_BR_I32_GT_U_I ? AW__OP_ADDI_BR_GT_U_I
+                                                 : 0;
+    if (fop && p != NONE32 && p + 4 == here(c) && c->m->code[p] == AW__OP_I32_ADD_I && c->m->code[p + 1] == x) {
+        uint32_t src = c->m->code[p + 2], imm = c->m->code[p + 3];
+        truncate_code(c, p);
+        c->addi_at = NONE32;
+        return EMIT(c, fop, x, src, imm, y, 0);
+    }
+    return EMIT(c, bop, x, y, 0);
+}
+
 /* Emits a branch taken when cond (when_true) or !cond; the target word is
  * the last word emitted. A fusable comparison is replaced by a fused form. */
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
     if (fused != NONE32 && c->last_end == here(c)) {
         const uint32_t *w = c->m->code + fused;
         uint32_t op = w[0], a = w[2];
-        c->m->code_len = fused;
+        if (op == AW__OP_I32_EQZ && fused == c->eqz_at && c->eqz_of != NONE32) {
+            /* eqz of a comparison (or an and) computed right before it:
+             * branch on the comparison's inverse */
+            uint32_t p = c->eqz_of;
+            const uint32_t *pw = c->m->code + p;
+            if (aw__op_br_true[pw[0]] && p + 1 + aw__op_operands[pw[0]] == fused && pw[1] == a) {
+                uint32_t pop = pw[0], x = pw[2], y = pw[3];
+                truncate_code(c, p);
+                c->last_dst = NONE32;
+                c->eqz_at = NONE32;
+                return emit_branch3(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y);
+            }
+        }
+        truncate_code(c, fused);
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
         uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
-        return EMIT(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b, 0);
+        return emit_branch3(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b);
     }
     return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
 }
@@ -387,6 +583,7 @@ aw_status aw__cc_compile_body(cc *c) {
             TRY(aw__cc_emit_jump(c, t));
             t->kind = CTL_ELSE;
             t->unreachable = false;
+            c->assigned = t->entry_assigned;
             c->straight = false;
             if (t->else_fix != NONE32) aw__cc_patch(c, t->else_fix, here(c));
             t->else_fix = NONE32;
@@ -424,8 +621,23 @@ aw_status aw__cc_compile_body(cc *c) {
                 TRY(aw__cc_check_top(c, n, label_types(t)));
                 if (c->vh < c->cs[c->ch - 1].height + n) return FAIL(c, "type mismatch: br_if operands");
                 if (!dead(c)) {
-                    if (!aw__cc_needs_copies(c, t)) {
+                    uint32_t p = c->brif_at;
+                    if (!aw__cc_needs_copies(c, t) && fused == NONE32 && t->kind != CTL_LOOP && p != NONE32 &&
+                        p + 3 == here(c) && t->fixups == p + 2) {
+                        /* br_if right after a br_if to the same label (`a || b`
+                         * exits): one BR_IF2; the target word moves up one
+                         * and stays in the label's chain */
+                        TRY(aw__cc_grow_code(c, 1));
+                        uint32_t *w = c->m->code + p;
+                        w[3] = w[2];
+                        w[2] = a.slot;
+                        w[0] = AW__OP_BR_IF2;
+                        c->m->code_len = p + 4;
+                        t->fixups = p + 3;
+                        c->brif_at = NONE32;
+                    } else if (!aw__cc_needs_copies(c, t)) {
                         TRY(emit_cond_branch(c, fused, true, a.slot));
+                        if (fused == NONE32 && !dead(c)) c->brif_at = here(c) - 3;
                         aw__cc_branch_word(c, t, here(c) - 1);
                     } else {
                         TRY(EMIT(c, AW__OP_BR_UNLESS, a.slot, 0));
@@ -483,9 +695,11 @@ aw_status aw__cc_compile_body(cc *c) {
             ctl *t = &c->cs[0];
             TRY(aw__cc_check_top(c, t->nresults, t->results));
             if (!dead(c) && c->vh < c->cs[c->ch - 1].height + t->nresults) return FAIL(c, "type mismatch: return operands");
-            if (!dead(c)) {
+            if (!dead(c) && t->nresults == 1) {
+                TRY(emit_return_one(c, &c->vs[c->vh - 1]));
+            } else if (!dead(c)) {
                 TRY(aw__cc_settle_from(c, c->vh - t->nresults));
-                TRY(EMIT(c, AW__OP_RETURN, canon(c, c->vh - t->nresults), t->nresults));
+                TRY(emit_return(c, canon(c, c->vh - t->nresults), t->nresults));
             }
             aw__cc_set_unreachable(c);
             break;
@@ -518,20 +732,45 @@ aw_status aw__cc_compile_body(cc *c) {
             }
             TRY(aw__cc_pop(c, AW__VT_I32, &a));
             vent v1, v2;
-            TRY(aw__cc_pop(c, t, &v2));
-            TRY(aw__cc_pop(c, t, &v1));
+            TRY(aw__cc_pop_any(c, t, &v2));
+            uint32_t h2 = c->vh;
+            TRY(aw__cc_pop_any(c, t, &v1));
+            uint32_t h1 = c->vh;
             if (!t) {
                 if (v1.t && v2.t && v1.t != v2.t) return FAIL(c, "type mismatch: select operands differ");
                 t = v1.t ? v1.t : v2.t;
                 if (t && !is_num(t)) return FAIL(c, "type mismatch: untyped select needs numeric operands");
             }
+            /* a 32-bit constant operand is an immediate (the slot of a
+             * 32-bit value holds it zero-extended) */
+            uint32_t sop = AW__OP_SELECT;
+            bool narrow = t == AW__VT_I32 || t == AW__VT_F32;
+            if (narrow && v2.k) {
+                sop = AW__OP_SELECT_IB;
+                v2.slot = (uint32_t)v2.kv;
+                v2.k = false;
+            } else if (narrow && v1.k) {
+                sop = AW__OP_SELECT_IA;
+                v1.slot = (uint32_t)v1.kv;
+                v1.k = false;
+            }
+            TRY(aw__cc_materialize(c, &v2, h2));
+            TRY(aw__cc_materialize(c, &v1, h1));
             TRY(aw__cc_push(c, t));
-            TRY(EMIT(c, AW__OP_SELECT, canon(c, c->vh - 1), v1.slot, v2.slot, a.slot));
+            uint32_t start = here(c);
+            TRY(EMIT(c, sop, canon(c, c->vh - 1), v1.slot, v2.slot, a.slot));
             c->last_dst = NONE32;
+            if (!dead(c)) { /* a local.set after it can take its result directly */
+                c->last_start = start;
+                c->last_dst = start + 1;
+                c->last_end = here(c);
+                c->last_h = c->vh - 1;
+            }
             break;
         }
         case 0x20: /* local.get */
             TRY(read_local(c, &x));
+            if (!dead(c) && x >= c->nparams && !(c->assigned & local_bit(c, x))) c->need_zero[x] = 1;
             TRY(aw__cc_push(c, c->locals[x]));
             c->vs[c->vh - 1].slot = x;
             break;
@@ -546,13 +785,43 @@ aw_status aw__cc_compile_body(cc *c) {
                 c->last_dst = here(c) - 2;
                 c->last_end = here(c);
                 c->last_h = c->vh - 1;
+                c->gg_at = here(c) - 3;
             }
             break;
         case 0x24: /* global.set */
             TRY(read_global(c, &x));
             if (!m->globals[x].mut) return FAIL(c, "global is immutable");
-            TRY(aw__cc_pop(c, m->globals[x].vt, &a));
-            TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));
+            {
+                /* global = x + imm (the stack pointer's epilogue) in one */
+                uint32_t sat = fresh_top(c), gop = 0;
+                if (sat != NONE32) {
+                    uint32_t pop = c->m->code[sat];
+                    if (pop == AW__OP_I32_ADD_I && m->globals[x].vt == AW__VT_I32) gop = AW__OP_GLOBAL_SET_ADD32_I;
+                    if (pop == AW__OP_I64_ADD_I && m->globals[x].vt == AW__VT_I64) gop = AW__OP_GLOBAL_SET_ADD64_I;
+                }
+                TRY(aw__cc_pop(c, m->globals[x].vt, &a));
+                /* global.get g; i32.const k; i32.sub; local.tee x; global.set g
+                 * (the stack pointer prologue): x = g - k and g = x in one */
+                uint32_t gg = c->gg_at, sb = gg + 3;
+                if (!gop && !dead(c) && gg != NONE32 && sb + 4 == here(c) && m->globals[x].vt == AW__VT_I32 &&
+                    c->m->code[gg] == AW__OP_GLOBAL_GET && c->m->code[gg + 2] == x &&
+                    c->m->code[sb] == AW__OP_I32_SUB_I && c->m->code[sb + 1] == a.slot && a.slot < c->nlocals &&
+                    c->m->code[sb + 2] == c->m->code[gg + 1] && c->m->code[gg + 1] >= c->nlocals) {
+                    uint32_t imm = c->m->code[sb + 3];
+                    truncate_code(c, gg);
+                    c->gg_at = NONE32;
+                    TRY(EMIT(c, AW__OP_GLOBAL_SUB_TEE, a.slot, x, imm));
+                    c->last_dst = NONE32;
+                    break;
+                }
+                if (gop && here(c) == sat + 4) {
+                    uint32_t xs = c->m->code[sat + 2], imm = c->m->code[sat + 3];
+                    truncate_code(c, sat);
+                    TRY(EMIT(c, gop, x, xs, imm));
+                } else {
+                    TRY(EMIT(c, AW__OP_GLOBAL_SET, x, a.slot));
+                }
+            }
             c->last_dst = NONE32;
             break;
         case 0x25: /* table.get */

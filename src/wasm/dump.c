@@ -48,6 +48,14 @@ static uint32_t insn_len(const uint32_t *pc, uint32_t op) {
 }
 
 void aw__code_thread(aw_module *m) {
+    for (uint32_t i = m->func_import_count; i < m->func_count; i++) m->funcs[i].entry = m->code + m->funcs[i].code_start;
+    /* calls of functions with locals to zero (known now that all are
+     * compiled) take the zeroing form */
+    for (uint32_t at = 0; at < m->code_len;) {
+        uint32_t *pc = m->code + at;
+        if (*pc == AW__OP_CALL && m->funcs[pc[1]].zero_count) *pc = AW__OP_CALL_Z;
+        at += insn_len(pc, *pc);
+    }
     const int32_t *offsets = aw__interp_dispatch_offsets();
     if (!offsets) return;
     for (uint32_t at = 0; at < m->code_len;) {

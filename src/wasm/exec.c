@@ -10,7 +10,7 @@
 /* Finishes a run of the outermost call: results to the caller's slots. */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
     if (st == AW_OK) {
-        for (uint32_t i = 0; i < inst->call_nresults; i++) inst->call_slots[i] = inst->stack[i];
+        aw__copy_slots(inst->call_slots, inst->stack, inst->call_nresults);
         inst->state = AW_INSTANCE_IDLE;
     } else if (st == AW_TRAP) {
         inst->state = AW_INSTANCE_IDLE;
@@ -58,17 +58,23 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
             uint64_t *base = inst->stack;
             uint32_t np = f->nparams;
-            for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
-            for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
+            aw__copy_slots(base, slots, np);
+            aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             fr->ret_pc = NULL;
             fr->fp = NULL;
             fr->inst = inst;
-            fr->func = func_index;
             inst->state = AW_INSTANCE_RUNNING;
             inst->call_slots = slots;
-            inst->call_nresults = fi->type->nresults;
-            return finish_top(inst, aw__interp_run(inst, inst, inst->m->code + f->code_start, base, fr, err));
+            uint32_t nr = fi->type->nresults;
+            inst->call_nresults = nr;
+            aw_status st = aw__interp_run(inst, inst, f->entry, base, fr, err);
+            if (__builtin_expect(st == AW_OK && nr == 1, 1)) {
+                slots[0] = inst->stack[0];
+                inst->state = AW_INSTANCE_IDLE;
+                return AW_OK;
+            }
+            return finish_top(inst, st);
         }
     }
     return call_slow(inst, func_index, slots, err);
@@ -114,15 +120,14 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
         }
         return AW_TRAP;
     }
-    /* counts are small: plain loops beat calls to memcpy here */
-    for (uint32_t i = 0; i < np; i++) base[i] = slots[i];
-    for (uint32_t i = np; i < f->nlocals; i++) base[i] = 0;
+    /* counts are small: straight moves beat calls to memcpy here */
+    aw__copy_slots(base, slots, np);
+    aw__zero_locals(base, f);
     fr->ret_pc = NULL;
     fr->fp = NULL;
     fr->inst = fi->inst;
-    fr->func = fi->index;
     fr->nresults = nr;
-    const uint32_t *pc = fi->inst->m->code + f->code_start;
+    const uint32_t *pc = f->entry;
     if (nested) {
         inst->depth++;
         inst->state = AW_INSTANCE_RUNNING;
@@ -136,7 +141,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
             inst->s_fr = inst->frames + s_fr_off;
         }
         if (st == AW_OK)
-            for (uint32_t i = 0; i < nr; i++) slots[i] = base[i];
+            aw__copy_slots(slots, base, nr);
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;

@@ -38,7 +38,6 @@ typedef struct aw__frame {
     const uint32_t *ret_pc; /* NULL: return to the host */
     uint64_t *fp;           /* caller's frame */
     aw_instance *inst;      /* caller's instance */
-    uint32_t func;          /* index of the function running in this frame */
     uint32_t nresults;      /* for the host entry: results to hand back */
 } aw__frame;
 
@@ -87,6 +86,36 @@ struct aw_instance {
     uint64_t *call_slots; /* the slots array of the outermost call */
     uint32_t call_nresults;
 };
+
+/* Zeroes the locals of f that need it (module.h) in the frame at fp. A few
+ * at most: the empty asm keeps the compiler from calling memset for them. */
+static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
+    uint32_t n = f->zero_count;
+    if (n) {
+        uint64_t *p = fp + f->zero_from, *e = p + n;
+        do {
+            *p++ = 0;
+            __asm__("" : "+r"(p));
+        } while (p < e);
+    }
+}
+
+/* Copies n value slots (a few parameters or results): straight moves, no
+ * loop or memcpy call for up to 6 (none at all: no jump either). */
+static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n) {
+    if (n == 0) return;
+    switch (n) {
+    default:
+        for (uint32_t i = 6; i < n; i++) dst[i] = src[i];
+        __attribute__((fallthrough));
+    case 6: dst[5] = src[5]; __attribute__((fallthrough));
+    case 5: dst[4] = src[4]; __attribute__((fallthrough));
+    case 4: dst[3] = src[3]; __attribute__((fallthrough));
+    case 3: dst[2] = src[2]; __attribute__((fallthrough));
+    case 2: dst[1] = src[1]; __attribute__((fallthrough));
+    case 1: dst[0] = src[0]; break;
+    }
+}
 
 /* Runs until the frame stack returns to the host, a trap, or a suspension.
  * pc/fp/fr describe where to continue. */

@@ -44,6 +44,39 @@ static inline uint32_t rotr32(uint32_t x, uint32_t n) { n &= 31; return n ? (x >
 static inline uint64_t rotl64(uint64_t x, uint64_t n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
 static inline uint64_t rotr64(uint64_t x, uint64_t n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
 
+/* Without -mpopcnt __builtin_popcount is a call into libgcc: the popcnt
+ * instruction when the CPU has it, else count in registers (clang emits
+ * i32.popcnt for power-of-two checks). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HW_POPCNT 1
+#endif
+static inline uint32_t popcnt32(uint32_t x) {
+#ifdef HW_POPCNT
+    if (__builtin_cpu_supports("popcnt")) {
+        uint32_t r;
+        __asm__("popcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+        return r;
+    }
+#endif
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+    return (x * 0x01010101u) >> 24;
+}
+static inline uint64_t popcnt64(uint64_t x) {
+#ifdef HW_POPCNT
+    if (__builtin_cpu_supports("popcnt")) {
+        uint64_t r;
+        __asm__("popcnt %1, %0" : "=r"(r) : "rm"(x) : "cc");
+        return r;
+    }
+#endif
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (x * 0x0101010101010101ull) >> 56;
+}
+
 /* Saturating conversions (non-trapping float-to-int). */
 static inline int32_t sat_i32_f64(double x) {
     if (x != x) return 0;
@@ -87,6 +120,9 @@ static inline uint64_t sat_u64_f64(double x) {
 #define SETF32(i, v) (fp[pc[i]] = aw__slot_of_f32(v))
 #define SETF64(i, v) (fp[pc[i]] = aw__slot_of_f64(v))
 #define REL(i) (pc + (i) + (int32_t)pc[i])
+/* An immediate operand word as a 32-bit value, or sign-extended to 64 bits. */
+#define IMM32(i) (pc[i])
+#define IMM64(i) ((uint64_t)(int64_t)(int32_t)pc[i])
 /* Every branch target is a FUEL instruction (the compiler guarantees it):
  * taken branches charge it inline and skip it, which saves a dispatch per
  * loop iteration. When the fuel does not cover it, FUEL's slow path runs. */
@@ -124,11 +160,16 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 3;                                                                             \
         NEXT();                                                                              \
     }
-/* A load or store in its three address forms: [addr], [x + y], [x + imm]. */
-#define LOAD1(label, T, SET, conv, addr, len)                                                \
+/* A load or store in its four address forms: [addr], [x + y], [x + imm], and a
+ * constant effective address (the address and offset added at compile time):
+ * loads [op dst ea], stores [op value ea]. The compiler emits the constant
+ * forms only for accesses inside the module's minimum memory size, which every
+ * memory it can run with has (memories only grow; an import's size is at
+ * least the declared minimum): those need no bounds check (chk 0). */
+#define LOAD1(label, T, SET, conv, addr, len, chk)                                           \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        if (chk && UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                             \
         T v;                                                                                 \
         memcpy(&v, mb + ea, sizeof v);                                                       \
         SET(1, conv(v));                                                                     \
@@ -136,22 +177,26 @@ static inline uint64_t sat_u64_f64(double x) {
         NEXT();                                                                              \
     }
 #define LOAD(name, T, SET, conv)                                                             \
-    LOAD1(name, T, SET, conv, U32(2), 4)                                                     \
-    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5)                           \
-    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5)
-#define STORE1(label, T, GET, addr, vi, len)                                                 \
+    LOAD1(name, T, SET, conv, U32(2), 4, 1)                                                  \
+    LOAD1(name##_AX, T, SET, conv, (uint32_t)(U32(2) + U32(3)), 5, 1)                        \
+    LOAD1(name##_AI, T, SET, conv, (uint32_t)(U32(2) + pc[3]), 5, 1)                        \
+    LOAD1(name##_AK, T, SET, conv, 0, 3, 0)
+#define STORE1(label, T, GET, addr, vi, len, chk)                                            \
     OP(label) {                                                                              \
         uint64_t ea = (uint64_t)(addr) + pc[len - 1];                                        \
-        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        if (chk && UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                             \
         T v = (T)GET(vi);                                                                    \
         memcpy(mb + ea, &v, sizeof v);                                                       \
         pc += len;                                                                           \
         NEXT();                                                                              \
     }
-#define STORE(name, T, GET)                                                                  \
-    STORE1(name, T, GET, U32(1), 2, 4)                                                       \
-    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5)                             \
-    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5)
+#define STORE(name, T, GET, IMM)                                                             \
+    STORE1(name##_V, T, IMM, U32(1), 2, 4, 1)                                                \
+    STORE1(name##_KV, T, IMM, 0, 1, 3, 0)                                                    \
+    STORE1(name, T, GET, U32(1), 2, 4, 1)                                                    \
+    STORE1(name##_AX, T, GET, (uint32_t)(U32(1) + U32(2)), 3, 5, 1)                          \
+    STORE1(name##_AI, T, GET, (uint32_t)(U32(1) + pc[2]), 3, 5, 1)                          \
+    STORE1(name##_AK, T, GET, 0, 1, 3, 0)
 /* Fused compare-and-branch, with a register or an immediate operand. */
 #define BRCMP(name, GET, cmp)                                                                \
     OP(BR_##name) {                                                                          \
@@ -163,6 +208,52 @@ static inline uint64_t sat_u64_f64(double x) {
         __typeof__(GET(1)) a = GET(1);                                                       \
         if (a cmp(__typeof__(a))(int32_t) pc[2]) JUMP(3);                                    \
         pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
+/* A load whose value only decides a branch: [op addr offset target]. */
+#define BRLOAD(bits, T)                                                                      \
+    OP(BR_LOAD##bits##_NZ) {                                                                 \
+        uint64_t ea = (uint64_t)U32(1) + pc[2];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v;                                                                                 \
+        memcpy(&v, mb + ea, sizeof v);                                                       \
+        if (v) JUMP(3);                                                                      \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }                                                                                        \
+    OP(BR_LOAD##bits##_Z) {                                                                  \
+        uint64_t ea = (uint64_t)U32(1) + pc[2];                                              \
+        if (UNLIKELY(ea + sizeof(T) > ms)) goto trap_oob;                                    \
+        T v;                                                                                 \
+        memcpy(&v, mb + ea, sizeof v);                                                       \
+        if (!v) JUMP(3);                                                                     \
+        pc += 4;                                                                             \
+        NEXT();                                                                              \
+    }
+/* A call of a wasm function of this instance: [op func argbase lo hi], lo/hi
+ * the callee's aw__func. CALL_Z also zeroes the callee's locals that need
+ * it (aw__code_thread picks the form once every function is compiled). */
+#define CALL_OP(name, zero)                                                                  \
+    OP(name) {                                                                               \
+        const aw__func *f = (const aw__func *)(uintptr_t)((uint64_t)pc[3] | (uint64_t)pc[4] << 32); \
+        nfp = fp + pc[2];                                                                    \
+        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) { \
+            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;                       \
+            goto grow;                                                                       \
+        }                                                                                    \
+        if (zero) aw__zero_locals(nfp, f);                                                   \
+        fr++;                                                                                \
+        fr->ret_pc = pc + 5;                                                                 \
+        fr->fp = fp;                                                                         \
+        fr->inst = inst;                                                                     \
+        fp = nfp;                                                                            \
+        pc = f->entry;                                                                       \
+        /* charge the callee's entry block here (its FUEL op handles the                     \
+         * slow path when the fuel does not cover it) */                                     \
+        if (LIKELY(fuel >= (int64_t)pc[1])) {                                                \
+            fuel -= (int64_t)pc[1];                                                          \
+            pc += 2;                                                                         \
+        }                                                                                    \
         NEXT();                                                                              \
     }
 /* A binary operator and its immediate form (opcodes.def AW_BINIMM). */
@@ -183,7 +274,7 @@ static inline uint64_t sat_u64_f64(double x) {
  * The host gets a copy of the arguments (up to 16 slots) so that it may
  * re-enter the instance and grow (move) the stack; with more, the stack is
  * pinned for the duration of the call. */
-static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
+static inline __attribute__((always_inline)) aw_host_result host_call(aw_instance *root, aw_instance *inst,
                                                           const aw__funcinst *fi, size_t nfp_off,
                                                           size_t fr_off) {
     uint32_t np = fi->type->nparams, nr = fi->type->nresults;
@@ -195,7 +286,7 @@ static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_
     bool copy = nmax <= 16;
     uint64_t *args = copy ? buf : root->stack + nfp_off;
     if (copy)
-        for (uint32_t k = 0; k < np; k++) buf[k] = root->stack[nfp_off + k];
+        aw__copy_slots(buf, root->stack + nfp_off, np);
     else
         root->pinned++;
     inst->host_trap = AW_TRAP_NONE;
@@ -203,9 +294,21 @@ static __attribute__((noinline)) aw_host_result host_call(aw_instance *root, aw_
     if (!copy) root->pinned--;
     root->free_sp = saved_sp;
     root->free_fr = saved_fr;
-    if (copy && hr == AW_HOST_RETURN)
-        for (uint32_t k = 0; k < nr; k++) root->stack[nfp_off + k] = buf[k];
+    if (copy && hr == AW_HOST_RETURN) aw__copy_slots(root->stack + nfp_off, buf, nr);
     return hr;
+}
+
+/* The index of the function whose code holds pc (for trap reports: frame
+ * records do not carry it, one store less per call). */
+static uint32_t func_at(const aw_instance *inst, const uint32_t *pc) {
+    const aw_module *m = inst->m;
+    uint32_t at = (uint32_t)(pc - m->code), lo = m->func_import_count, hi = m->func_count;
+    while (hi - lo > 1) { /* the last function starting at or before at */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (m->funcs[mid].code_start <= at) lo = mid;
+        else hi = mid;
+    }
+    return lo;
 }
 
 static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
@@ -216,6 +319,15 @@ static void record_trap(aw_error *err, aw_trap trap, uint32_t func) {
 }
 
 static aw__memory no_memory; /* stands in for a missing memory: size 0 */
+
+/* Caches the current instance's linear memory in mb/ms (not the memory
+ * itself: one register fewer in the loop). */
+#define LOAD_MEM()                                                                           \
+    do {                                                                                     \
+        const aw__memory *mem_ = inst->mem ? inst->mem : &no_memory;                         \
+        mb = mem_->base;                                                                     \
+        ms = mem_->size;                                                                     \
+    } while (0)
 
 const int32_t *aw__interp_dispatch_offsets(void) {
 #ifdef AW_DISPATCH_SWITCH
@@ -236,9 +348,11 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
 #define AW_IOP(n, d) L_OFF(L_##n),
 #define AW_BINIMM(n) L_OFF(L_##n##_I),
 #define AW_BRCMP(n, inv) L_OFF(L_BR_##n), L_OFF(L_BR_##n##_I),
-#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI),
+#define AW_MEMFUSE(n) L_OFF(L_##n##_AX), L_OFF(L_##n##_AI), L_OFF(L_##n##_AK),
+#define AW_STOREIMM(n) L_OFF(L_##n##_V), L_OFF(L_##n##_KV),
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -251,14 +365,12 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
         return AW_OK;
     }
 #endif
-    const uint32_t *code = inst->m->code;
-    const aw__func *funcs = inst->m->funcs;
     /* linear memory, cached: reloaded after anything that may grow it */
-    aw__memory *mem = inst->mem ? inst->mem : &no_memory;
-    uint8_t *mb = mem->base;
-    uint64_t ms = mem->size;
-    uint64_t *stack_end = root->stack_end;
-    aw__frame *frames_end = root->frames_end;
+    uint8_t *mb;
+    uint64_t ms;
+    LOAD_MEM();
+    /* the stack limits are read from root where needed (a cached copy
+     * costs the entry more than the calls save) */
     size_t need_slots, need_frames;
     /* fuel for this run: the total, capped by the slice */
     int64_t budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
@@ -315,6 +427,11 @@ dispatch:
         pc += 3;
         NEXT();
     }
+    OP(BR_IF2) {
+        if (U32(1) | U32(2)) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
     OP(BR_TABLE) {
         uint32_t i = U32(1), count = pc[2], arity = pc[3], src = pc[4];
         if (i > count) i = count;
@@ -331,29 +448,8 @@ dispatch:
         pc += 2;
         NEXT();
     }
-    OP(CALL) {
-        const aw__func *f = &funcs[pc[1]];
-        nfp = fp + pc[2];
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
-            need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
-            goto grow;
-        }
-        for (uint32_t i = f->nparams; i < f->nlocals; i++) nfp[i] = 0;
-        fr++;
-        fr->ret_pc = pc + 3;
-        fr->fp = fp;
-        fr->inst = inst;
-        fr->func = pc[1];
-        fp = nfp;
-        pc = code + f->code_start;
-        /* charge the callee's entry block here (its FUEL op handles the
-         * slow path when the fuel does not cover it) */
-        if (LIKELY(fuel >= (int64_t)pc[1])) {
-            fuel -= (int64_t)pc[1];
-            pc += 2;
-        }
-        NEXT();
-    }
+    CALL_OP(CALL, 0)
+    CALL_OP(CALL_Z, 1)
     OP(CALL_IMPORT) {
         fi = inst->funcs[pc[1]];
         nfp = fp + pc[2];
@@ -380,18 +476,21 @@ dispatch:
         npc = pc + 5;
         if (LIKELY(fi->inst == inst && fi->func)) {
             const aw__func *f = fi->func;
-            if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+            if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
                 need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
                 goto grow;
             }
-            for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+            aw__zero_locals(nfp, f);
             fr++;
             fr->ret_pc = npc;
             fr->fp = fp;
             fr->inst = inst;
-            fr->func = fi->index;
             fp = nfp;
-            pc = code + f->code_start;
+            pc = f->entry;
+            if (LIKELY(fuel >= (int64_t)pc[1])) { /* the entry block, as CALL does */
+                fuel -= (int64_t)pc[1];
+                pc += 2;
+            }
             NEXT();
         }
         goto call_fi;
@@ -400,18 +499,35 @@ dispatch:
         uint32_t src = pc[1], n = pc[2];
         if (src)
             for (uint32_t k = 0; k < n; k++) fp[k] = fp[src + k];
-        if (UNLIKELY(!fr->ret_pc)) goto done;
-        pc = fr->ret_pc;
-        fp = fr->fp;
-        if (UNLIKELY(fr->inst != inst)) {
-            inst = fr->inst;
-            code = inst->m->code;
-            funcs = inst->m->funcs;
-            mem = inst->mem ? inst->mem : &no_memory;
-        }
-        fr--;
-        mb = mem->base;
-        ms = mem->size;
+        goto ret;
+    }
+    OP(RETURN1) {
+        fp[0] = fp[pc[1]];
+        goto ret;
+    }
+    OP(RETURN0) {
+        goto ret;
+    }
+    OP(RETURN1_I) {
+        fp[0] = pc[1];
+        goto ret;
+    }
+    OP(I32_ADD_LK) { /* ea inside the minimum memory (see LOAD1) */
+        uint64_t ea = pc[3];
+        uint32_t v;
+        memcpy(&v, mb + ea, sizeof v);
+        SET32(1, v + U32(2));
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_RSUB_I) {
+        SET32(1, pc[3] - U32(2));
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_RSUB_I) {
+        SET64(1, (uint64_t)(int64_t)(int32_t)pc[3] - U64(2));
+        pc += 4;
         NEXT();
     }
     OP(SELECT) {
@@ -419,6 +535,62 @@ dispatch:
         pc += 5;
         NEXT();
     }
+    OP(SELECT_IA) {
+        fp[pc[1]] = U32(4) ? (uint64_t)pc[2] : fp[pc[3]];
+        pc += 5;
+        NEXT();
+    }
+    OP(SELECT_IB) {
+        fp[pc[1]] = U32(4) ? fp[pc[2]] : (uint64_t)pc[3];
+        pc += 5;
+        NEXT();
+    }
+    OP(BR_TEST) {
+        if (U32(1) & U32(2)) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_TEST_I) {
+        if (U32(1) & pc[2]) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_NTEST) {
+        if (!(U32(1) & U32(2))) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(BR_NTEST_I) {
+        if (!(U32(1) & pc[2])) JUMP(3);
+        pc += 4;
+        NEXT();
+    }
+    OP(ADDI_BR_LOAD8_NZ) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        uint64_t ea = (uint64_t)d + pc[4];
+        if (UNLIKELY(ea + 1 > ms)) goto trap_oob;
+        if (mb[ea]) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
+    OP(ADDI_BR_GT_U_I) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        if (d > pc[4]) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
+    OP(ADDI_BR_NTEST_I) {
+        uint32_t d = U32(2) + pc[3];
+        SET32(1, d);
+        if (!(d & pc[4])) JUMP(5);
+        pc += 6;
+        NEXT();
+    }
+    BRLOAD(8, uint8_t)
+    BRLOAD(16, uint16_t)
+    BRLOAD(32, uint32_t)
     OP(GLOBAL_GET) {
         fp[pc[1]] = *inst->globals[pc[2]];
         pc += 3;
@@ -426,6 +598,40 @@ dispatch:
     }
     OP(GLOBAL_SET) {
         *inst->globals[pc[1]] = fp[pc[2]];
+        pc += 3;
+        NEXT();
+    }
+    OP(GLOBAL_SET_ADD32_I) {
+        *inst->globals[pc[1]] = (uint32_t)(U32(2) + pc[3]);
+        pc += 4;
+        NEXT();
+    }
+    OP(GLOBAL_SUB_TEE) {
+        uint64_t *g = inst->globals[pc[2]];
+        uint32_t v = (uint32_t)*g - pc[3];
+        SET32(1, v);
+        *g = v;
+        pc += 4;
+        NEXT();
+    }
+    OP(GLOBAL_SET_ADD64_I) {
+        *inst->globals[pc[1]] = U64(2) + (uint64_t)(int64_t)(int32_t)pc[3];
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_STORE_ADD_AK) { /* ea inside the minimum memory (see LOAD1) */
+        uint64_t ea = pc[3];
+        uint32_t v = U32(1) + U32(2);
+        memcpy(mb + ea, &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_ADD_TO_AK) { /* ea inside the minimum memory (see LOAD1) */
+        uint64_t ea = pc[2];
+        uint32_t v;
+        memcpy(&v, mb + ea, sizeof v);
+        v += U32(1);
+        memcpy(mb + ea, &v, sizeof v);
         pc += 3;
         NEXT();
     }
@@ -484,9 +690,8 @@ dispatch:
         NEXT();
     }
     OP(MEMORY_GROW) {
-        SET32(1, aw__mem_grow(mem, U32(2)));
-        mb = mem->base;
-        ms = mem->size;
+        SET32(1, aw__mem_grow(inst->mem, U32(2)));
+        LOAD_MEM();
         pc += 3;
         NEXT();
     }
@@ -533,6 +738,16 @@ dispatch:
     BRCMP(I32_LE_U, U32, <=)
     BRCMP(I32_GE_S, I32, >=)
     BRCMP(I32_GE_U, U32, >=)
+    BRCMP(I64_EQ, U64, ==)
+    BRCMP(I64_NE, U64, !=)
+    BRCMP(I64_LT_S, I64, <)
+    BRCMP(I64_LT_U, U64, <)
+    BRCMP(I64_GT_S, I64, >)
+    BRCMP(I64_GT_U, U64, >)
+    BRCMP(I64_LE_S, I64, <=)
+    BRCMP(I64_LE_U, U64, <=)
+    BRCMP(I64_GE_S, I64, >=)
+    BRCMP(I64_GE_U, U64, >=)
 
     /* memory */
     LOAD(I32_LOAD, uint32_t, SET32, ID)
@@ -549,15 +764,15 @@ dispatch:
     LOAD(I64_LOAD16_U, uint16_t, SET64, ID)
     LOAD(I64_LOAD32_S, int32_t, SET64, (int64_t))
     LOAD(I64_LOAD32_U, uint32_t, SET64, ID)
-    STORE(I32_STORE, uint32_t, U32)
-    STORE(I64_STORE, uint64_t, U64)
-    STORE(F32_STORE, uint32_t, U32)
-    STORE(F64_STORE, uint64_t, U64)
-    STORE(I32_STORE8, uint8_t, U32)
-    STORE(I32_STORE16, uint16_t, U32)
-    STORE(I64_STORE8, uint8_t, U64)
-    STORE(I64_STORE16, uint16_t, U64)
-    STORE(I64_STORE32, uint32_t, U64)
+    STORE(I32_STORE, uint32_t, U32, IMM32)
+    STORE(I64_STORE, uint64_t, U64, IMM64)
+    STORE(F32_STORE, uint32_t, U32, IMM32)
+    STORE(F64_STORE, uint64_t, U64, IMM64)
+    STORE(I32_STORE8, uint8_t, U32, IMM32)
+    STORE(I32_STORE16, uint16_t, U32, IMM32)
+    STORE(I64_STORE8, uint8_t, U64, IMM64)
+    STORE(I64_STORE16, uint16_t, U64, IMM64)
+    STORE(I64_STORE32, uint32_t, U64, IMM64)
 
     /* i32 */
     UN(I32_EQZ, U32, SET32, a == 0)
@@ -573,7 +788,7 @@ dispatch:
     BIN2(I32_GE_U, U32, SET32, a >= b)
     UN(I32_CLZ, U32, SET32, a ? __builtin_clz(a) : 32)
     UN(I32_CTZ, U32, SET32, a ? __builtin_ctz(a) : 32)
-    UN(I32_POPCNT, U32, SET32, __builtin_popcount(a))
+    UN(I32_POPCNT, U32, SET32, popcnt32(a))
     BIN2(I32_ADD, U32, SET32, a + b)
     BIN2(I32_SUB, U32, SET32, a - b)
     BIN2(I32_MUL, U32, SET32, a * b)
@@ -629,7 +844,7 @@ dispatch:
     BIN2(I64_GE_U, U64, SET32, a >= b)
     UN(I64_CLZ, U64, SET64, a ? __builtin_clzll(a) : 64)
     UN(I64_CTZ, U64, SET64, a ? __builtin_ctzll(a) : 64)
-    UN(I64_POPCNT, U64, SET64, __builtin_popcountll(a))
+    UN(I64_POPCNT, U64, SET64, popcnt64(a))
     BIN2(I64_ADD, U64, SET64, a + b)
     BIN2(I64_SUB, U64, SET64, a - b)
     BIN2(I64_MUL, U64, SET64, a * b)
@@ -811,7 +1026,7 @@ call_fi:
     if (fi->host) {
         uint32_t np = fi->type->nparams, nr = fi->type->nresults;
         uint32_t nmax = np > nr ? np : nr;
-        if (UNLIKELY(nfp + nmax > stack_end || fr + 1 >= frames_end)) {
+        if (UNLIKELY(nfp + nmax > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + nmax;
             goto grow;
         }
@@ -827,8 +1042,6 @@ call_fi:
         fp = root->stack + fp_off;
         nfp = root->stack + nfp_off;
         fr = root->frames + fr_off;
-        stack_end = root->stack_end;
-        frames_end = root->frames_end;
         if (root->fuel != UINT64_MAX) {
             budget = root->fuel > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)root->fuel;
             if (root->slice && root->depth == 0 && budget > fuel) budget = fuel;
@@ -836,8 +1049,7 @@ call_fi:
         }
         if (hr == AW_HOST_RETURN) {
             pc = npc;
-            mb = mem->base;
-            ms = mem->size;
+            LOAD_MEM();
             NEXT();
         }
         if (hr == AW_HOST_SUSPEND && root->depth == 0) {
@@ -861,26 +1073,37 @@ call_fi:
     }
     {
         const aw__func *f = fi->func;
-        if (UNLIKELY(nfp + f->frame_slots > stack_end || fr + 1 >= frames_end)) {
+        if (UNLIKELY(nfp + f->frame_slots > root->stack_end || fr + 1 >= root->frames_end)) {
             need_slots = (size_t)(nfp - root->stack) + f->frame_slots;
             goto grow;
         }
-        for (uint32_t k = f->nparams; k < f->nlocals; k++) nfp[k] = 0;
+        aw__zero_locals(nfp, f);
         fr++;
         fr->ret_pc = npc;
         fr->fp = fp;
         fr->inst = inst;
-        fr->func = fi->index;
         fp = nfp;
         inst = fi->inst;
-        code = inst->m->code;
-        funcs = inst->m->funcs;
-        mem = inst->mem ? inst->mem : &no_memory;
-        mb = mem->base;
-        ms = mem->size;
-        pc = code + f->code_start;
+        LOAD_MEM();
+        pc = f->entry;
         NEXT();
     }
+
+ret:
+    /* back to the caller; the memory cache is still right unless the caller
+     * is another instance (a callee that grew memory updated it) */
+    {
+        aw__frame *f = fr;
+        pc = f->ret_pc;
+        if (UNLIKELY(!pc)) goto done;
+        fp = f->fp;
+        if (UNLIKELY(f->inst != inst)) {
+            inst = f->inst;
+            LOAD_MEM();
+        }
+        fr = f - 1;
+    }
+    NEXT();
 
 fuel_out:
     fuel += (int64_t)pc[1];
@@ -920,14 +1143,15 @@ grow:
         if (!aw__stack_grow(root, need_slots, need_frames, fr_off + 1)) goto trap_stack;
         fp = root->stack + fp_off;
         fr = root->frames + fr_off;
-        stack_end = root->stack_end;
-        frames_end = root->frames_end;
         NEXT();
     }
 
 trap_oob:
-    trap = AW_TRAP_OUT_OF_BOUNDS_MEMORY;
-    goto do_trap;
+    /* not through do_trap: the compiler would set the trap code on the hot
+     * path of every load and store to share that block */
+    record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, func_at(inst, pc));
+    result = AW_TRAP;
+    goto out;
 trap_table:
     trap = AW_TRAP_OUT_OF_BOUNDS_TABLE;
     goto do_trap;
@@ -941,7 +1165,7 @@ trap_stack:
     trap = AW_TRAP_STACK_EXHAUSTED;
     goto do_trap;
 do_trap:
-    record_trap(err, trap, fr->func);
+    record_trap(err, trap, func_at(inst, pc));
     result = AW_TRAP;
     goto out;
 done:

@@ -18,13 +18,15 @@ typedef enum aw__op {
 #define AW_IOP(n, d) AW__OP_##n,
 #define AW_BINIMM(n) AW__OP_##n##_I,
 #define AW_BRCMP(n, inv) AW__OP_BR_##n, AW__OP_BR_##n##_I,
-#define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI,
+#define AW_MEMFUSE(n) AW__OP_##n##_AX, AW__OP_##n##_AI, AW__OP_##n##_AK,
+#define AW_STOREIMM(n) AW__OP_##n##_V, AW__OP_##n##_KV,
 #include "wasm/opcodes.def"
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
 #undef AW_BRCMP
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
     AW__OP_COUNT_
 } aw__op;
 
@@ -99,7 +101,12 @@ typedef struct aw__func {
     uint32_t nparams;
     uint32_t nlocals;       /* params + declared locals (slots) */
     uint32_t frame_slots;   /* locals + maximum operand height */
+    /* Declared locals zero_from .. zero_from + zero_count - 1 start at zero on
+     * a call; the others are written before any read (compile.c's definite
+     * assignment). */
+    uint32_t zero_from, zero_count;
     uint32_t code_start;    /* word offset in module code */
+    const uint32_t *entry;  /* code + code_start, once the code is final (aw__code_thread) */
     uint32_t body_offset;   /* byte offset of the body in the binary */
     uint32_t body_len;
 } aw__func;

@@ -27,9 +27,11 @@ const char *const aw__op_names[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) #n,
 #define AW_BINIMM(n) #n "_I",
 #define AW_BRCMP(n, inv) "BR_" #n, "BR_" #n "_I",
-#define AW_MEMFUSE(n) #n "_AX", #n "_AI",
+#define AW_MEMFUSE(n) #n "_AX", #n "_AI", #n "_AK",
+#define AW_STOREIMM(n) #n "_V", #n "_KV",
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -48,9 +50,11 @@ const uint8_t aw__op_operands[AW__OP_COUNT_] = {
 #define AW_IOP(n, d) d,
 #define AW_BINIMM(n) 3,
 #define AW_BRCMP(n, inv) 3, 3,
-#define AW_MEMFUSE(n) 4, 4,
+#define AW_MEMFUSE(n) 4, 4, 2,
+#define AW_STOREIMM(n) 3, 2,
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
+#undef AW_STOREIMM
 #undef AW_OP
 #undef AW_IOP
 #undef AW_BINIMM
@@ -64,6 +68,28 @@ const uint16_t aw__op_imm[AW__OP_COUNT_] = {
 #undef AW_BINIMM
 };
 
+/* For binary operators whose FIRST operand is a constant: the immediate form
+ * of the operator with its operands swapped (commutative ones, comparisons
+ * mirrored, sub reversed). */
+const uint16_t aw__op_swap_imm[AW__OP_COUNT_] = {
+    [AW__OP_I32_ADD] = AW__OP_I32_ADD_I, [AW__OP_I32_MUL] = AW__OP_I32_MUL_I,
+    [AW__OP_I32_AND] = AW__OP_I32_AND_I, [AW__OP_I32_OR] = AW__OP_I32_OR_I,
+    [AW__OP_I32_XOR] = AW__OP_I32_XOR_I, [AW__OP_I32_EQ] = AW__OP_I32_EQ_I,
+    [AW__OP_I32_NE] = AW__OP_I32_NE_I, [AW__OP_I32_SUB] = AW__OP_I32_RSUB_I,
+    [AW__OP_I32_LT_S] = AW__OP_I32_GT_S_I, [AW__OP_I32_LT_U] = AW__OP_I32_GT_U_I,
+    [AW__OP_I32_GT_S] = AW__OP_I32_LT_S_I, [AW__OP_I32_GT_U] = AW__OP_I32_LT_U_I,
+    [AW__OP_I32_LE_S] = AW__OP_I32_GE_S_I, [AW__OP_I32_LE_U] = AW__OP_I32_GE_U_I,
+    [AW__OP_I32_GE_S] = AW__OP_I32_LE_S_I, [AW__OP_I32_GE_U] = AW__OP_I32_LE_U_I,
+    [AW__OP_I64_ADD] = AW__OP_I64_ADD_I, [AW__OP_I64_MUL] = AW__OP_I64_MUL_I,
+    [AW__OP_I64_AND] = AW__OP_I64_AND_I, [AW__OP_I64_OR] = AW__OP_I64_OR_I,
+    [AW__OP_I64_XOR] = AW__OP_I64_XOR_I, [AW__OP_I64_EQ] = AW__OP_I64_EQ_I,
+    [AW__OP_I64_NE] = AW__OP_I64_NE_I, [AW__OP_I64_SUB] = AW__OP_I64_RSUB_I,
+    [AW__OP_I64_LT_S] = AW__OP_I64_GT_S_I, [AW__OP_I64_LT_U] = AW__OP_I64_GT_U_I,
+    [AW__OP_I64_GT_S] = AW__OP_I64_LT_S_I, [AW__OP_I64_GT_U] = AW__OP_I64_LT_U_I,
+    [AW__OP_I64_LE_S] = AW__OP_I64_GE_S_I, [AW__OP_I64_LE_U] = AW__OP_I64_GE_U_I,
+    [AW__OP_I64_GE_S] = AW__OP_I64_LE_S_I, [AW__OP_I64_GE_U] = AW__OP_I64_LE_U_I,
+};
+
 /* For loads and stores: the forms with a fused address add (reg, imm). */
 const uint16_t aw__op_addr_reg[AW__OP_COUNT_] = {
 #define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AX,
@@ -75,6 +101,11 @@ const uint16_t aw__op_addr_imm[AW__OP_COUNT_] = {
 #include "wasm/opcodes.def"
 #undef AW_MEMFUSE
 };
+const uint16_t aw__op_addr_const[AW__OP_COUNT_] = {
+#define AW_MEMFUSE(n) [AW__OP_##n] = AW__OP_##n##_AK,
+#include "wasm/opcodes.def"
+#undef AW_MEMFUSE
+};
 
 /* For comparisons (and their immediate forms): the fused branch taken when
  * the comparison holds, and the one taken when it does not. */
@@ -82,9 +113,29 @@ const uint16_t aw__op_br_true[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##n, [AW__OP_##n##_I] = AW__OP_BR_##n##_I,
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
+    [AW__OP_I32_AND] = AW__OP_BR_TEST, [AW__OP_I32_AND_I] = AW__OP_BR_TEST_I,
+    /* a loaded value tested for zero: [op dst addr offset] -> [br addr offset] */
+    [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_NZ, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_NZ,
+    [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_NZ, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_NZ,
+    [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_NZ,
 };
 const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##inv, [AW__OP_##n##_I] = AW__OP_BR_##inv##_I,
 #include "wasm/opcodes.def"
 #undef AW_BRCMP
+    [AW__OP_I32_AND] = AW__OP_BR_NTEST, [AW__OP_I32_AND_I] = AW__OP_BR_NTEST_I,
+    [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_Z, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_Z,
+    [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_Z, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_Z,
+    [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_Z,
+};
+/* For stores: the forms with an immediate value (plain and constant address). */
+const uint16_t aw__op_store_imm[AW__OP_COUNT_] = {
+#define AW_STOREIMM(n) [AW__OP_##n] = AW__OP_##n##_V,
+#include "wasm/opcodes.def"
+#undef AW_STOREIMM
+};
+const uint16_t aw__op_store_imm_const[AW__OP_COUNT_] = {
+#define AW_STOREIMM(n) [AW__OP_##n] = AW__OP_##n##_KV,
+#include "wasm/opcodes.def"
+#undef AW_STOREIMM
 };

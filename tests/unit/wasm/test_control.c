@@ -73,6 +73,82 @@ static void pending_values(void **state) {
     assert_int_equal((uint32_t)call2(inst, "zero_locals", 0, 0), 0);
 }
 
+/* Calls export name after dirty left garbage in the frame's slots. */
+static uint32_t after_dirty(const char *name, uint32_t a) {
+    assert_int_equal((uint32_t)call2(inst, "dirty", 0, 0), 4 * 0x5555);
+    return (uint32_t)call2(inst, name, a, 0);
+}
+
+static void unwritten_locals_read_zero(void **state) {
+    (void)state;
+    assert_int_equal(after_dirty("maybe_block", 1), 0);
+    assert_int_equal(after_dirty("maybe_block", 0), 7);
+    assert_int_equal(after_dirty("maybe_if", 0), 3);
+    assert_int_equal(after_dirty("maybe_if", 1), 10);
+    assert_int_equal(after_dirty("maybe_else", 1), 7);
+    assert_int_equal(after_dirty("maybe_else", 0), 9);
+    assert_int_equal(after_dirty("both_arms", 1), 7);
+    assert_int_equal(after_dirty("both_arms", 0), 9);
+    assert_int_equal(after_dirty("maybe_loop", 3), 5); /* 0 + 3 + 2 */
+    assert_int_equal(after_dirty("maybe_table", 0), 7);
+    assert_int_equal(after_dirty("maybe_table", 1), 0);
+    assert_int_equal(after_dirty("maybe_table", 5), 0);
+    assert_int_equal(after_dirty("maybe_nested", 0), 6);
+    assert_int_equal(after_dirty("maybe_nested", 1), 0);
+    /* a wasm-to-wasm call onto the slots dirty used */
+    assert_int_equal(after_dirty("dirty_then_maybe", 1), 0);
+    assert_int_equal(after_dirty("dirty_then_maybe", 0), 7);
+}
+
+static void constant_operands(void **state) {
+    (void)state;
+    assert_int_equal((uint32_t)call2(inst, "select_ka", 1, 7), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_ka", 0, 7), 7);
+    assert_int_equal((uint32_t)call2(inst, "select_kb", 1, 7), 7);
+    assert_int_equal((uint32_t)call2(inst, "select_kb", 0, 7), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_kk", 3, 0), 5);
+    assert_int_equal((uint32_t)call2(inst, "select_kk", 0, 0), 6);
+    assert_true(asf32(call2(inst, "select_f32", 1, 0)) == -1.5f);
+    assert_true(asf32(call2(inst, "select_f32", 0, 0)) == 2.0f);
+    assert_true(call2(inst, "select_i64", 1, 3) == UINT64_MAX);
+    assert_true(call2(inst, "select_i64", 0, 3) == 3);
+    assert_int_equal((uint32_t)call2(inst, "select_to_local", 1, 7), 107);
+    assert_int_equal((uint32_t)call2(inst, "select_to_local", 0, 7), 109);
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 0, 0), 1);  /* bit 2 clear */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 4, 0), 4);  /* 4 & 0, 4 & 1 clear */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 6, 2), 2);  /* 6 & 2 set */
+    assert_int_equal((uint32_t)call2(inst, "test_bits", 5, 2), 3);  /* 5 & 2 clear, bit 0 set */
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 1, 2), 1);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 5, 2), 2);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 7, 2), 3);
+    assert_int_equal((uint32_t)call2(inst, "eqz_of_compare", 23, 2), 4);
+    assert_int_equal((uint32_t)call2(inst, "k_sub", 3, 0), 7);
+    assert_int_equal((uint32_t)call2(inst, "k_sub", 13, 0), U32(-3));
+    assert_int_equal((uint32_t)call2(inst, "k_lt_u", 11, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_lt_u", 10, 0), 0);
+    assert_int_equal((uint32_t)call2(inst, "k_ge_s", U32(-1), 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_ge_s", 0, 0), 0);
+    assert_int_equal((uint32_t)call2(inst, "k_mul_add", 4, 0), 23);
+    assert_true(call2(inst, "k_sub64", 5, 0) == (uint64_t)-7);
+    assert_int_equal((uint32_t)call2(inst, "k_gt_s64", (uint64_t)-3, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "k_gt_s64", (uint64_t)-2, 0), 0);
+    assert_true(call2(inst, "k_sub64_big", 1, 0) == 0xFFFFFFFFull);
+    assert_int_equal((uint32_t)call2(inst, "k_ret", 1, 0), 77);
+    assert_int_equal((uint32_t)call2(inst, "k_ret", 0, 0), U32(-5));
+    assert_int_equal((uint32_t)call2(inst, "range_check", 1, 0), 100);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 16, 0), 115);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 17, 0), 7);
+    assert_int_equal((uint32_t)call2(inst, "range_check", 0, 0), 7); /* 0 - 1 wraps */
+    assert_int_equal((uint32_t)call2(inst, "either", 0, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "either", 3, 0), 2);
+    assert_int_equal((uint32_t)call2(inst, "either", 0, 4), 2);
+    assert_int_equal((uint32_t)call2(inst, "either", 1, 1), 2);
+    assert_int_equal((uint32_t)call2(inst, "br_i64", 5, 4), 1);
+    assert_int_equal((uint32_t)call2(inst, "br_i64", 1ull << 40, 5), 1);
+    assert_int_equal((uint32_t)call2(inst, "br_i64", (uint64_t)-7, (uint64_t)-1), 2);
+    assert_int_equal((uint32_t)call2(inst, "br_i64", 0xFFFFFFF9ull, 1ull << 33), 3); /* not -7 in 64 bits */
+}
+
 static void indirect_calls(void **state) {
     (void)state;
     assert_int_equal((uint32_t)call3(inst, "dispatch", 0, 7, 5), 12);
@@ -90,6 +166,14 @@ static void traps(void **state) {
     assert_int_equal(err.trap, AW_TRAP_UNREACHABLE);
     assert_int_equal(err.status, AW_TRAP);
     assert_int_not_equal(err.func_index, AW_ERROR_NO_INDEX);
+    uint32_t caller;
+    assert_int_equal(aw_instance_find_func(inst, "trap_in_callee", &caller), AW_OK);
+    assert_int_equal(call_slots(inst, "trap_in_callee", s, &err), AW_TRAP);
+    assert_int_equal(err.trap, AW_TRAP_INTEGER_DIVIDE_BY_ZERO);
+    assert_int_equal(err.func_index, caller - 2); /* $deep_trap, two before it */
+    s[0] = 2;
+    assert_int_equal(call_slots(inst, "trap_in_callee", s, &err), AW_OK);
+    assert_int_equal((uint32_t)s[0], 1);
     expect_trap(inst, "recurse", 0, 0, 0, AW_TRAP_STACK_EXHAUSTED);
     /* still usable, and the stack was reset */
     assert_int_equal((uint32_t)call2(inst, "fac", 5, 0), 120);
@@ -145,6 +229,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(branch_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(multi_value, setup, teardown),
         cmocka_unit_test_setup_teardown(pending_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(unwritten_locals_read_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(constant_operands, setup, teardown),
         cmocka_unit_test_setup_teardown(indirect_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(traps, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_calls, setup, teardown),

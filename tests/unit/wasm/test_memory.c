@@ -59,6 +59,84 @@ static void stores(void **state) {
     assert_int_equal((uint32_t)call2(inst, "i32.load16_u", 508, 0), 0xBEEF);
 }
 
+static void constant_addresses_and_values(void **state) {
+    (void)state;
+    call2(inst, "const_stores", 0, 0);
+    assert_int_equal((uint32_t)call2(inst, "const_load", 0, 0), 0x11223344);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 608, 0), 0xFFFE00AB);
+    assert_true(call2(inst, "i64.load", 616, 0) == (uint64_t)-3);
+    assert_true(call2(inst, "i64.load", 624, 0) == 0xFFFFFFFFull);
+    assert_true(call2(inst, "i64.load", 632, 0) == 0x007FABCD34567890ull);
+    assert_true(asf32(call2(inst, "f32.load", 640, 0)) == 1.5f);
+    assert_true(asf64(call2(inst, "f64.load", 648, 0)) == -2.25);
+    assert_true(call2(inst, "i64.load", 656, 0) == 0);
+    assert_int_equal((uint32_t)call2(inst, "const_load_edge", 0, 0), 0);
+    expect_trap(inst, "const_load_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* i32.const -4 is address 0xFFFFFFFC: with the offset past 4 GiB */
+    expect_trap(inst, "const_load_wrap", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "const_store_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "const_beyond_min", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "store_const_at_sum", 700, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0x5A5A);
+    call2(inst, "store_const_at", 710, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 708, 0), 0xFF005A5A);
+    expect_trap(inst, "store_const_at", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    /* past the declared minimum a constant address is checked: fine once grown */
+    assert_int_equal((uint32_t)call2(inst, "grow", 1, 0), 1);
+    assert_int_equal((uint32_t)call2(inst, "const_beyond_min", 0, 0), 5);
+}
+
+static void branches_on_loads(void **state) {
+    (void)state;
+    call2(inst, "i64.store", 800, 0);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 1);
+    call2(inst, "i32.store8", 800, 0x80);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 2);
+    call2(inst, "i32.store16", 802, 0x8000);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 4);
+    call2(inst, "i32.store8", 807, 1);
+    assert_int_equal((uint32_t)call2(inst, "br_load", 800, 0), 3);
+    /* the fused loads still check their bounds */
+    call2(inst, "i32.store8", 65535, 1);
+    expect_trap(inst, "br_load", 65535, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    expect_trap(inst, "br_load", 65536, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+}
+
+static void add_of_constant_address_load(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 900, 40);
+    call2(inst, "i32.store", 904, 0xFFFFFFFF);
+    assert_int_equal((uint32_t)call2(inst, "add_global", 2, 0), 42);
+    assert_int_equal((uint32_t)call2(inst, "add_global2", 3, 0), 2); /* wraps at 32 bits */
+    expect_trap(inst, "add_global_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    assert_int_equal((uint32_t)call2(inst, "sp_adjust", 0xFFFFFFF8, 0), 8); /* wraps at 32 bits */
+    assert_true(call2(inst, "g64_adjust", 2, 0) == (uint64_t)-1);
+    assert_int_equal((uint32_t)call2(inst, "sp_adjust", 100, 0), 116);
+    assert_int_equal((uint32_t)call2(inst, "sp_frame", 0, 0), 168); /* 84 twice */
+    assert_int_equal((uint32_t)call2(inst, "sp_frame", 0, 0), 104);
+    call3(inst, "store_sum", 5, 6, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 920, 0), 11);
+    call2(inst, "i32.store", 924, 100);
+    call2(inst, "bump", 7, 0);
+    call2(inst, "bump", 3, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 924, 0), 110);
+    call2(inst, "copy_sum", 1, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 928, 0), 111);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 924, 0), 110);
+    expect_trap(inst, "bump_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+}
+
+static void pointer_steps(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 1000, 0x00636261); /* "abc" */
+    assert_int_equal((uint32_t)call2(inst, "scan", 999, 0), 4);
+    assert_int_equal((uint32_t)call2(inst, "scan", 1002, 0), 1);
+    call2(inst, "i32.store8", 65535, 1);
+    expect_trap(inst, "scan", 65534, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    assert_int_equal((uint32_t)call2(inst, "align_step", 7, 0), 8);
+    assert_int_equal((uint32_t)call2(inst, "align_step", 8, 0), U32(-1));
+}
+
 static void bounds(void **state) {
     (void)state;
     /* the last whole i32 fits, one byte further traps */
@@ -145,6 +223,10 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(loads, setup, teardown),
         cmocka_unit_test_setup_teardown(stores, setup, teardown),
+        cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_of_constant_address_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(pointer_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
         cmocka_unit_test(grow_capped_by_config),
