@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void aw_error_clear(aw_error *err) {
     if (!err) return;
@@ -13,6 +14,17 @@ void aw_error_clear(aw_error *err) {
     err->column = 0;
     err->func_index = AW_ERROR_NO_INDEX;
     err->message[0] = '\0';
+}
+
+aw_status aw__error_set_text(aw_error *err, aw_status status, const char *text) {
+    if (!err) return status;
+    aw_error_clear(err);
+    err->status = status;
+    size_t n = strlen(text);
+    if (n >= sizeof err->message) n = sizeof err->message - 1;
+    memcpy(err->message, text, n);
+    err->message[n] = '\0';
+    return status;
 }
 
 static void error_fill(aw_error *err, aw_status status, const char *fmt, va_list ap) {

@@ -9,6 +9,10 @@
 aw_status aw__error_set(aw_error *err, aw_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* As aw__error_set with a fixed message (no formatting): for statuses on
+ * hot paths that are not failures, such as a suspension. */
+aw_status aw__error_set_text(aw_error *err, aw_status status, const char *text);
+
 /* As aw__error_set, also recording the byte offset in the input. */
 aw_status aw__error_at(aw_error *err, aw_status status, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

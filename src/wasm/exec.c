@@ -33,7 +33,7 @@ static aw_status call_host_direct(aw_instance *inst, const aw__funcinst *fi, uin
         inst->s_pc = NULL;
         inst->s_results = slots;
         inst->s_nresults = fi->type->nresults;
-        return aw__error_set(err, AW_SUSPENDED, "suspended by a host function");
+        return aw__error_set_text(err, AW_SUSPENDED, "suspended by a host function");
     }
     inst->state = prev;
     aw_trap t = inst->host_trap != AW_TRAP_NONE ? inst->host_trap : AW_TRAP_HOST_ERROR;

@@ -1065,7 +1065,7 @@ call_fi:
             root->free_sp = nfp_off + nmax;
             root->free_fr = fr_off + 1;
             result = AW_SUSPENDED;
-            if (err) aw__error_set(err, AW_SUSPENDED, "suspended by a host function");
+            aw__error_set_text(err, AW_SUSPENDED, "suspended by a host function");
             goto out;
         }
         trap = inst->host_trap != AW_TRAP_NONE ? inst->host_trap : AW_TRAP_HOST_ERROR;
@@ -1130,7 +1130,7 @@ fuel_out:
         root->s_inst = inst;
         root->state = AW_INSTANCE_SUSPENDED_FUEL;
         result = AW_SUSPENDED;
-        if (err) aw__error_set(err, AW_SUSPENDED, "suspended: fuel slice spent");
+        aw__error_set_text(err, AW_SUSPENDED, "suspended: fuel slice spent");
         goto out;
     }
 

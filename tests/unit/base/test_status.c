@@ -49,6 +49,19 @@ static void error_records_detail(void **state) {
     aw_error_clear(&err);
     assert_int_equal(err.status, AW_OK);
     assert_string_equal(err.message, "");
+
+    /* A fixed text: earlier detail is cleared, a long text is cut and ended. */
+    aw__error_at_line(&err, AW_PARSE_ERROR, 3, 7, "expected '='");
+    assert_int_equal(aw__error_set_text(&err, AW_SUSPENDED, "suspended"), AW_SUSPENDED);
+    assert_int_equal(err.status, AW_SUSPENDED);
+    assert_int_equal(err.line, 0);
+    assert_string_equal(err.message, "suspended");
+    char long_text[AW_ERROR_MESSAGE_MAX + 40];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = '\0';
+    aw__error_set_text(&err, AW_TRAP, long_text);
+    assert_int_equal(strlen(err.message), AW_ERROR_MESSAGE_MAX - 1);
+    assert_int_equal(aw__error_set_text(NULL, AW_NOT_FOUND, "x"), AW_NOT_FOUND);
 }
 
 int main(void) {
