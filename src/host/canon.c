@@ -86,8 +86,8 @@ static bool out_of_bounds(aw__component *c, const char *what, uint64_t ptr, uint
                           (unsigned long long)ptr, (unsigned long long)len, size);
 }
 
-bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
-                          const uint8_t **out) {
+bool aw__canon_lift_bytes_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
+                               const uint8_t **out) {
     const uint8_t *p = aw__canon_span(c->instance, ptr, len);
     if (p == NULL) return out_of_bounds(c, what, ptr, len);
     *out = p;

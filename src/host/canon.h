@@ -25,9 +25,20 @@ bool aw__canon_utf8_valid(const uint8_t *s, size_t len);
  * guest runs again (memory.grow may move it). */
 uint8_t *aw__canon_span(aw_instance *instance, uint64_t ptr, uint64_t len);
 
-/* Lifts a list<u8> / a string argument; what names it in the trap reason. */
-bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
-                          const uint8_t **out);
+/* Lifts a list<u8> / a string argument; what names it in the trap reason.
+ * Inline: a message lifts several; the slow path records the trap reason. */
+bool aw__canon_lift_bytes_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
+                               const uint8_t **out);
+static inline bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr,
+                                        uint32_t len, const uint8_t **out) {
+    size_t mem_size = 0;
+    uint8_t *base = aw_instance_memory(c->instance, &mem_size);
+    if (base != NULL && ptr <= mem_size && len <= (uint64_t)mem_size - ptr) {
+        *out = base + ptr;
+        return true;
+    }
+    return aw__canon_lift_bytes_slow(c, what, ptr, len, out);
+}
 bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
                            const char **out);
 /* Checks a result pointer: aligned to align (a power of two), size bytes
