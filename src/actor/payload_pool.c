@@ -110,24 +110,72 @@ aw_payload *aw__payload_pool_new_slow(aw__payload_pool *pool, size_t len) {
     return p;
 }
 
-void aw__payload_pool_put(aw_payload *p) {
-    aw__pool_block *b = block_of(p);
-    aw__payload_pool *pool = b->pool;
+/* Pushes the chain head..tail (count blocks) onto pool's returned stack, or
+ * frees it when the stack is at its bound (rule 2). */
+static void push_returned(aw__payload_pool *pool, aw__pool_block *head, aw__pool_block *tail,
+                          uint32_t count) {
     /* Relaxed: a bound (rule 2); racing releasers may pass it by a few. */
     if (atomic_load_explicit(&pool->returned_count, memory_order_relaxed) >=
         AW__PAYLOAD_POOL_RETURNED_MAX) {
-        aw__free(b, block_size(b->size_class));
-        atomic_fetch_add_explicit(&pool->freed_elsewhere, 1, memory_order_relaxed);
+        for (aw__pool_block *b = head, *next; b; b = next) {
+            next = b == tail ? NULL : b->next;
+            aw__free(b, block_size(b->size_class));
+        }
+        atomic_fetch_add_explicit(&pool->freed_elsewhere, count, memory_order_relaxed);
         return;
     }
-    atomic_fetch_add_explicit(&pool->returned_count, 1, memory_order_relaxed);
-    aw__pool_block *head = atomic_load_explicit(&pool->returned, memory_order_relaxed);
+    atomic_fetch_add_explicit(&pool->returned_count, count, memory_order_relaxed);
+    aw__pool_block *old = atomic_load_explicit(&pool->returned, memory_order_relaxed);
     do {
-        b->next = head;
-        /* Release: publishes b->next and every use of the payload to the
-         * owner's acquire exchange (rule 2). */
-    } while (!atomic_compare_exchange_weak_explicit(&pool->returned, &head, b, memory_order_release,
-                                                    memory_order_relaxed));
+        tail->next = old;
+        /* Release: publishes the chain's links and every use of its payloads
+         * to the owner's acquire exchange (rule 2). */
+    } while (!atomic_compare_exchange_weak_explicit(&pool->returned, &old, head,
+                                                    memory_order_release, memory_order_relaxed));
+}
+
+/* Rule 5: the blocks this thread released and has not pushed yet, all of one
+ * pool. Only threads that promised to flush (aw__payload_pool_batch_begin)
+ * keep any. */
+static _Thread_local struct {
+    bool enabled;
+    aw__payload_pool *pool;
+    aw__pool_block *head, *tail;
+    uint32_t count;
+} batch;
+
+void aw__payload_pool_batch_begin(void) {
+    batch.enabled = true;
+}
+
+void aw__payload_pool_batch_flush(void) {
+    if (batch.count == 0) return;
+    push_returned(batch.pool, batch.head, batch.tail, batch.count);
+    batch.pool = NULL;
+    batch.head = batch.tail = NULL;
+    batch.count = 0;
+}
+
+void aw__payload_pool_batch_end(void) {
+    aw__payload_pool_batch_flush();
+    batch.enabled = false;
+}
+
+void aw__payload_pool_put(aw_payload *p) {
+    aw__pool_block *b = block_of(p);
+    aw__payload_pool *pool = b->pool;
+    if (!batch.enabled) {
+        push_returned(pool, b, b, 1);
+        return;
+    }
+    if (batch.pool != pool) {
+        aw__payload_pool_batch_flush();
+        batch.pool = pool;
+    }
+    b->next = batch.head;
+    if (!batch.head) batch.tail = b;
+    batch.head = b;
+    if (++batch.count >= AW__PAYLOAD_POOL_BATCH) aw__payload_pool_batch_flush();
 }
 
 size_t aw__payload_pool_cached(const aw__payload_pool *pool) {

@@ -20,6 +20,13 @@
  *     its exact size. aw__payload_pool_destroy frees the free lists and the
  *     stack; every payload of the pool must have been released by then (the
  *     owner of the pool outlives everything that can hold its payloads).
+ *  5. A thread that promised to flush (a worker: after every actor run, before
+ *     it parks and when it exits) gathers the blocks it releases for one
+ *     pool and pushes them AW__PAYLOAD_POOL_BATCH at a time, so a receiver
+ *     does not write the sender's `returned` line for every message (that
+ *     line went back and forth between the two cores per message and was a
+ *     quarter of a component flood's time). Blocks wait there at most until
+ *     the end of the current actor run.
  * A pooled payload is marked by capacity_ == 0 (unpooled ones have at least
  * 1); its pool and size class sit in a header just before it. Payloads larger
  * than the largest class are allocated and freed as usual. */
@@ -35,6 +42,8 @@
 #define AW__PAYLOAD_POOL_CLASSES 6
 /* Rule 2's bound on the blocks waiting in `returned`. */
 #define AW__PAYLOAD_POOL_RETURNED_MAX 1024u
+/* Rule 5: blocks a releasing thread gathers before it pushes them. */
+#define AW__PAYLOAD_POOL_BATCH 32u
 
 /* What sits before a pooled payload in its block. Its size (24) keeps the
  * payload that follows 8-aligned. */
@@ -112,8 +121,16 @@ static inline aw_payload *aw__payload_pool_copy(aw__payload_pool *pool, const vo
 }
 
 /* Called by aw_payload_release for the last reference of a pooled payload:
- * gives its block back to its pool (rule 2). */
+ * gives its block back to its pool (rule 2, or rule 5 on a batching thread). */
 void aw__payload_pool_put(aw_payload *p);
+
+/* Rule 5, for the calling thread: from now on releases are gathered; flush
+ * pushes what was gathered; end flushes and stops gathering. A thread that
+ * began must flush before anything may wait for its blocks (the end of an
+ * actor run, parking) and end before it exits. */
+void aw__payload_pool_batch_begin(void);
+void aw__payload_pool_batch_flush(void);
+void aw__payload_pool_batch_end(void);
 
 /* Blocks cached in the free lists (owner only; for tests). */
 size_t aw__payload_pool_cached(const aw__payload_pool *pool);

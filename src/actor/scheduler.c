@@ -6,6 +6,7 @@
  * An actor is on at most one run queue and run by one worker at a time,
  * because only the push that finds its mailbox idle schedules it
  * (mailbox.c rule 4) and a worker reschedules it only itself. */
+#include "actor/payload_pool.h"
 #include "actor/system.h"
 
 #include "base/alloc.h"
@@ -267,6 +268,9 @@ static void park(aw__worker *w) {
     /* Parked, the worker holds nothing: it does not hold reclamation up. */
     atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
     aw__reclaim(sys);
+    /* Nothing this worker released may wait while it sleeps (reclaiming
+     * may have released payloads). */
+    aw__payload_pool_batch_flush();
     aw__mutex_lock(&sys->park_lock);
     /* seq_cst: see aw__scheduler_schedule; a push either sees us counted
      * as a sleeper or we see its queue non-empty here. */
@@ -287,10 +291,12 @@ static void *worker_main(void *arg) {
     aw__worker *w = arg;
     aw_actor_system *sys = w->sys;
     current_worker = w;
+    aw__payload_pool_batch_begin();
     uint32_t batch = sys->cfg.batch;
     bool running = false;
     while (!atomic_load_explicit(&sys->stopping, memory_order_acquire)) {
         quiescent(w);
+        aw__payload_pool_batch_flush(); /* what reclaiming released */
         if (!running) {
             /* seq_cst before popping: see aw__scheduler_quiet. */
             atomic_store_explicit(&w->running, 1, memory_order_seq_cst);
@@ -304,7 +310,10 @@ static void *worker_main(void *arg) {
                                   memory_order_relaxed);
             atomic_store_explicit(&a->last_worker, w->index + 1, memory_order_relaxed);
             /* A rescheduled actor (batch done, YIELD) goes to the back. */
-            if (aw__actor_run(a, batch)) {
+            bool again = aw__actor_run(a, batch);
+            /* Payloads the run released go back to their pools now. */
+            aw__payload_pool_batch_flush();
+            if (again) {
                 aw_actor *waiting = take_waiting(w);
                 if (waiting) runq_push(&w->queue, waiting);
                 runq_push(&w->queue, a);
@@ -323,6 +332,7 @@ static void *worker_main(void *arg) {
         if (!found) park(w);
     }
     atomic_store_explicit(&w->quiescent, UINT64_MAX, memory_order_seq_cst);
+    aw__payload_pool_batch_end();
     aw__cell_cache_flush(&sys->cells, &w->cells);
     current_worker = NULL;
     return NULL;

@@ -165,6 +165,51 @@ static void test_blocks_released_on_another_thread_come_back(void **state) {
     aw__payload_pool_destroy(&pool);
 }
 
+static uint32_t waiting(aw__payload_pool *pool) {
+    return atomic_load_explicit(&pool->returned_count, memory_order_relaxed);
+}
+
+/* Rule 5: a batching thread's releases reach the pool when it flushes, when
+ * it has gathered a batch, when it releases for another pool, or when it
+ * ends batching; every block comes back in the end. */
+static void test_batched_releases_come_back_at_flush(void **state) {
+    (void)state;
+    aw__payload_pool a, b;
+    aw__payload_pool_init(&a);
+    aw__payload_pool_init(&b);
+    aw_payload *held[AW__PAYLOAD_POOL_BATCH + 8];
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+        held[i] = aw__payload_pool_copy(&a, "x", 1);
+    aw_payload *other = aw__payload_pool_copy(&b, "y", 1);
+
+    aw__payload_pool_batch_begin();
+    for (size_t i = 0; i < 5; i++) aw_payload_release(held[i]);
+    assert_int_equal(waiting(&a), 0); /* gathered, not pushed */
+    aw__payload_pool_batch_flush();
+    assert_int_equal(waiting(&a), 5);
+    for (size_t i = 5; i < 5 + AW__PAYLOAD_POOL_BATCH; i++) aw_payload_release(held[i]);
+    assert_int_equal(waiting(&a), 5 + AW__PAYLOAD_POOL_BATCH); /* a full batch goes at once */
+    aw_payload_release(held[5 + AW__PAYLOAD_POOL_BATCH]);
+    assert_int_equal(waiting(&a), 5 + AW__PAYLOAD_POOL_BATCH);
+    aw_payload_release(other); /* another pool: a's gathered block goes first */
+    assert_int_equal(waiting(&a), 6 + AW__PAYLOAD_POOL_BATCH);
+    assert_int_equal(waiting(&b), 0);
+    aw__payload_pool_batch_end();
+    assert_int_equal(waiting(&b), 1);
+    for (size_t i = 6 + AW__PAYLOAD_POOL_BATCH; i < sizeof held / sizeof held[0]; i++)
+        aw_payload_release(held[i]); /* not batching any more: pushed at once */
+    assert_int_equal(waiting(&a), sizeof held / sizeof held[0]);
+
+    /* The owner takes them back: no new block is needed for as many payloads. */
+    uint64_t blocks = aw__payload_pool_blocks(&a);
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+        held[i] = aw__payload_pool_copy(&a, "z", 1);
+    assert_int_equal(aw__payload_pool_blocks(&a), blocks);
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++) aw_payload_release(held[i]);
+    aw__payload_pool_destroy(&a);
+    aw__payload_pool_destroy(&b);
+}
+
 /* Payloads of a pool travel between actors like any other. */
 static _Atomic uint64_t received;
 
@@ -204,6 +249,7 @@ int main(void) {
         ACTOR_TEST(test_cached_blocks_are_bounded),
         ACTOR_TEST(test_blocks_released_on_another_thread_come_back),
         ACTOR_TEST(test_pooled_payloads_cross_a_mailbox),
+        ACTOR_TEST(test_batched_releases_come_back_at_flush),
     };
     return AW_TEST_RUN(tests);
 }
