@@ -51,8 +51,11 @@ struct aw_actor {
     bool in_place; /* supervised with restart in place */
     bool trap_exit_default;
 
-    /* Owned by the worker running the actor (hand-over through run queues). */
-    void *state;
+    /* Owned by the worker running the actor (hand-over through run queues).
+     * On lines of their own: senders read `slot` above for every message
+     * (aw__actor_enter), so a field the running actor writes per message
+     * there would move that line between the cores for every send. */
+    _Alignas(64) void *state;
     uint32_t mode;       /* aw__mode */
     bool has_current;    /* current is held (YIELD, BLOCK) */
     bool stop_requested; /* aw_actor_stop was called */

@@ -14,7 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Written on every message by the worker running it: padded so that no
+ * other heap object (another component's state, allocated next to it at
+ * spawn) shares its cache lines, which would move them between the cores
+ * running the two components for every message. */
 typedef struct comp_state {
+    char pad_before[64];
     aw__rt_def *def;
     aw__component *comp;
     aw_actor_ref self;
@@ -28,6 +33,7 @@ typedef struct comp_state {
     uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
     bool message_in_progress;
     aw__trace trace;            /* of the current message, for audit records */
+    char pad_after[64];
 } comp_state;
 
 static void log_component(const aw__rt_def *def, aw_log_level level, const char *what,
