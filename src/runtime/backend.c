@@ -158,7 +158,7 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
         aw__correlate_cancel(rt->correlate, *id, info.requester);
         return st;
     }
-    atomic_fetch_add_explicit(&rt->counters.requests, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&def->policy.requests, 1, memory_order_relaxed);
     return AW_OK;
 }
 

@@ -389,7 +389,6 @@ aw_status aw_runtime_wait_idle(aw_runtime *rt, uint64_t timeout_ns) {
 void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     memset(out, 0, sizeof *out);
     aw__rt_counters *c = &rt->counters;
-    out->messages = atomic_load_explicit(&c->messages, memory_order_relaxed);
     out->requests = atomic_load_explicit(&c->requests, memory_order_relaxed);
     out->send_failures = atomic_load_explicit(&c->send_failures, memory_order_relaxed);
     out->guest_errors = atomic_load_explicit(&c->guest_errors, memory_order_relaxed);
@@ -409,6 +408,8 @@ void aw_runtime_stats_get(aw_runtime *rt, aw_runtime_stats *out) {
     for (size_t i = 0; i < rt->def_count; i++) {
         if (aw_actor_alive(rt->sys, atomic_load(&rt->defs[i].ref))) out->components++;
         aw__rt_policy_counters *p = &rt->defs[i].policy;
+        out->messages += atomic_load_explicit(&p->handled, memory_order_relaxed);
+        out->requests += atomic_load_explicit(&p->requests, memory_order_relaxed);
         out->denied += atomic_load_explicit(&p->denied, memory_order_relaxed);
         out->rate_limited += atomic_load_explicit(&p->rate_limited, memory_order_relaxed);
         out->too_large += atomic_load_explicit(&p->too_large, memory_order_relaxed);

@@ -19,9 +19,14 @@
 #include <stdatomic.h>
 #include <string.h>
 
-/* A component's policy outcomes (relaxed atomics: statistics only). */
+/* A component's policy outcomes and traffic (relaxed atomics: statistics
+ * only). handled and requests are written by the component's own actor, so a
+ * message costs no write to a line other components' workers use (they were
+ * runtime-wide counters: one line every worker wrote per message). */
 typedef struct aw__rt_policy_counters {
     atomic_uint_fast64_t sent, denied, rate_limited, too_large, refused;
+    atomic_uint_fast64_t handled;  /* messages it handled (aw_runtime_stats.messages) */
+    atomic_uint_fast64_t requests; /* requests it started (aw_runtime_stats.requests) */
 } aw__rt_policy_counters;
 
 /* How many targets a component's outbox remembers. */
@@ -61,9 +66,15 @@ typedef struct aw__rt_def {
     _Atomic aw_actor_ref ref;
     /* Policy (gate.c): built at start, kept across restarts. */
     aw__capset *caps;
+    /* Above: read by every sender to this component. Below: written by this
+     * component's own actor as it sends and handles messages. Kept on
+     * separate cache lines so a busy component does not make its peers'
+     * reads miss (defs sit side by side in one array). */
+    char pad_shared_[64];
     aw__rate_limiter rate;        /* its [rate-limit] on outgoing messages */
     aw__rt_policy_counters policy; /* behind aw_runtime_component_stats */
     aw__rt_outbox outbox;          /* its actor's alone (see above) */
+    char pad_end_[64];
 } aw__rt_def;
 
 /* The router's delivery rules for a component with manifest m. */
@@ -87,7 +98,7 @@ static inline aw__route aw__rt_route_of(const aw__rt_def *def) {
 
 /* The counters behind aw_runtime_stats (relaxed atomics: statistics only). */
 typedef struct aw__rt_counters {
-    atomic_uint_fast64_t messages, requests, request_errors;
+    atomic_uint_fast64_t requests, request_errors; /* requests: from the host; components count their own */
     atomic_uint_fast64_t send_failures, guest_errors, crashes;
     /* The supervisor's restart count as last seen by a restarted component:
      * it outlives the supervisor, which takes its own count with it when it
