@@ -157,4 +157,11 @@ aw_status aw__cc_check_end(cc *c, ctl *t);
 /* Validates and compiles instructions up to the function's final end. */
 aw_status aw__cc_compile_body(cc *c);
 
+/* compile_generic.c: where the instruction that just computed the top value
+ * into its canonical slot starts (NONE32 when the top is anything else), so a
+ * consumer may absorb it; and the generic operator instruction with its
+ * fusions. */
+uint32_t aw__cc_fresh_top(const cc *c);
+aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi);
+
 #endif
