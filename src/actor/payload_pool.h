@@ -42,8 +42,10 @@
 #define AW__PAYLOAD_POOL_CLASSES 6
 /* Rule 2's bound on the blocks waiting in `returned`. */
 #define AW__PAYLOAD_POOL_RETURNED_MAX 1024u
-/* Rule 5: blocks a releasing thread gathers before it pushes them. */
-#define AW__PAYLOAD_POOL_BATCH 32u
+/* Rule 5: blocks a releasing thread gathers before it pushes them: as many
+ * as an actor run handles messages (the actor system's default batch), so a
+ * receiver's run gives its payloads back in one push. */
+#define AW__PAYLOAD_POOL_BATCH 64u
 
 /* What sits before a pooled payload in its block. Its size (24) keeps the
  * payload that follows 8-aligned. */
