@@ -80,7 +80,7 @@ uint8_t *aw__canon_span(aw_instance *instance, uint64_t ptr, uint64_t len) {
 
 static bool out_of_bounds(aw__component *c, const char *what, uint64_t ptr, uint64_t len) {
     size_t size = 0;
-    (void)aw_instance_memory(c->instance, &size);
+    (void)aw__instance_memory_now(c->instance, &size);
     return aw__canon_fail(c, AW_TRAP_OUT_OF_BOUNDS_MEMORY,
                           "%s: [%llu, +%llu) is outside linear memory of %zu bytes", what,
                           (unsigned long long)ptr, (unsigned long long)len, size);
@@ -133,17 +133,17 @@ typedef struct glue_window {
 static void glue_open(aw__component *c, glue_window *w) {
     w->saved_may_leave = c->may_leave;
     c->may_leave = false;
-    w->fuel = aw_instance_fuel(c->instance);
+    w->fuel = aw__instance_fuel_now(c->instance);
     w->capped = w->fuel > GLUE_FUEL_MAX;
-    if (w->capped) aw_instance_set_fuel(c->instance, GLUE_FUEL_MAX);
-    if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, 0);
+    if (w->capped) aw__instance_set_fuel_now(c->instance, GLUE_FUEL_MAX);
+    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, 0);
 }
 
 static void glue_close(aw__component *c, const glue_window *w) {
-    if (c->slice_fuel != 0) aw_instance_set_slice(c->instance, c->slice_fuel);
+    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, c->slice_fuel);
     if (w->capped) {
-        uint64_t used = GLUE_FUEL_MAX - aw_instance_fuel(c->instance);
-        aw_instance_set_fuel(c->instance, w->fuel == UINT64_MAX ? UINT64_MAX : w->fuel - used);
+        uint64_t used = GLUE_FUEL_MAX - aw__instance_fuel_now(c->instance);
+        aw__instance_set_fuel_now(c->instance, w->fuel == UINT64_MAX ? UINT64_MAX : w->fuel - used);
     }
     c->may_leave = w->saved_may_leave;
 }

@@ -9,6 +9,7 @@
 #define AW_HOST_CANON_H
 
 #include "host/component_impl.h"
+#include "wasm/instance.h"
 
 /* Records a trap with a printf-style reason; returns false. */
 bool aw__canon_fail(aw__component *c, aw_trap trap, const char *fmt, ...)
@@ -32,7 +33,7 @@ bool aw__canon_lift_bytes_slow(aw__component *c, const char *what, uint32_t ptr,
 static inline bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t len, const uint8_t **out) {
     size_t mem_size = 0;
-    uint8_t *base = aw_instance_memory(c->instance, &mem_size);
+    uint8_t *base = aw__instance_memory_now(c->instance, &mem_size);
     if (base != NULL && ptr <= mem_size && len <= (uint64_t)mem_size - ptr) {
         *out = base + ptr;
         return true;
@@ -49,7 +50,7 @@ bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr,
 static inline bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t size, uint32_t align, uint8_t **out) {
     size_t mem_size = 0;
-    uint8_t *base = aw_instance_memory(c->instance, &mem_size);
+    uint8_t *base = aw__instance_memory_now(c->instance, &mem_size);
     if (base != NULL && (ptr & (align - 1)) == 0 && ptr <= mem_size &&
         size <= (uint64_t)mem_size - ptr) {
         *out = base + ptr;

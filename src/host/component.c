@@ -232,7 +232,7 @@ static void begin(aw__component *c, aw__component_op op) {
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
     c->host_out_of_memory = false;
-    aw_instance_set_fuel(c->instance, c->fuel_per_message ? c->fuel_per_message : UINT64_MAX);
+    aw__instance_set_fuel_now(c->instance, c->fuel_per_message ? c->fuel_per_message : UINT64_MAX);
 }
 
 /* The component is poisoned; err says which call trapped, how and why. */
@@ -372,7 +372,7 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
 /* Runs the export of the current op with c->slots as arguments. */
 static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
     aw_error e; /* the engine fills it on failure */
-    aw_instance_set_slice(c->instance, c->slice_fuel);
+    aw__instance_set_slice_now(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
     return settle(c, s, &e, reply, err);
 }

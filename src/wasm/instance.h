@@ -128,6 +128,21 @@ const int32_t *aw__interp_dispatch_offsets(void);
 
 /* Out-of-line slow paths used by the interpreter (runtime.c). Each returns
  * a trap kind, AW_TRAP_NONE on success. */
+/* Inline forms of aw_instance_memory, aw_instance_fuel, aw_instance_set_fuel
+ * and aw_instance_set_slice for the host layer's per-message glue (several
+ * calls per message), on an instance known to be non-NULL. */
+static inline uint8_t *aw__instance_memory_now(const aw_instance *inst, size_t *size) {
+    if (!inst->mem) {
+        *size = 0;
+        return NULL;
+    }
+    *size = (size_t)inst->mem->size;
+    return inst->mem->base;
+}
+static inline uint64_t aw__instance_fuel_now(const aw_instance *inst) { return inst->fuel; }
+static inline void aw__instance_set_fuel_now(aw_instance *inst, uint64_t fuel) { inst->fuel = fuel; }
+static inline void aw__instance_set_slice_now(aw_instance *inst, uint64_t slice) { inst->slice = slice; }
+
 int32_t aw__mem_grow(aw__memory *mem, uint32_t delta);
 aw_trap aw__mem_init(aw_instance *inst, uint32_t seg, uint32_t d, uint32_t s, uint32_t n);
 aw_trap aw__mem_copy(aw__memory *mem, uint32_t d, uint32_t s, uint32_t n);
