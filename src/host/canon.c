@@ -202,30 +202,17 @@ bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, siz
     return ok;
 }
 
-/* cabi_realloc(0, 0, align, size), its result checked; *host is where the
- * block is in host memory now (valid until the guest runs again). */
-static bool realloc_block(aw__component *c, uint32_t align, uint32_t size, uint32_t *out,
-                          uint8_t **host) {
+bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
     uint64_t slots[4] = {0, 0, align, size};
     if (!aw__canon_call_glue(c, c->realloc_fn, slots, "cabi_realloc")) return false;
-    uint32_t ptr = (uint32_t)slots[0];
-    if (!aw__canon_result_ptr(c, "cabi_realloc result", ptr, size, align, host)) return false;
-    *out = ptr;
-    return true;
-}
-
-bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
     uint8_t *host = NULL;
-    return realloc_block(c, align, size, out, &host);
+    if (!aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], size, align, &host))
+        return false;
+    *out = (uint32_t)slots[0];
+    return true;
 }
 
 bool aw__canon_lower_bytes(aw__component *c, const void *data, size_t len, uint32_t *out) {
-    if (len > UINT32_MAX)
-        return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory", len);
-    uint8_t *dst = NULL;
-    /* The block's host address is taken after cabi_realloc returned, so a
-     * memory it grew (and maybe moved) is the one written. */
-    if (!realloc_block(c, 1, (uint32_t)len, out, &dst)) return false;
-    if (len > 0) memcpy(dst, data, len);
-    return true;
+    const aw__canon_bytes one = {data, len};
+    return aw__canon_lower_bytes_n(c, &one, 1, out);
 }
