@@ -20,7 +20,12 @@ typedef struct aw__mailbox {
     _Alignas(64) aw__cell *tail;
     _Atomic uint64_t popped; /* counted pops, read by producers */
     uint32_t capacity;
+    uint32_t ahead; /* pops until tail reaches scout */
+    aw__cell *scout; /* how far the consumer has prefetched (rule 6) */
 } aw__mailbox;
+
+/* Cells the consumer prefetches ahead of the one it pops (rule 6). */
+#define AW__MAILBOX_PREFETCH 4u
 
 /* stub becomes the queue's first node. The mailbox starts busy (not idle):
  * the creator releases it with aw__mailbox_mark_empty once the actor is

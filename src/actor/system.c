@@ -160,11 +160,11 @@ aw_actor *aw__slot_alloc(aw_actor_system *sys) {
         uint32_t c = index / AW__SLOT_CHUNK;
         aw_actor *chunk = atomic_load_explicit(&sys->chunks[c], memory_order_relaxed);
         if (!chunk) {
-            size_t size = sizeof(aw_actor) * AW__SLOT_CHUNK + 64;
+            size_t size = sizeof(aw_actor) * AW__SLOT_CHUNK + 128;
             void *raw = aw__calloc(1, size);
             if (raw) {
                 sys->chunk_raw[c] = raw;
-                chunk = (aw_actor *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+                chunk = (aw_actor *)(((uintptr_t)raw + 127) & ~(uintptr_t)127);
                 for (uint32_t i = 0; i < AW__SLOT_CHUNK; i++)
                     atomic_store_explicit(&chunk[i].slot, UINT64_C(1) << 32, memory_order_relaxed);
                 /* Release: pairs with the acquire in aw__actor_at. */
@@ -379,7 +379,7 @@ void aw_actor_system_destroy(aw_actor_system *sys) {
     aw__deadletters_free(sys);
     for (uint32_t c = 0; c < AW__SLOT_CHUNKS; c++) {
         if (!atomic_load_explicit(&sys->chunks[c], memory_order_relaxed)) break;
-        aw__free(sys->chunk_raw[c], sizeof(aw_actor) * AW__SLOT_CHUNK + 64);
+        aw__free(sys->chunk_raw[c], sizeof(aw_actor) * AW__SLOT_CHUNK + 128);
         sys->chunk_raw[c] = NULL;
     }
     aw__strmap_free(&sys->names);

@@ -38,10 +38,15 @@ typedef struct aw__monitor {
 
 typedef struct aw__worker aw__worker;
 
+/* Laid out in 128-byte pairs of lines, since the L2 of these cores fetches
+ * a line's pair with it: the first pair holds what senders touch (the slot
+ * word and what is set at spawn, then the mailbox's producer line), the second
+ * what the running actor writes for every message (the mailbox's consumer
+ * line, then the per-run fields). With the producer and consumer lines in one
+ * pair, a sender's push pulled in the line the receiver writes per pop. */
 struct aw_actor {
-    /* Written by producers (senders): the mailbox head and the slot word. */
-    aw__mailbox mailbox;
-    _Alignas(64) _Atomic uint64_t slot;
+    /* Read by senders; written only at spawn and death (and by pins). */
+    _Alignas(128) _Atomic uint64_t slot;
 
     /* Set at spawn, read by everyone who holds a pin. */
     aw_actor_system *sys;
@@ -50,6 +55,9 @@ struct aw_actor {
     aw_actor_ref ref;
     bool in_place; /* supervised with restart in place */
     bool trap_exit_default;
+
+    /* Its producer line (offset 64) and consumer line (offset 128). */
+    aw__mailbox mailbox;
 
     /* Owned by the worker running the actor (hand-over through run queues).
      * On lines of their own: senders read `slot` above for every message
