@@ -32,8 +32,14 @@ aw_payload *aw_payload_retain(aw_payload *p) {
 
 void aw_payload_release(aw_payload *p) {
     if (!p) return;
-    /* acq_rel: every holder's last use happens before the free. */
-    if (atomic_fetch_sub_explicit(&p->refs_, 1, memory_order_acq_rel) != 1) return;
+    /* The last reference (the usual case: one message, one receiver) needs
+     * no locked decrement: nobody else holds one to retain or release. The
+     * acquire pairs with the release half of the other holders' decrements,
+     * so their last uses happen before the free. */
+    if (atomic_load_explicit(&p->refs_, memory_order_acquire) != 1 &&
+        /* acq_rel: every holder's last use happens before the free. */
+        atomic_fetch_sub_explicit(&p->refs_, 1, memory_order_acq_rel) != 1)
+        return;
     if (p->capacity_ == 0)
         aw__payload_pool_put(p);
     else
