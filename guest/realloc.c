@@ -24,8 +24,12 @@ static struct {
     uint8_t *base;
     size_t cap;
     size_t used;
+    /* What cabi_realloc's fast path may bump used up to: cap, or 0 while an
+     * import runs (so that one test sends those blocks to malloc). */
+    size_t limit;
     size_t spilled_bytes; /* asked for since the last reset, not in the arena */
     overflow *spilled;
+    size_t saved_used; /* used, while an import runs */
 } arena;
 
 /* Nonzero while an import that returns a string or list runs: its blocks
@@ -41,12 +45,21 @@ uint8_t *aw__empty(void) {
     return empty_block;
 }
 
+/* Around an import the fast path is closed: limit and used are both 0, so
+ * "new_size < limit - used" fails without a separate test of import_depth. */
 void aw__import_begin(void) {
-    import_depth++;
+    if (import_depth++ == 0) {
+        arena.saved_used = arena.used;
+        arena.used = 0;
+        arena.limit = 0;
+    }
 }
 
 void aw__import_end(void) {
-    import_depth--;
+    if (--import_depth == 0) {
+        arena.used = arena.saved_used;
+        arena.limit = arena.cap;
+    }
 }
 
 static bool in_arena(const void *p) {
@@ -83,7 +96,9 @@ static uint8_t *arena_alloc(size_t align, size_t size) {
     return o->data;
 }
 
-void aw__arena_reset(void) {
+/* Frees the spilled blocks and grows the arena to what this export needed,
+ * so the next one fits. */
+static __attribute__((noinline)) void arena_reset_slow(void) {
     while (arena.spilled) {
         overflow *next = arena.spilled->next;
         free(arena.spilled);
@@ -99,10 +114,17 @@ void aw__arena_reset(void) {
             free(arena.base);
             arena.base = base;
             arena.cap = cap;
+            arena.limit = import_depth ? 0 : cap;
         }
     }
     arena.used = 0;
     arena.spilled_bytes = 0;
+}
+
+void aw__arena_reset(void) {
+    /* Without spilled blocks (the steady state) the reset is one store. */
+    if (__builtin_expect(arena.spilled != NULL, 0)) arena_reset_slow();
+    arena.used = 0;
 }
 
 /* The canonical ABI's allocator. Out of memory traps: returning 0 would let
@@ -111,18 +133,15 @@ __attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *old_ptr, s
                                                                 size_t align, size_t new_size);
 void *cabi_realloc(void *old_ptr, size_t old_size, size_t align, size_t new_size) {
     /* The hot path, taken for every argument of every message once the arena
-     * has grown: a fresh block bumped off the arena. */
-    /* (0x10116 >> align) & 1: align is 1, 2, 4, 8 or 16, tested without the
-     * popcount clang would emit for a power-of-two check. */
-    if (old_ptr == NULL && import_depth == 0 && new_size != 0 && align <= 16 &&
-        ((0x10116u >> align) & 1u)) {
-        size_t offset = (arena.used + align - 1) & ~(align - 1);
-        if (offset < arena.cap && new_size < arena.cap - offset) {
-            uint8_t *p = arena.base + offset;
-            arena.used = offset + new_size + 1;
-            p[new_size] = 0;
-            return p;
-        }
+     * has grown: a fresh byte block (string or list<u8>, align 1) bumped off
+     * the arena. limit - used cannot wrap: used <= limit, or both are 0
+     * while an import runs. */
+    size_t used = arena.used;
+    if (__builtin_expect(align == 1 && old_ptr == NULL && new_size < arena.limit - used, 1)) {
+        uint8_t *p = arena.base + used;
+        arena.used = used + new_size + 1;
+        p[new_size] = 0;
+        return p;
     }
     if (align == 0 || (align & (align - 1)) != 0 || new_size == SIZE_MAX) __builtin_trap();
     if (new_size == 0) {
