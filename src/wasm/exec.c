@@ -7,14 +7,10 @@
 
 #include <string.h>
 
-/* Finishes a run of the outermost call: results to the caller's slots. */
+/* Finishes a run of the outermost call (the run itself copied the results
+ * and left the instance idle when it returned). */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
-    if (st == AW_OK) {
-        aw__copy_slots(inst->call_slots, inst->stack, inst->call_nresults);
-        inst->state = AW_INSTANCE_IDLE;
-    } else if (st == AW_TRAP) {
-        inst->state = AW_INSTANCE_IDLE;
-    }
+    if (st == AW_TRAP) inst->state = AW_INSTANCE_IDLE;
     return st;
 }
 
@@ -62,19 +58,14 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             fr->ret_pc = NULL;
-            fr->fp = NULL;
+            fr->fp = slots;
             fr->inst = inst;
+            fr->nresults = fi->type->nresults;
             inst->state = AW_INSTANCE_RUNNING;
             inst->call_slots = slots;
-            uint32_t nr = fi->type->nresults;
-            inst->call_nresults = nr;
-            aw_status st = aw__interp_run(inst, inst, f->entry, base, fr, err);
-            if (__builtin_expect(st == AW_OK && nr == 1, 1)) {
-                slots[0] = inst->stack[0];
-                inst->state = AW_INSTANCE_IDLE;
-                return AW_OK;
-            }
-            return finish_top(inst, st);
+            /* a tail call: the run copies the results to slots and leaves
+             * the instance idle (or suspended) itself */
+            return aw__interp_run(inst, inst, f->entry, base, fr, err);
         }
     }
     return call_slow(inst, func_index, slots, err);
@@ -124,7 +115,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     aw__copy_slots(base, slots, np);
     aw__zero_locals(base, f);
     fr->ret_pc = NULL;
-    fr->fp = NULL;
+    fr->fp = nested ? NULL : slots; /* nested: copied below, the stack may move */
     fr->inst = fi->inst;
     fr->nresults = nr;
     const uint32_t *pc = f->entry;
@@ -146,7 +137,6 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     }
     inst->state = AW_INSTANCE_RUNNING;
     inst->call_slots = slots;
-    inst->call_nresults = nr;
     return finish_top(inst, aw__interp_run(inst, fi->inst, pc, base, fr, err));
 }
 

@@ -1150,8 +1150,7 @@ trap_oob:
     /* not through do_trap: the compiler would set the trap code on the hot
      * path of every load and store to share that block */
     record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, func_at(inst, pc));
-    result = AW_TRAP;
-    goto out;
+    goto trapped;
 trap_table:
     trap = AW_TRAP_OUT_OF_BOUNDS_TABLE;
     goto do_trap;
@@ -1166,9 +1165,22 @@ trap_stack:
     goto do_trap;
 do_trap:
     record_trap(err, trap, func_at(inst, pc));
+trapped:
+    /* an outermost call ends here (a nested one restores its state) */
+    if (root->depth == 0) root->state = AW_INSTANCE_IDLE;
     result = AW_TRAP;
     goto out;
 done:
+    /* fr is the host entry's record: an outermost call's results go back
+     * to its slots from here, saving its caller a step after the run */
+    if (fr->fp) {
+        uint32_t n = fr->nresults;
+        if (LIKELY(n == 1)) /* every canonical-ABI export but shutdown's */
+            fr->fp[0] = fp[0];
+        else
+            aw__copy_slots(fr->fp, fp, n);
+        root->state = AW_INSTANCE_IDLE;
+    }
     result = AW_OK;
 out:
     if (root->fuel != UINT64_MAX) {
