@@ -397,7 +397,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     c.fuel_pos = NONE32;
     c.last_dst = NONE32;
     c.last_copy = NONE32;
-    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = NONE32;
+    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = c.inc_add = c.inc_load = NONE32;
     aw_status st = read_locals(&c, fn->ft);
     if (st == AW_OK) {
         c.ccap = 16;

@@ -626,6 +626,34 @@ dispatch:
         pc += 4;
         NEXT();
     }
+    OP(I32_STORE_ADDI_AK) { /* ea inside the minimum memory (see LOAD1) */
+        uint32_t v = U32(1) + pc[2];
+        memcpy(mb + pc[3], &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_STORE_ADDI_AK) {
+        uint64_t v = U64(1) + IMM64(2);
+        memcpy(mb + pc[3], &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_INC_AK) {
+        uint32_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        v += pc[1];
+        memcpy(mb + pc[2], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_INC_AK) {
+        uint64_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        v += IMM64(1);
+        memcpy(mb + pc[2], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
     OP(I32_ADD_TO_AK) { /* ea inside the minimum memory (see LOAD1) */
         uint64_t ea = pc[2];
         uint32_t v;

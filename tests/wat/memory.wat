@@ -77,6 +77,17 @@
   (func (export "bump") (param i32) (i32.store (i32.const 924) (i32.add (local.get 0) (i32.load (i32.const 924)))))
   (func (export "copy_sum") (param i32) (i32.store (i32.const 928) (i32.add (local.get 0) (i32.load (i32.const 924)))))
   (func (export "bump_oob") (param i32) (i32.store (i32.const 65534) (i32.add (local.get 0) (i32.load (i32.const 65534)))))
+;; a C global incremented (load, add an immediate, store back) and a sum
+  ;; with an immediate stored to a constant address
+  (func (export "inc32") (i32.store (i32.const 940) (i32.add (i32.load (i32.const 940)) (i32.const 1))))
+  (func (export "inc64") (i64.store (i32.const 944) (i64.add (i64.load (i32.const 944)) (i64.const -2))))
+  (func (export "inc_elsewhere") (i32.store (i32.const 952) (i32.add (i32.load (i32.const 940)) (i32.const 5))))
+  (func (export "inc_tee") (result i32) (local i32)
+    (i32.store (i32.const 940) (i32.add (local.tee 0 (i32.load (i32.const 940))) (i32.const 1)))
+    (local.get 0))
+  (func (export "store_addi") (param i32) (i32.store (i32.const 956) (i32.add (local.get 0) (i32.const 9))))
+  (func (export "store_addi64") (param i64) (i64.store (i32.const 960) (i64.add (local.get 0) (i64.const -1))))
+  (func (export "inc_oob") (i32.store (i32.const 65534) (i32.add (i32.load (i32.const 65534)) (i32.const 1))))
   (func (export "sp_frame") (result i32) (local i32)
     (global.set $sp (local.tee 0 (i32.sub (global.get $sp) (i32.const 32))))
     (i32.add (local.get 0) (global.get $sp)))
