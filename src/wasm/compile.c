@@ -374,6 +374,7 @@ static void check_targets(const aw_module *m, uint32_t start) {
         else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
         else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I || op == AW__OP_ADDI_BR_GT_U_I)
             word = 5;
+        else if (op >= AW__OP_BR_LOAD8_NZ_AK && op <= AW__OP_BR_LOAD32_Z_AK) word = 2;
         if (op == AW__OP_BR_TABLE) {
             n += 2 * (pc[2] + 1);
             for (uint32_t k = 0; k <= pc[2]; k++) {

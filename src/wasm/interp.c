@@ -230,6 +230,23 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 4;                                                                             \
         NEXT();                                                                              \
     }
+/* The same at a constant address inside the minimum memory (see LOAD1): no
+ * bounds check. [op ea target] */
+#define BRLOAD_AK(bits, T)                                                                   \
+    OP(BR_LOAD##bits##_NZ_AK) {                                                              \
+        T v;                                                                                 \
+        memcpy(&v, mb + pc[1], sizeof v);                                                    \
+        if (v) JUMP(2);                                                                      \
+        pc += 3;                                                                             \
+        NEXT();                                                                              \
+    }                                                                                        \
+    OP(BR_LOAD##bits##_Z_AK) {                                                               \
+        T v;                                                                                 \
+        memcpy(&v, mb + pc[1], sizeof v);                                                    \
+        if (!v) JUMP(2);                                                                     \
+        pc += 3;                                                                             \
+        NEXT();                                                                              \
+    }
 /* A call of a wasm function of this instance: [op func argbase lo hi], lo/hi
  * the callee's aw__func. CALL_Z also zeroes the callee's locals that need
  * it (aw__code_thread picks the form once every function is compiled). */
@@ -591,6 +608,9 @@ dispatch:
     BRLOAD(8, uint8_t)
     BRLOAD(16, uint16_t)
     BRLOAD(32, uint32_t)
+    BRLOAD_AK(8, uint8_t)
+    BRLOAD_AK(16, uint16_t)
+    BRLOAD_AK(32, uint32_t)
     OP(GLOBAL_GET) {
         fp[pc[1]] = *inst->globals[pc[2]];
         pc += 3;

@@ -88,6 +88,12 @@
   (func (export "store_addi") (param i32) (i32.store (i32.const 956) (i32.add (local.get 0) (i32.const 9))))
   (func (export "store_addi64") (param i64) (i64.store (i32.const 960) (i64.add (local.get 0) (i64.const -1))))
   (func (export "inc_oob") (i32.store (i32.const 65534) (i32.add (i32.load (i32.const 65534)) (i32.const 1))))
+;; branches on a C global (a value at a constant address) tested for zero
+  (func (export "br_global") (result i32)
+    (block (br_if 0 (i32.load8_u (i32.const 964))) (return (i32.const 1)))
+    (if (i32.eqz (i32.load16_s (i32.const 966))) (then (return (i32.const 2))))
+    (block (br_if 0 (i32.eqz (i32.load (i32.const 968)))) (return (i32.const 3)))
+    (if (result i32) (i32.load8_s (i32.const 972)) (then (i32.const 4)) (else (i32.const 5))))
   (func (export "sp_frame") (result i32) (local i32)
     (global.set $sp (local.tee 0 (i32.sub (global.get $sp) (i32.const 32))))
     (i32.add (local.get 0) (global.get $sp)))

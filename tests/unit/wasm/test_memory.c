@@ -149,6 +149,23 @@ static void increments_at_constant_addresses(void **state) {
     expect_trap(inst, "inc_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
+static void branches_on_constant_addresses(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 964, 0);
+    call2(inst, "i32.store", 968, 0);
+    call2(inst, "i32.store", 972, 0);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 1);
+    call2(inst, "i32.store8", 964, 0x80);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 2);
+    call2(inst, "i32.store", 964, 0x01000080); /* the 16 bits at 966: 0x0100 */
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 5);
+    call2(inst, "i32.store", 968, 0x80000000); /* all 32 bits count */
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 3);
+    call2(inst, "i32.store", 968, 0);
+    call2(inst, "i32.store8", 972, 0xFF);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 4);
+}
+
 static void pointer_steps(void **state) {
     (void)state;
     call2(inst, "i32.store", 1000, 0x00636261); /* "abc" */
@@ -250,6 +267,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(add_of_constant_address_load, setup, teardown),
         cmocka_unit_test_setup_teardown(increments_at_constant_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(branches_on_constant_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(pointer_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
