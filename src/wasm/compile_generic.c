@@ -41,11 +41,12 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
     if (op == AW__OP_I32_STORE) {
         sum_at = aw__cc_fresh_top(c);
         if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I32_ADD && c->m->code[sum_at] != AW__OP_I32_ADD_LK &&
-            c->m->code[sum_at] != AW__OP_I32_ADD_I)
+            c->m->code[sum_at] != AW__OP_I32_ADD_I && c->m->code[sum_at] != AW__OP_I32_LOAD_AK)
             sum_at = NONE32;
     } else if (op == AW__OP_I64_STORE) {
         sum_at = aw__cc_fresh_top(c);
-        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I64_ADD_I) sum_at = NONE32;
+        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I64_ADD_I && c->m->code[sum_at] != AW__OP_I64_LOAD_AK)
+            sum_at = NONE32;
     }
     /* i32.add of a value loaded from a constant address by the instruction
      * just emitted (a C global): one instruction (lk_top: it is the second
@@ -115,6 +116,15 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
                 return AW_OK;
             }
             if (vimm) return EMIT(c, aw__op_store_imm_const[op], (uint32_t)b.kv, ea);
+            if (sum_at != NONE32 && here(c) == sum_at + 3 && !dead(c) &&
+                (c->m->code[sum_at] == AW__OP_I32_LOAD_AK || c->m->code[sum_at] == AW__OP_I64_LOAD_AK)) {
+                /* a value loaded from a constant address just before: a
+                 * move between two C globals */
+                bool i64 = c->m->code[sum_at] == AW__OP_I64_LOAD_AK;
+                uint32_t src = c->m->code[sum_at + 2];
+                truncate_code(c, sum_at);
+                return EMIT(c, i64 ? AW__OP_I64_MOVE_AK : AW__OP_I32_MOVE_AK, ea, src);
+            }
             if (sum_at != NONE32 && here(c) == sum_at + 4 && !dead(c)) {
                 const uint32_t *sw = c->m->code + sum_at;
                 uint32_t sop = sw[0], x = sw[2], y = sw[3];

@@ -658,6 +658,20 @@ dispatch:
         pc += 4;
         NEXT();
     }
+    OP(I32_MOVE_AK) { /* both addresses inside the minimum memory */
+        uint32_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        memcpy(mb + pc[1], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_MOVE_AK) {
+        uint64_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        memcpy(mb + pc[1], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
     OP(I32_INC_AK) {
         uint32_t v;
         memcpy(&v, mb + pc[2], sizeof v);

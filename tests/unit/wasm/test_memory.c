@@ -147,6 +147,14 @@ static void increments_at_constant_addresses(void **state) {
     call2(inst, "store_addi64", 0, 0);
     assert_true(call2(inst, "i64.load", 960, 0) == (uint64_t)-1);
     expect_trap(inst, "inc_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "i32.store", 980, 0xDEADBEEF);
+    call2(inst, "move32", 0, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 976, 0), 0xDEADBEEF);
+    call3(inst, "i64.store", 992, 0x0123456789ABCDEFull, 0);
+    call2(inst, "move64", 0, 0);
+    assert_true(call2(inst, "i64.load", 984, 0) == 0x0123456789ABCDEFull);
+    assert_int_equal((uint32_t)call2(inst, "move_tee", 0, 0), 11); /* the value stays in its local */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 976, 0), 11);
 }
 
 static void branches_on_constant_addresses(void **state) {
