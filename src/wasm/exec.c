@@ -57,12 +57,11 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
             aw__copy_slots(base, slots, np);
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
+            /* (a host entry's record needs no inst: the run ends there) */
             fr->ret_pc = NULL;
             fr->fp = slots;
-            fr->inst = inst;
             fr->nresults = fi->type->nresults;
             inst->state = AW_INSTANCE_RUNNING;
-            inst->call_slots = slots;
             /* a tail call: the run copies the results to slots and leaves
              * the instance idle (or suspended) itself */
             return aw__interp_run(inst, inst, f->entry, base, fr, err);
@@ -136,7 +135,6 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;
-    inst->call_slots = slots;
     return finish_top(inst, aw__interp_run(inst, fi->inst, pc, base, fr, err));
 }
 
@@ -241,7 +239,7 @@ aw_status aw_instance_call(aw_instance *inst, const char *name, const aw_value *
     if (!slots) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < arg_count; i++) slots[i] = value_to_slot(&args[i]);
     aw_status st = aw_instance_call_index(inst, idx, slots, err);
-    if (st == AW_SUSPENDED && inst->call_slots == slots) {
+    if (st == AW_SUSPENDED && inst->frames[0].fp == slots) { /* the outermost call's record */
         /* the slots live on this C stack: a typed call cannot stay suspended */
         aw_instance_abort(inst);
         st = aw__error_set(err, AW_SUSPENDED,

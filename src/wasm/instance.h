@@ -86,7 +86,6 @@ struct aw_instance {
     aw_instance *s_inst;
     uint64_t *s_results;  /* host suspend: where the host results go */
     uint32_t s_nresults;
-    uint64_t *call_slots; /* the slots array of the outermost call */
 };
 
 /* Zeroes the locals of f that need it (module.h) in the frame at fp. A few
