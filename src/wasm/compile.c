@@ -375,7 +375,7 @@ static void check_targets(const aw_module *m, uint32_t start) {
         else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I || op == AW__OP_ADDI_BR_GT_U_I)
             word = 5;
         else if (op >= AW__OP_BR_LOAD8_NZ_AK && op <= AW__OP_BR_LOAD32_Z_AK) word = 2;
-        if (op == AW__OP_BR_TABLE) {
+        if (op == AW__OP_BR_TABLE || op == AW__OP_BR_TABLE0) {
             n += 2 * (pc[2] + 1);
             for (uint32_t k = 0; k <= pc[2]; k++) {
                 const uint32_t *e = pc + 5 + 2 * k;

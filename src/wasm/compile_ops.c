@@ -478,7 +478,8 @@ aw_status aw__cc_compile_body(cc *c) {
             if (!dead(c)) {
                 TRY(aw__cc_settle_from(c, c->vh - arity));
                 TRY(aw__cc_grow_code(c, 5 + 2 * (count + 1)));
-                TRY(EMIT(c, AW__OP_BR_TABLE, a.slot, count, arity, canon(c, c->vh - arity)));
+                TRY(EMIT(c, arity ? AW__OP_BR_TABLE : AW__OP_BR_TABLE0, a.slot, count, arity,
+                         canon(c, c->vh - arity)));
                 r->p = labels;
                 for (uint32_t i = 0; i <= count; i++) {
                     TRY(aw__cc_read_label(c, &y));

@@ -459,6 +459,12 @@ dispatch:
         pc = e;
         JUMP(0);
     }
+    OP(BR_TABLE0) {
+        uint32_t i = U32(1), count = pc[2];
+        if (i > count) i = count;
+        pc += 5 + 2 * i;
+        JUMP(0);
+    }
     OP(FUEL) {
         fuel -= (int64_t)pc[1];
         if (UNLIKELY(fuel < 0)) goto fuel_out;
