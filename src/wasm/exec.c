@@ -114,7 +114,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     aw__copy_slots(base, slots, np);
     aw__zero_locals(base, f);
     fr->ret_pc = NULL;
-    fr->fp = nested ? NULL : slots; /* nested: copied below, the stack may move */
+    fr->fp = nested ? NULL : slots; /* nested: copied below (the run does not at depth > 0) */
     fr->inst = fi->inst;
     fr->nresults = nr;
     const uint32_t *pc = f->entry;

@@ -1239,14 +1239,15 @@ trapped:
     result = AW_TRAP;
     goto out;
 done:
-    /* fr is the host entry's record: an outermost call's results go back
-     * to its slots from here, saving its caller a step after the run */
-    if (fr->fp) {
+    /* fr is the host entry's record: an outermost call's (depth 0) results
+     * go back to its slots from here, saving its caller a step after the
+     * run (a nested call copies its own: the stack may have moved) */
+    if (root->depth == 0) {
         uint32_t n = fr->nresults;
         if (LIKELY(n == 1)) /* every canonical-ABI export but shutdown's */
             fr->fp[0] = fp[0];
         else
-            aw__copy_slots(fr->fp, fp, n);
+            aw__copy_slots(fr->fp, fp, n); /* no results: slots may be NULL */
         root->state = AW_INSTANCE_IDLE;
     }
     result = AW_OK;

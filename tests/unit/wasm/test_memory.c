@@ -155,6 +155,14 @@ static void increments_at_constant_addresses(void **state) {
     assert_true(call2(inst, "i64.load", 984, 0) == 0x0123456789ABCDEFull);
     assert_int_equal((uint32_t)call2(inst, "move_tee", 0, 0), 11); /* the value stays in its local */
     assert_int_equal((uint32_t)call2(inst, "i32.load", 976, 0), 11);
+    /* a function without parameters or results may be called without slots */
+    uint32_t inc32;
+    aw_error err;
+    assert_int_equal(aw_instance_find_func(inst, "inc32", &inc32), AW_OK);
+    assert_int_equal(aw_instance_call_index(inst, inc32, NULL, &err), AW_OK);
+    assert_int_equal(aw_instance_state_of(inst), AW_INSTANCE_IDLE);
+    assert_int_equal(aw_instance_call_index(inst, inc32, NULL, &err), AW_OK);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 13);
 }
 
 static void branches_on_constant_addresses(void **state) {
