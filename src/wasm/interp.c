@@ -350,8 +350,14 @@ const int32_t *aw__interp_dispatch_offsets(void) {
 #ifdef AW_DISPATCH_SWITCH
     return NULL;
 #else
+    /* A run of an instance without a module at a zero word, which is the
+     * offset of TRAP_UNREACHABLE's handler: that handler hands out the table
+     * (so the hot entry tests nothing for it). The instance is only read. */
+    static const aw_instance no_instance;
+    static const uint32_t unreachable_word = 0;
     const int32_t *table = NULL;
-    aw__interp_run(NULL, NULL, NULL, (uint64_t *)(void *)&table, NULL, NULL);
+    aw__interp_run((aw_instance *)(uintptr_t)&no_instance, (aw_instance *)(uintptr_t)&no_instance,
+                   &unreachable_word, (uint64_t *)(void *)&table, NULL, NULL);
     return table;
 #endif
 }
@@ -377,10 +383,6 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     };
 #undef L_OFF
     const char *const dispatch_base = (const char *)&&L_TRAP_UNREACHABLE;
-    if (UNLIKELY(!root)) { /* aw__interp_dispatch_offsets asks for the table */
-        *(const int32_t **)(void *)fp = offsets;
-        return AW_OK;
-    }
 #endif
     /* linear memory, cached: reloaded after anything that may grow it */
     uint8_t *mb;
@@ -407,6 +409,12 @@ dispatch:
 #endif
 
     OP(TRAP_UNREACHABLE) {
+#ifndef AW_DISPATCH_SWITCH
+        if (UNLIKELY(!inst->m)) { /* aw__interp_dispatch_offsets asks for the table */
+            *(const int32_t **)(void *)fp = offsets;
+            return AW_OK;
+        }
+#endif
         trap = AW_TRAP_UNREACHABLE;
         goto do_trap;
     }
