@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Buffers above this size are released after use instead of kept. */
-#define KEEP_LIMIT (64u * 1024u)
-
 bool aw__gbuf_reserve(aw__gbuf *b, size_t len) {
     if (len < b->cap) return true;
     size_t cap = b->cap ? b->cap : 256;
@@ -48,7 +45,7 @@ bool aw__gbuf_vprintf(aw__gbuf *b, size_t offset, const char *fmt, va_list args)
 }
 
 void aw__gbuf_trim(aw__gbuf *b) {
-    if (b->cap > KEEP_LIMIT) {
+    if (b->cap > AW__GBUF_KEEP) {
         free(b->data);
         b->data = NULL;
         b->cap = 0;

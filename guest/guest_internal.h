@@ -15,6 +15,9 @@ typedef struct aw__gbuf {
     size_t cap;
 } aw__gbuf;
 
+/* Buffers above this size are released after use instead of kept. */
+#define AW__GBUF_KEEP (64u * 1024u)
+
 /* Makes room for len bytes plus a NUL; false when out of memory. */
 bool aw__gbuf_reserve(aw__gbuf *b, size_t len);
 /* Replaces the content with uvarint(codec) || body; false when out of memory. */

@@ -23,9 +23,13 @@ typedef struct overflow {
 static struct {
     uint8_t *base;
     size_t cap;
-    size_t used;
+    /* The next free byte and the end of the arena; both NULL while an import
+     * runs (and before the arena exists), so that cabi_realloc's one bounds
+     * test sends those blocks to malloc. */
+    uint8_t *next, *end;
     size_t spilled_bytes; /* asked for since the last reset, not in the arena */
     overflow *spilled;
+    uint8_t *saved_next; /* next, while an import runs */
 } arena;
 
 /* Nonzero while an import that returns a string or list runs: its blocks
@@ -41,12 +45,26 @@ uint8_t *aw__empty(void) {
     return empty_block;
 }
 
+/* Around an import the fast path is closed: next and end are both NULL, so
+ * "new_size < end - next" fails without a separate test of import_depth. */
 void aw__import_begin(void) {
-    import_depth++;
+    if (import_depth++ == 0) {
+        arena.saved_next = arena.next;
+        arena.next = NULL;
+        arena.end = NULL;
+    }
 }
 
 void aw__import_end(void) {
-    import_depth--;
+    if (--import_depth == 0) {
+        arena.next = arena.saved_next;
+        arena.end = arena.base ? arena.base + arena.cap : NULL;
+    }
+}
+
+/* Bytes of the arena in use (import_depth 0). */
+static size_t arena_used(void) {
+    return (size_t)((uintptr_t)arena.next - (uintptr_t)arena.base);
 }
 
 static bool in_arena(const void *p) {
@@ -69,9 +87,9 @@ void aw__host_free(void *ptr) {
 }
 
 static uint8_t *arena_alloc(size_t align, size_t size) {
-    size_t offset = (arena.used + align - 1) & ~(align - 1);
+    size_t offset = (arena_used() + align - 1) & ~(align - 1);
     if (arena.base && offset <= arena.cap && size <= arena.cap - offset) {
-        arena.used = offset + size;
+        arena.next = arena.base + offset + size;
         return arena.base + offset;
     }
     if (align > 16 || size > SIZE_MAX - sizeof(overflow)) return NULL;
@@ -83,14 +101,16 @@ static uint8_t *arena_alloc(size_t align, size_t size) {
     return o->data;
 }
 
-void aw__arena_reset(void) {
+/* Frees the spilled blocks and grows the arena to what this export needed,
+ * so the next one fits. */
+static __attribute__((noinline)) void arena_reset_slow(void) {
     while (arena.spilled) {
         overflow *next = arena.spilled->next;
         free(arena.spilled);
         arena.spilled = next;
     }
     /* Grow once to what this export needed, so the next one fits. */
-    size_t wanted = arena.used + arena.spilled_bytes;
+    size_t wanted = arena_used() + arena.spilled_bytes;
     if (arena.spilled_bytes && wanted > arena.cap && arena.cap < ARENA_MAX) {
         size_t cap = arena.cap ? arena.cap : ARENA_MIN;
         while (cap < wanted && cap < ARENA_MAX) cap *= 2;
@@ -99,10 +119,16 @@ void aw__arena_reset(void) {
             free(arena.base);
             arena.base = base;
             arena.cap = cap;
+            if (!import_depth) arena.end = base + cap;
         }
     }
-    arena.used = 0;
     arena.spilled_bytes = 0;
+}
+
+void aw__arena_reset(void) {
+    /* Without spilled blocks (the steady state) the reset is one store. */
+    if (__builtin_expect(arena.spilled != NULL, 0)) arena_reset_slow();
+    arena.next = arena.base;
 }
 
 /* The canonical ABI's allocator. Out of memory traps: returning 0 would let
@@ -111,18 +137,15 @@ __attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *old_ptr, s
                                                                 size_t align, size_t new_size);
 void *cabi_realloc(void *old_ptr, size_t old_size, size_t align, size_t new_size) {
     /* The hot path, taken for every argument of every message once the arena
-     * has grown: a fresh block bumped off the arena. */
-    /* (0x10116 >> align) & 1: align is 1, 2, 4, 8 or 16, tested without the
-     * popcount clang would emit for a power-of-two check. */
-    if (old_ptr == NULL && import_depth == 0 && new_size != 0 && align <= 16 &&
-        ((0x10116u >> align) & 1u)) {
-        size_t offset = (arena.used + align - 1) & ~(align - 1);
-        if (offset < arena.cap && new_size < arena.cap - offset) {
-            uint8_t *p = arena.base + offset;
-            arena.used = offset + new_size + 1;
-            p[new_size] = 0;
-            return p;
-        }
+     * has grown: a fresh byte block (string or list<u8>, align 1) bumped off
+     * the arena. end - next cannot wrap: next <= end, or both are NULL
+     * while an import runs. */
+    uint8_t *next = arena.next;
+    if (__builtin_expect(align == 1 && old_ptr == NULL &&
+                             new_size < (size_t)((uintptr_t)arena.end - (uintptr_t)next), 1)) {
+        next[new_size] = 0;
+        arena.next = next + new_size + 1;
+        return next;
     }
     if (align == 0 || (align & (align - 1)) != 0 || new_size == SIZE_MAX) __builtin_trap();
     if (new_size == 0) {

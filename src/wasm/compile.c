@@ -374,7 +374,8 @@ static void check_targets(const aw_module *m, uint32_t start) {
         else if (op >= AW__OP_BR_TEST && op <= AW__OP_BR_LOAD32_Z) word = 3;
         else if (op == AW__OP_ADDI_BR_LOAD8_NZ || op == AW__OP_ADDI_BR_NTEST_I || op == AW__OP_ADDI_BR_GT_U_I)
             word = 5;
-        if (op == AW__OP_BR_TABLE) {
+        else if (op >= AW__OP_BR_LOAD8_NZ_AK && op <= AW__OP_BR_LOAD32_Z_AK) word = 2;
+        if (op == AW__OP_BR_TABLE || op == AW__OP_BR_TABLE0) {
             n += 2 * (pc[2] + 1);
             for (uint32_t k = 0; k <= pc[2]; k++) {
                 const uint32_t *e = pc + 5 + 2 * k;
@@ -397,7 +398,7 @@ aw_status aw__compile_func(aw_module *m, uint32_t func_index, aw__reader *r) {
     c.fuel_pos = NONE32;
     c.last_dst = NONE32;
     c.last_copy = NONE32;
-    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = NONE32;
+    c.eqz_at = c.eqz_of = c.gg_at = c.addi_at = c.brif_at = c.inc_add = c.inc_load = NONE32;
     aw_status st = read_locals(&c, fn->ft);
     if (st == AW_OK) {
         c.ccap = 16;

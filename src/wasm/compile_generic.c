@@ -40,7 +40,12 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
     uint32_t sum_at = NONE32;
     if (op == AW__OP_I32_STORE) {
         sum_at = aw__cc_fresh_top(c);
-        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I32_ADD && c->m->code[sum_at] != AW__OP_I32_ADD_LK)
+        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I32_ADD && c->m->code[sum_at] != AW__OP_I32_ADD_LK &&
+            c->m->code[sum_at] != AW__OP_I32_ADD_I && c->m->code[sum_at] != AW__OP_I32_LOAD_AK)
+            sum_at = NONE32;
+    } else if (op == AW__OP_I64_STORE) {
+        sum_at = aw__cc_fresh_top(c);
+        if (sum_at != NONE32 && c->m->code[sum_at] != AW__OP_I64_ADD_I && c->m->code[sum_at] != AW__OP_I64_LOAD_AK)
             sum_at = NONE32;
     }
     /* i32.add of a value loaded from a constant address by the instruction
@@ -111,6 +116,15 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
                 return AW_OK;
             }
             if (vimm) return EMIT(c, aw__op_store_imm_const[op], (uint32_t)b.kv, ea);
+            if (sum_at != NONE32 && here(c) == sum_at + 3 && !dead(c) &&
+                (c->m->code[sum_at] == AW__OP_I32_LOAD_AK || c->m->code[sum_at] == AW__OP_I64_LOAD_AK)) {
+                /* a value loaded from a constant address just before: a
+                 * move between two C globals */
+                bool i64 = c->m->code[sum_at] == AW__OP_I64_LOAD_AK;
+                uint32_t src = c->m->code[sum_at + 2];
+                truncate_code(c, sum_at);
+                return EMIT(c, i64 ? AW__OP_I64_MOVE_AK : AW__OP_I32_MOVE_AK, ea, src);
+            }
             if (sum_at != NONE32 && here(c) == sum_at + 4 && !dead(c)) {
                 const uint32_t *sw = c->m->code + sum_at;
                 uint32_t sop = sw[0], x = sw[2], y = sw[3];
@@ -121,6 +135,15 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
                 if (sop == AW__OP_I32_ADD) {
                     truncate_code(c, sum_at);
                     return EMIT(c, AW__OP_I32_STORE_ADD_AK, x, y, ea);
+                }
+                if (sop == AW__OP_I32_ADD_I || sop == AW__OP_I64_ADD_I) {
+                    bool i64 = sop == AW__OP_I64_ADD_I;
+                    uint32_t l = c->inc_load;
+                    /* the add of the value loaded from ea itself: x += imm */
+                    bool inc = c->inc_add == sum_at && l != NONE32 && l + 3 == sum_at && c->m->code[l + 2] == ea;
+                    truncate_code(c, inc ? l : sum_at);
+                    if (inc) return EMIT(c, i64 ? AW__OP_I64_INC_AK : AW__OP_I32_INC_AK, y, ea);
+                    return EMIT(c, i64 ? AW__OP_I64_STORE_ADDI_AK : AW__OP_I32_STORE_ADDI_AK, x, y, ea);
                 }
                 /* an add of another global: keep it */
             }
@@ -197,6 +220,16 @@ aw_status aw__cc_op_generic(cc *c, const aw__opinfo *oi) {
     if (mem) w[n++] = offset;
     if (dead(c)) return AW_OK;
     uint32_t start = here(c);
+    if (op == AW__OP_I32_ADD_I || op == AW__OP_I64_ADD_I) {
+        /* its operand loaded from a constant address into a stack slot by
+         * the instruction right before (not into a local: that one stays) */
+        uint32_t lop = op == AW__OP_I32_ADD_I ? AW__OP_I32_LOAD_AK : AW__OP_I64_LOAD_AK;
+        bool from_load = c->last_dst != NONE32 && c->last_end == start && c->m->code[c->last_start] == lop &&
+                         c->last_dst == c->last_start + 1 && c->m->code[c->last_dst] == a.slot &&
+                         a.slot >= c->nlocals;
+        c->inc_add = start;
+        c->inc_load = from_load ? c->last_start : NONE32;
+    }
     TRY(emitn(c, n, w));
     if (dst_word != NONE32) {
         c->last_dst = start + dst_word;

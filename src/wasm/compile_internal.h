@@ -59,6 +59,11 @@ typedef struct cc {
     uint32_t gg_at; /* the last global.get emitted (the stack pointer prologue) */
     uint32_t addi_at; /* the last i32.add with an immediate emitted (strlen's loops) */
     uint32_t brif_at; /* the last plain BR_IF emitted for a br_if */
+    /* The last I32/I64_ADD_I emitted (inc_add) whose operand is the value the
+     * I32/I64_LOAD_AK right before it (inc_load, else NONE32) loaded into a
+     * stack slot: stored back to the same address, the three become one
+     * increment of a C global. */
+    uint32_t inc_add, inc_load;
     /* While the code is still on the straight path from the function entry
      * (no label reached yet), declared locals not yet written are known to be
      * zero: clang's `i32.const 0; local.set x` there emits nothing. */
@@ -106,6 +111,7 @@ static inline void truncate_code(cc *c, uint32_t at) {
     if (c->gg_at >= at) c->gg_at = UINT32_MAX;
     if (c->addi_at >= at) c->addi_at = UINT32_MAX;
     if (c->brif_at >= at) c->brif_at = UINT32_MAX;
+    if (c->inc_add >= at) c->inc_add = UINT32_MAX;
 }
 
 /* The definite-assignment bit of local x (0: a parameter or not tracked). */

@@ -248,6 +248,14 @@ static aw_status emit_branch3(cc *c, uint32_t bop, uint32_t x, uint32_t y) {
     return EMIT(c, bop, x, y, 0);
 }
 
+/* Emits the fused branch bop on the operands x and y of the instruction it
+ * absorbs: [bop ea target] for a load from a constant address (its x), else
+ * emit_branch3's forms. */
+static aw_status emit_fused_branch(cc *c, uint32_t bop, uint32_t x, uint32_t y) {
+    if (bop >= AW__OP_BR_LOAD8_NZ_AK && bop <= AW__OP_BR_LOAD32_Z_AK) return EMIT(c, bop, x, 0);
+    return emit_branch3(c, bop, x, y);
+}
+
 /* Emits a branch taken when cond (when_true) or !cond; the target word is
  * the last word emitted. A fusable comparison is replaced by a fused form. */
 static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_t cond) {
@@ -264,14 +272,14 @@ static aw_status emit_cond_branch(cc *c, uint32_t fused, bool when_true, uint32_
                 truncate_code(c, p);
                 c->last_dst = NONE32;
                 c->eqz_at = NONE32;
-                return emit_branch3(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y);
+                return emit_fused_branch(c, when_true ? aw__op_br_false[pop] : aw__op_br_true[pop], x, y);
             }
         }
         truncate_code(c, fused);
         c->last_dst = NONE32;
         if (op == AW__OP_I32_EQZ) return EMIT(c, when_true ? AW__OP_BR_UNLESS : AW__OP_BR_IF, a, 0);
-        uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz has no b */
-        return emit_branch3(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b);
+        uint32_t b = w[3]; /* comparisons are [op dst a b]; eqz and AK loads have no b */
+        return emit_fused_branch(c, when_true ? aw__op_br_true[op] : aw__op_br_false[op], a, b);
     }
     return EMIT(c, when_true ? AW__OP_BR_IF : AW__OP_BR_UNLESS, cond, 0);
 }
@@ -470,7 +478,8 @@ aw_status aw__cc_compile_body(cc *c) {
             if (!dead(c)) {
                 TRY(aw__cc_settle_from(c, c->vh - arity));
                 TRY(aw__cc_grow_code(c, 5 + 2 * (count + 1)));
-                TRY(EMIT(c, AW__OP_BR_TABLE, a.slot, count, arity, canon(c, c->vh - arity)));
+                TRY(EMIT(c, arity ? AW__OP_BR_TABLE : AW__OP_BR_TABLE0, a.slot, count, arity,
+                         canon(c, c->vh - arity)));
                 r->p = labels;
                 for (uint32_t i = 0; i <= count; i++) {
                     TRY(aw__cc_read_label(c, &y));

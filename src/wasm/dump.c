@@ -26,7 +26,7 @@ uint32_t aw__code_dump(const aw_module *m, uint32_t func_index, char *out, size_
         const uint32_t *pc = m->code + at;
         uint32_t op = opcode_of(m, *pc);
         uint32_t n = aw__op_operands[op];
-        if (op == AW__OP_BR_TABLE) n += 2 * (pc[2] + 1);
+        if (op == AW__OP_BR_TABLE || op == AW__OP_BR_TABLE0) n += 2 * (pc[2] + 1);
         aw__buf_printf(&b, "%4u %s", at - f->code_start, aw__op_names[op]);
         for (uint32_t k = 1; k <= n; k++) aw__buf_printf(&b, " %d", (int32_t)pc[k]);
         aw__buf_printf(&b, "\n");
@@ -43,7 +43,7 @@ uint32_t aw__code_dump(const aw_module *m, uint32_t func_index, char *out, size_
 /* Length in words of the instruction at pc whose opcode is op. */
 static uint32_t insn_len(const uint32_t *pc, uint32_t op) {
     uint32_t n = aw__op_operands[op];
-    if (op == AW__OP_BR_TABLE) n += 2 * (pc[2] + 1);
+    if (op == AW__OP_BR_TABLE || op == AW__OP_BR_TABLE0) n += 2 * (pc[2] + 1);
     return 1 + n;
 }
 

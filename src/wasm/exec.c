@@ -7,14 +7,10 @@
 
 #include <string.h>
 
-/* Finishes a run of the outermost call: results to the caller's slots. */
+/* Finishes a run of the outermost call (the run itself copied the results
+ * and left the instance idle when it returned). */
 static aw_status finish_top(aw_instance *inst, aw_status st) {
-    if (st == AW_OK) {
-        aw__copy_slots(inst->call_slots, inst->stack, inst->call_nresults);
-        inst->state = AW_INSTANCE_IDLE;
-    } else if (st == AW_TRAP) {
-        inst->state = AW_INSTANCE_IDLE;
-    }
+    if (st == AW_TRAP) inst->state = AW_INSTANCE_IDLE;
     return st;
 }
 
@@ -58,23 +54,20 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
             uint64_t *base = inst->stack;
             uint32_t np = f->nparams;
-            aw__copy_slots(base, slots, np);
+            if (np == 4) /* cabi_realloc, handle-message: two 16-byte moves */
+                memcpy(base, slots, 4 * sizeof(uint64_t));
+            else
+                aw__copy_slots(base, slots, np);
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
+            /* (a host entry's record needs no inst: the run ends there) */
             fr->ret_pc = NULL;
-            fr->fp = NULL;
-            fr->inst = inst;
+            fr->fp = slots;
+            fr->nresults = fi->type->nresults;
             inst->state = AW_INSTANCE_RUNNING;
-            inst->call_slots = slots;
-            uint32_t nr = fi->type->nresults;
-            inst->call_nresults = nr;
-            aw_status st = aw__interp_run(inst, inst, f->entry, base, fr, err);
-            if (__builtin_expect(st == AW_OK && nr == 1, 1)) {
-                slots[0] = inst->stack[0];
-                inst->state = AW_INSTANCE_IDLE;
-                return AW_OK;
-            }
-            return finish_top(inst, st);
+            /* a tail call: the run copies the results to slots and leaves
+             * the instance idle (or suspended) itself */
+            return aw__interp_run(inst, inst, f->entry, base, fr, err);
         }
     }
     return call_slow(inst, func_index, slots, err);
@@ -124,7 +117,7 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
     aw__copy_slots(base, slots, np);
     aw__zero_locals(base, f);
     fr->ret_pc = NULL;
-    fr->fp = NULL;
+    fr->fp = nested ? NULL : slots; /* nested: copied below (the run does not at depth > 0) */
     fr->inst = fi->inst;
     fr->nresults = nr;
     const uint32_t *pc = f->entry;
@@ -145,8 +138,6 @@ static aw_status call_slow(aw_instance *inst, uint32_t func_index, uint64_t *slo
         return st;
     }
     inst->state = AW_INSTANCE_RUNNING;
-    inst->call_slots = slots;
-    inst->call_nresults = nr;
     return finish_top(inst, aw__interp_run(inst, fi->inst, pc, base, fr, err));
 }
 
@@ -251,7 +242,7 @@ aw_status aw_instance_call(aw_instance *inst, const char *name, const aw_value *
     if (!slots) return aw__error_set(err, AW_NO_MEMORY, "out of memory");
     for (size_t i = 0; i < arg_count; i++) slots[i] = value_to_slot(&args[i]);
     aw_status st = aw_instance_call_index(inst, idx, slots, err);
-    if (st == AW_SUSPENDED && inst->call_slots == slots) {
+    if (st == AW_SUSPENDED && inst->frames[0].fp == slots) { /* the outermost call's record */
         /* the slots live on this C stack: a typed call cannot stay suspended */
         aw_instance_abort(inst);
         st = aw__error_set(err, AW_SUSPENDED,

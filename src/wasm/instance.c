@@ -377,10 +377,11 @@ bool aw__stack_grow(aw_instance *inst, size_t need_slots, size_t need_frames, si
         if (!s) return false;
         inst->stack = s;
         inst->stack_end = s + ns2;
-        /* frame records remember their caller's frame by address */
+        /* frame records remember their caller's frame by address (a host
+         * entry's record points outside the stack, if anywhere) */
         for (size_t i = 0; i < used_frames; i++) {
             aw__frame *fr = &inst->frames[i];
-            if (fr->fp) fr->fp = s + ((uintptr_t)fr->fp - old) / sizeof(uint64_t);
+            if (fr->ret_pc && fr->fp) fr->fp = s + ((uintptr_t)fr->fp - old) / sizeof(uint64_t);
         }
     }
     return true;

@@ -36,7 +36,10 @@ typedef struct aw__table {
  * callee needs to return to its caller. */
 typedef struct aw__frame {
     const uint32_t *ret_pc; /* NULL: return to the host */
-    uint64_t *fp;           /* caller's frame */
+    /* With ret_pc: the caller's frame. An outermost host entry's record
+     * (ret_pc NULL, depth 0) holds where the run copies the results when it
+     * returns: the caller's slots array. */
+    uint64_t *fp;
     aw_instance *inst;      /* caller's instance */
     uint32_t nresults;      /* for the host entry: results to hand back */
 } aw__frame;
@@ -83,8 +86,6 @@ struct aw_instance {
     aw_instance *s_inst;
     uint64_t *s_results;  /* host suspend: where the host results go */
     uint32_t s_nresults;
-    uint64_t *call_slots; /* the slots array of the outermost call */
-    uint32_t call_nresults;
 };
 
 /* Zeroes the locals of f that need it (module.h) in the frame at fp. A few
@@ -118,7 +119,9 @@ static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n
 }
 
 /* Runs until the frame stack returns to the host, a trap, or a suspension.
- * pc/fp/fr describe where to continue. */
+ * pc/fp/fr describe where to continue. An outermost run (root->depth 0) that
+ * returns to the host copies the results to its entry record's fp and leaves
+ * root idle; one that traps leaves it idle too. */
 aw_status aw__interp_run(aw_instance *inst, aw_instance *cur, const uint32_t *pc, uint64_t *fp,
                          aw__frame *fr, aw_error *err);
 

@@ -230,6 +230,23 @@ static inline uint64_t sat_u64_f64(double x) {
         pc += 4;                                                                             \
         NEXT();                                                                              \
     }
+/* The same at a constant address inside the minimum memory (see LOAD1): no
+ * bounds check. [op ea target] */
+#define BRLOAD_AK(bits, T)                                                                   \
+    OP(BR_LOAD##bits##_NZ_AK) {                                                              \
+        T v;                                                                                 \
+        memcpy(&v, mb + pc[1], sizeof v);                                                    \
+        if (v) JUMP(2);                                                                      \
+        pc += 3;                                                                             \
+        NEXT();                                                                              \
+    }                                                                                        \
+    OP(BR_LOAD##bits##_Z_AK) {                                                               \
+        T v;                                                                                 \
+        memcpy(&v, mb + pc[1], sizeof v);                                                    \
+        if (!v) JUMP(2);                                                                     \
+        pc += 3;                                                                             \
+        NEXT();                                                                              \
+    }
 /* A call of a wasm function of this instance: [op func argbase lo hi], lo/hi
  * the callee's aw__func. CALL_Z also zeroes the callee's locals that need
  * it (aw__code_thread picks the form once every function is compiled). */
@@ -333,8 +350,14 @@ const int32_t *aw__interp_dispatch_offsets(void) {
 #ifdef AW_DISPATCH_SWITCH
     return NULL;
 #else
+    /* A run of an instance without a module at a zero word, which is the
+     * offset of TRAP_UNREACHABLE's handler: that handler hands out the table
+     * (so the hot entry tests nothing for it). The instance is only read. */
+    static const aw_instance no_instance;
+    static const uint32_t unreachable_word = 0;
     const int32_t *table = NULL;
-    aw__interp_run(NULL, NULL, NULL, (uint64_t *)(void *)&table, NULL, NULL);
+    aw__interp_run((aw_instance *)(uintptr_t)&no_instance, (aw_instance *)(uintptr_t)&no_instance,
+                   &unreachable_word, (uint64_t *)(void *)&table, NULL, NULL);
     return table;
 #endif
 }
@@ -360,10 +383,6 @@ aw_status aw__interp_run(aw_instance *root, aw_instance *inst, const uint32_t *p
     };
 #undef L_OFF
     const char *const dispatch_base = (const char *)&&L_TRAP_UNREACHABLE;
-    if (UNLIKELY(!root)) { /* aw__interp_dispatch_offsets asks for the table */
-        *(const int32_t **)(void *)fp = offsets;
-        return AW_OK;
-    }
 #endif
     /* linear memory, cached: reloaded after anything that may grow it */
     uint8_t *mb;
@@ -390,6 +409,12 @@ dispatch:
 #endif
 
     OP(TRAP_UNREACHABLE) {
+#ifndef AW_DISPATCH_SWITCH
+        if (UNLIKELY(!inst->m)) { /* aw__interp_dispatch_offsets asks for the table */
+            *(const int32_t **)(void *)fp = offsets;
+            return AW_OK;
+        }
+#endif
         trap = AW_TRAP_UNREACHABLE;
         goto do_trap;
     }
@@ -440,6 +465,12 @@ dispatch:
         if (dst != src)
             for (uint32_t k = 0; k < arity; k++) fp[dst + k] = fp[src + k];
         pc = e;
+        JUMP(0);
+    }
+    OP(BR_TABLE0) {
+        uint32_t i = U32(1), count = pc[2];
+        if (i > count) i = count;
+        pc += 5 + 2 * i;
         JUMP(0);
     }
     OP(FUEL) {
@@ -591,6 +622,9 @@ dispatch:
     BRLOAD(8, uint8_t)
     BRLOAD(16, uint16_t)
     BRLOAD(32, uint32_t)
+    BRLOAD_AK(8, uint8_t)
+    BRLOAD_AK(16, uint16_t)
+    BRLOAD_AK(32, uint32_t)
     OP(GLOBAL_GET) {
         fp[pc[1]] = *inst->globals[pc[2]];
         pc += 3;
@@ -624,6 +658,48 @@ dispatch:
         uint32_t v = U32(1) + U32(2);
         memcpy(mb + ea, &v, sizeof v);
         pc += 4;
+        NEXT();
+    }
+    OP(I32_STORE_ADDI_AK) { /* ea inside the minimum memory (see LOAD1) */
+        uint32_t v = U32(1) + pc[2];
+        memcpy(mb + pc[3], &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I64_STORE_ADDI_AK) {
+        uint64_t v = U64(1) + IMM64(2);
+        memcpy(mb + pc[3], &v, sizeof v);
+        pc += 4;
+        NEXT();
+    }
+    OP(I32_MOVE_AK) { /* both addresses inside the minimum memory */
+        uint32_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        memcpy(mb + pc[1], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_MOVE_AK) {
+        uint64_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        memcpy(mb + pc[1], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
+    OP(I32_INC_AK) {
+        uint32_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        v += pc[1];
+        memcpy(mb + pc[2], &v, sizeof v);
+        pc += 3;
+        NEXT();
+    }
+    OP(I64_INC_AK) {
+        uint64_t v;
+        memcpy(&v, mb + pc[2], sizeof v);
+        v += IMM64(1);
+        memcpy(mb + pc[2], &v, sizeof v);
+        pc += 3;
         NEXT();
     }
     OP(I32_ADD_TO_AK) { /* ea inside the minimum memory (see LOAD1) */
@@ -1150,8 +1226,7 @@ trap_oob:
     /* not through do_trap: the compiler would set the trap code on the hot
      * path of every load and store to share that block */
     record_trap(err, AW_TRAP_OUT_OF_BOUNDS_MEMORY, func_at(inst, pc));
-    result = AW_TRAP;
-    goto out;
+    goto trapped;
 trap_table:
     trap = AW_TRAP_OUT_OF_BOUNDS_TABLE;
     goto do_trap;
@@ -1166,9 +1241,23 @@ trap_stack:
     goto do_trap;
 do_trap:
     record_trap(err, trap, func_at(inst, pc));
+trapped:
+    /* an outermost call ends here (a nested one restores its state) */
+    if (root->depth == 0) root->state = AW_INSTANCE_IDLE;
     result = AW_TRAP;
     goto out;
 done:
+    /* fr is the host entry's record: an outermost call's (depth 0) results
+     * go back to its slots from here, saving its caller a step after the
+     * run (a nested call copies its own: the stack may have moved) */
+    if (root->depth == 0) {
+        uint32_t n = fr->nresults;
+        if (LIKELY(n == 1)) /* every canonical-ABI export but shutdown's */
+            fr->fp[0] = fp[0];
+        else
+            aw__copy_slots(fr->fp, fp, n); /* no results: slots may be NULL */
+        root->state = AW_INSTANCE_IDLE;
+    }
     result = AW_OK;
 out:
     if (root->fuel != UINT64_MAX) {

@@ -118,6 +118,10 @@ const uint16_t aw__op_br_true[AW__OP_COUNT_] = {
     [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_NZ, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_NZ,
     [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_NZ, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_NZ,
     [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_NZ,
+    /* the same at a constant address: [op dst ea] -> [br ea] */
+    [AW__OP_I32_LOAD8_U_AK] = AW__OP_BR_LOAD8_NZ_AK, [AW__OP_I32_LOAD8_S_AK] = AW__OP_BR_LOAD8_NZ_AK,
+    [AW__OP_I32_LOAD16_U_AK] = AW__OP_BR_LOAD16_NZ_AK, [AW__OP_I32_LOAD16_S_AK] = AW__OP_BR_LOAD16_NZ_AK,
+    [AW__OP_I32_LOAD_AK] = AW__OP_BR_LOAD32_NZ_AK,
 };
 const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
 #define AW_BRCMP(n, inv) [AW__OP_##n] = AW__OP_BR_##inv, [AW__OP_##n##_I] = AW__OP_BR_##inv##_I,
@@ -127,6 +131,9 @@ const uint16_t aw__op_br_false[AW__OP_COUNT_] = {
     [AW__OP_I32_LOAD8_U] = AW__OP_BR_LOAD8_Z, [AW__OP_I32_LOAD8_S] = AW__OP_BR_LOAD8_Z,
     [AW__OP_I32_LOAD16_U] = AW__OP_BR_LOAD16_Z, [AW__OP_I32_LOAD16_S] = AW__OP_BR_LOAD16_Z,
     [AW__OP_I32_LOAD] = AW__OP_BR_LOAD32_Z,
+    [AW__OP_I32_LOAD8_U_AK] = AW__OP_BR_LOAD8_Z_AK, [AW__OP_I32_LOAD8_S_AK] = AW__OP_BR_LOAD8_Z_AK,
+    [AW__OP_I32_LOAD16_U_AK] = AW__OP_BR_LOAD16_Z_AK, [AW__OP_I32_LOAD16_S_AK] = AW__OP_BR_LOAD16_Z_AK,
+    [AW__OP_I32_LOAD_AK] = AW__OP_BR_LOAD32_Z_AK,
 };
 /* For stores: the forms with an immediate value (plain and constant address). */
 const uint16_t aw__op_store_imm[AW__OP_COUNT_] = {

@@ -478,6 +478,50 @@ static void echo_round_trips_without_growing(void **state) {
     stop_all(rt);
 }
 
+/* What sdk_codec answered to payload, as text ("" for an empty ok). */
+static const char *split_of(mini_runtime *rt, int comp, const uint8_t *payload, size_t len,
+                            aw__reply *reply) {
+    static char text[MAX_PAYLOAD + 1];
+    int e = run_message(rt, comp, "host", payload, len, reply);
+    assert_int_equal(e, reply->is_error ? AW__REQUEST_TARGET_ERROR : AW__REQUEST_OK);
+    assert_true(reply->len <= MAX_PAYLOAD);
+    memcpy(text, reply->bytes, reply->len);
+    text[reply->len] = 0;
+    return text;
+}
+
+static void prefixes_split_and_replies_reset(void **state) {
+    (void)state;
+    mini_runtime *rt = fresh_runtime();
+    int c = spawn(rt, "codec", "guest/sdk_codec.wasm", "json,raw");
+    aw__reply reply;
+    /* one byte (raw), two (json 0x0200), three (16384), then malformed:
+     * empty, truncated, not minimal, ten bytes */
+    static const uint8_t raw[] = {0x55, 'h', 'i'}, json[] = {0x80, 0x04, '{', '}'},
+                         three[] = {0x80, 0x80, 0x01, 'x'}, truncated[] = {0x80},
+                         not_minimal[] = {0xD5, 0x00, 'x'},
+                         ten[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+    assert_string_equal(split_of(rt, c, raw, sizeof raw, &reply), "85:2:hi");
+    assert_string_equal(split_of(rt, c, json, sizeof json, &reply), "512:2:{}");
+    assert_string_equal(split_of(rt, c, three, sizeof three, &reply), "16384:1:x");
+    assert_string_equal(split_of(rt, c, (const uint8_t *)"", 0, &reply), "18446744073709551615:0:");
+    assert_string_equal(split_of(rt, c, truncated, sizeof truncated, &reply), "18446744073709551615:0:");
+    assert_string_equal(split_of(rt, c, not_minimal, sizeof not_minimal, &reply),
+                        "18446744073709551615:0:");
+    assert_string_equal(split_of(rt, c, ten, sizeof ten, &reply), "18446744073709551615:0:");
+    /* a reply, an error, then none: each message starts from ok-empty */
+    static const uint8_t ask_error[] = {0x55, 'E'}, ask_none[] = {0x55, 'N'};
+    assert_string_equal(split_of(rt, c, ask_error, sizeof ask_error, &reply), "asked for an error");
+    assert_true(reply.is_error);
+    assert_string_equal(split_of(rt, c, ask_none, sizeof ask_none, &reply), "");
+    assert_false(reply.is_error);
+    assert_string_equal(split_of(rt, c, raw, sizeof raw, &reply), "85:2:hi");
+    assert_string_equal(split_of(rt, c, ask_none, sizeof ask_none, &reply), "");
+    assert_false(reply.is_error);
+    assert_string_equal(split_of(rt, c, ask_none, sizeof ask_none, &reply), "");
+    stop_all(rt);
+}
+
 static void sdk_full_uses_every_import(void **state) {
     (void)state;
     mini_runtime *rt = fresh_runtime();
@@ -607,6 +651,7 @@ static void stack_overflow_traps(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(echo_round_trips_without_growing),
+        cmocka_unit_test(prefixes_split_and_replies_reset),
         cmocka_unit_test(sdk_full_uses_every_import),
         cmocka_unit_test(order_pipeline_runs),
         cmocka_unit_test(stack_overflow_traps),

@@ -126,6 +126,62 @@ static void add_of_constant_address_load(void **state) {
     expect_trap(inst, "bump_oob", 1, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
 }
 
+static void increments_at_constant_addresses(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 940, 0xFFFFFFFE);
+    call2(inst, "inc32", 0, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 0xFFFFFFFF);
+    call2(inst, "inc32", 0, 0); /* wraps at 32 bits, the next word untouched */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 0);
+    call3(inst, "i64.store", 944, 1, 0);
+    call2(inst, "inc64", 0, 0);
+    assert_true(call2(inst, "i64.load", 944, 0) == (uint64_t)-1); /* the immediate sign-extended */
+    call2(inst, "i32.store", 940, 10);
+    call2(inst, "inc_elsewhere", 0, 0); /* a load from another address is kept */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 952, 0), 15);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 10);
+    assert_int_equal((uint32_t)call2(inst, "inc_tee", 0, 0), 10); /* the loaded value stays in its local */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 11);
+    call2(inst, "store_addi", 0xFFFFFFF8, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 956, 0), 1);
+    call2(inst, "store_addi64", 0, 0);
+    assert_true(call2(inst, "i64.load", 960, 0) == (uint64_t)-1);
+    expect_trap(inst, "inc_oob", 0, 0, 0, AW_TRAP_OUT_OF_BOUNDS_MEMORY);
+    call2(inst, "i32.store", 980, 0xDEADBEEF);
+    call2(inst, "move32", 0, 0);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 976, 0), 0xDEADBEEF);
+    call3(inst, "i64.store", 992, 0x0123456789ABCDEFull, 0);
+    call2(inst, "move64", 0, 0);
+    assert_true(call2(inst, "i64.load", 984, 0) == 0x0123456789ABCDEFull);
+    assert_int_equal((uint32_t)call2(inst, "move_tee", 0, 0), 11); /* the value stays in its local */
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 976, 0), 11);
+    /* a function without parameters or results may be called without slots */
+    uint32_t inc32;
+    aw_error err;
+    assert_int_equal(aw_instance_find_func(inst, "inc32", &inc32), AW_OK);
+    assert_int_equal(aw_instance_call_index(inst, inc32, NULL, &err), AW_OK);
+    assert_int_equal(aw_instance_state_of(inst), AW_INSTANCE_IDLE);
+    assert_int_equal(aw_instance_call_index(inst, inc32, NULL, &err), AW_OK);
+    assert_int_equal((uint32_t)call2(inst, "i32.load", 940, 0), 13);
+}
+
+static void branches_on_constant_addresses(void **state) {
+    (void)state;
+    call2(inst, "i32.store", 964, 0);
+    call2(inst, "i32.store", 968, 0);
+    call2(inst, "i32.store", 972, 0);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 1);
+    call2(inst, "i32.store8", 964, 0x80);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 2);
+    call2(inst, "i32.store", 964, 0x01000080); /* the 16 bits at 966: 0x0100 */
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 5);
+    call2(inst, "i32.store", 968, 0x80000000); /* all 32 bits count */
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 3);
+    call2(inst, "i32.store", 968, 0);
+    call2(inst, "i32.store8", 972, 0xFF);
+    assert_int_equal((uint32_t)call2(inst, "br_global", 0, 0), 4);
+}
+
 static void pointer_steps(void **state) {
     (void)state;
     call2(inst, "i32.store", 1000, 0x00636261); /* "abc" */
@@ -226,6 +282,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(constant_addresses_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(branches_on_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(add_of_constant_address_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(increments_at_constant_addresses, setup, teardown),
+        cmocka_unit_test_setup_teardown(branches_on_constant_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(pointer_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(grow, setup, teardown),
