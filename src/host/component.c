@@ -509,14 +509,12 @@ void aw__component_destroy(aw__component *c) {
 
 /* ---- the calls ---------------------------------------------------------- */
 
-aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
-                                       aw_error *err) {
+/* The body of both entry points; sender is known to be UTF-8. */
+static inline aw_status handle_message(aw__component *c, const char *sender, size_t sender_len,
+                                       const uint8_t *payload, size_t payload_len,
+                                       aw__reply *reply, aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
-    if (!aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
-        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
-                             c->id);
     begin(c, AW__OP_HANDLE_MESSAGE);
     const aw__canon_bytes args[2] = {{sender, sender_len}, {payload, payload_len}};
     uint32_t ptrs[2];
@@ -526,6 +524,24 @@ aw_status aw__component_handle_message(aw__component *c, const char *sender, siz
     c->slots[2] = ptrs[1];
     c->slots[3] = payload_len;
     return run(c, reply, err);
+}
+
+aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
+                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
+                                       aw_error *err) {
+    if (c->state == AW__COMPONENT_IDLE &&
+        !aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
+                             c->id);
+    return handle_message(c, sender, sender_len, payload, payload_len, reply, err);
+}
+
+aw_status aw__component_handle_message_from(aw__component *c, const aw__name *sender,
+                                            const uint8_t *payload, size_t payload_len,
+                                            aw__reply *reply, aw_error *err) {
+    /* An interned id passed aw__name_check (ASCII only) once, when it
+     * entered the system: it is UTF-8 without a check per message. */
+    return handle_message(c, sender->text, sender->len, payload, payload_len, reply, err);
 }
 
 aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
