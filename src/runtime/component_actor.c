@@ -248,12 +248,13 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
     comp_state *s = state;
     aw_runtime *rt = s->def->rt;
     aw__envelope env;
-    if (!aw__envelope_in_msg(msg) || aw__envelope_view_msg(msg, &env) != AW_OK)
+    if (aw__envelope_view_msg(msg, &env) != AW_OK)
         return AW_DONE; /* exit signals and other system messages: nothing to do */
 
     aw__reply reply;
+    /* Not cleared per message: every call below that fails fills it
+     * (aw__error_set), and it is read only after a failure. */
     aw_error err;
-    aw_error_clear(&err);
     aw_status st;
     switch (aw__component_state_of(s->comp)) {
         case AW__COMPONENT_SUSPENDED: {
@@ -289,6 +290,8 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
             break;
         case AW__COMPONENT_FAILED:
         default:
+            aw_error_clear(&err);
+            err.status = AW_TRAP;
             err.trap = AW_TRAP_HOST_ERROR;
             snprintf(err.message, sizeof err.message, "the instance is no longer usable");
             return crash(self, s, &env, &err);
