@@ -170,17 +170,45 @@ bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const
     return s == AW_OK || glue_failed(c, s, &e, what);
 }
 
+/* memcpy for the short strings most messages carry (ids, small payloads):
+ * two overlapping loads and stores instead of a call into libc. */
+static inline void copy_bytes(uint8_t *dst, const uint8_t *src, size_t len) {
+    if (len > 16) {
+        memcpy(dst, src, len);
+    } else if (len >= 8) {
+        uint64_t head, tail;
+        memcpy(&head, src, 8);
+        memcpy(&tail, src + len - 8, 8);
+        memcpy(dst, &head, 8);
+        memcpy(dst + len - 8, &tail, 8);
+    } else if (len >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, src, 4);
+        memcpy(&tail, src + len - 4, 4);
+        memcpy(dst, &head, 4);
+        memcpy(dst + len - 4, &tail, 4);
+    } else if (len > 0) {
+        uint8_t first = src[0], middle = src[len / 2], last = src[len - 1];
+        dst[0] = first;
+        dst[len / 2] = middle;
+        dst[len - 1] = last;
+    }
+}
+
 bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
                              uint32_t *ptrs) {
-    for (size_t i = 0; i < n; i++)
-        if (items[i].len > UINT32_MAX)
-            return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory",
-                                  items[i].len);
+    size_t any = 0; /* one test for all the lengths; which one, only if it fails */
+    for (size_t i = 0; i < n; i++) any |= items[i].len;
+    if (any > UINT32_MAX)
+        for (size_t i = 0; i < n; i++)
+            if (items[i].len > UINT32_MAX)
+                return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory",
+                                      items[i].len);
     /* One glue window for all of them (the fuel cap bounds them together). */
     glue_window w;
     glue_open(c, &w);
     bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
+    for (size_t i = 0; i < n; i++) {
         uint32_t len = (uint32_t)items[i].len;
         uint64_t slots[4] = {0, 0, 1, len};
         aw_error e;
@@ -188,15 +216,16 @@ bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, siz
         uint8_t *dst = NULL;
         if (s != AW_OK) {
             ok = glue_failed(c, s, &e, "cabi_realloc");
-        } else if (aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], len, 1,
-                                        &dst)) {
-            /* The address is taken after cabi_realloc returned, so a memory
-             * it grew (and maybe moved) is the one written. */
-            if (len > 0) memcpy(dst, items[i].data, len);
-            ptrs[i] = (uint32_t)slots[0];
-        } else {
-            ok = false;
+            break;
         }
+        if (!aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], len, 1, &dst)) {
+            ok = false;
+            break;
+        }
+        /* The address is taken after cabi_realloc returned, so a memory it
+         * grew (and maybe moved) is the one written. */
+        copy_bytes(dst, items[i].data, len);
+        ptrs[i] = (uint32_t)slots[0];
     }
     glue_close(c, &w);
     return ok;

@@ -309,8 +309,47 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     return true;
 }
 
+/* handle-message's result<list<u8>, string>, lifted inline: it ends every
+ * message, and each step of the general path (op name, case masks, a call
+ * per step) costs instructions per message. Same checks as
+ * lift_result_record. */
+static inline __attribute__((always_inline)) bool lift_message_result(aw__component *c,
+                                                                      aw__reply *reply) {
+    uint32_t ret = (uint32_t)c->slots[0];
+    uint8_t *rec;
+    if (!aw__canon_result_ptr(c, "handle-message", ret, 12, 4, &rec)) return false;
+    uint8_t disc = rec[0];
+    uint32_t ptr = aw__canon_load_u32(rec + 4), len = aw__canon_load_u32(rec + 8);
+    const uint8_t *bytes;
+    if (disc == 0) {
+        /* The memory the record was checked against (no guest code ran
+         * since): the ok list's bounds, as aw__canon_lift_bytes checks them. */
+        size_t size = 0;
+        uint8_t *base = aw__instance_memory_now(c->instance, &size);
+        if (ptr <= size && len <= (uint64_t)size - ptr)
+            bytes = base + ptr;
+        else if (!aw__canon_lift_bytes_slow(c, "handle-message", ptr, len, &bytes))
+            return false;
+    } else if (disc == 1) {
+        const char *text;
+        if (!aw__canon_lift_string(c, "handle-message", ptr, len, &text)) return false;
+        bytes = (const uint8_t *)text;
+    } else {
+        return aw__canon_fail(c, AW_TRAP_HOST_ERROR,
+                              "handle-message: result discriminant %u is past the 2 cases", disc);
+    }
+    copy_reply(c, bytes, len);
+    reply->op = AW__OP_HANDLE_MESSAGE;
+    reply->is_error = disc == 1;
+    reply->health = 0;
+    reply->bytes = c->reply.data;
+    reply->len = c->reply.len;
+    return post_return(c, AW__EXPORT_HANDLE_MESSAGE, ret);
+}
+
 /* After the export returned: lift its result, run post-return. */
 static bool finish(aw__component *c, aw__reply *reply) {
+    if (c->op == AW__OP_HANDLE_MESSAGE) return lift_message_result(c, reply);
     aw__export_id id = op_export(c->op);
     uint8_t disc = 0;
     uint32_t ret = (uint32_t)c->slots[0];
@@ -321,15 +360,12 @@ static bool finish(aw__component *c, aw__reply *reply) {
             if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
             reply->is_error = disc == 1;
             break;
-        case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
-            if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
-            reply->is_error = disc == 1;
-            break;
         case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
             if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
             reply->is_error = disc != 0;
             reply->health = disc;
             break;
+        case AW__OP_HANDLE_MESSAGE: /* taken above */
         case AW__OP_HANDLE_CALLBACK:
         case AW__OP_SHUTDOWN:
         case AW__OP_NONE:
@@ -339,6 +375,20 @@ static bool finish(aw__component *c, aw__reply *reply) {
     reply->bytes = c->reply.data;
     reply->len = c->reply.len;
     return post_return(c, id, ret);
+}
+
+/* The call finished and its result is in *reply: the component is idle. */
+static inline aw_status finished(aw__component *c, aw__reply *reply, aw_error *err) {
+    c->state = AW__COMPONENT_IDLE;
+    aw__component_op op = c->op;
+    c->op = AW__OP_NONE;
+    if (c->reply_lost) {
+        c->reply_lost = false;
+        memset(reply, 0, sizeof *reply);
+        return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory for the %s result",
+                             c->id, op_name(op));
+    }
+    return AW_OK;
 }
 
 /* Turns the engine's answer to a call/resume into ours. */
@@ -357,16 +407,7 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
                              engine->message[0] ? engine->message : aw_status_text(s));
     }
     if (!finish(c, reply)) return fail_trap(c, NULL, err);
-    c->state = AW__COMPONENT_IDLE;
-    aw__component_op op = c->op;
-    c->op = AW__OP_NONE;
-    if (c->reply_lost) {
-        c->reply_lost = false;
-        memset(reply, 0, sizeof *reply);
-        return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory for the %s result",
-                             c->id, op_name(op));
-    }
-    return AW_OK;
+    return finished(c, reply, err);
 }
 
 /* Runs the export of the current op with c->slots as arguments. */
@@ -375,6 +416,19 @@ static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
     aw__instance_set_slice_now(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
     return settle(c, s, &e, reply, err);
+}
+
+/* run for handle-message: a message that ends within its slice (the usual
+ * case) is lifted here without going through settle. */
+static inline __attribute__((always_inline)) aw_status
+run_message(aw__component *c, aw__reply *reply, aw_error *err) {
+    aw_error e; /* the engine fills it on failure */
+    aw__instance_set_slice_now(c->instance, c->slice_fuel);
+    aw_status s =
+        aw_instance_call_index(c->instance, c->export_fn[AW__EXPORT_HANDLE_MESSAGE], c->slots, &e);
+    if (s != AW_OK) return settle(c, s, &e, reply, err);
+    if (!lift_message_result(c, reply)) return fail_trap(c, NULL, err);
+    return finished(c, reply, err);
 }
 
 static aw_status check_idle(aw__component *c, aw_error *err) {
@@ -510,9 +564,9 @@ void aw__component_destroy(aw__component *c) {
 /* ---- the calls ---------------------------------------------------------- */
 
 /* The body of both entry points; sender is known to be UTF-8. */
-static inline aw_status handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len,
-                                       aw__reply *reply, aw_error *err) {
+static inline __attribute__((always_inline)) aw_status
+handle_message(aw__component *c, const char *sender, size_t sender_len, const uint8_t *payload,
+               size_t payload_len, aw__reply *reply, aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
     begin(c, AW__OP_HANDLE_MESSAGE);
@@ -523,7 +577,7 @@ static inline aw_status handle_message(aw__component *c, const char *sender, siz
     c->slots[1] = sender_len;
     c->slots[2] = ptrs[1];
     c->slots[3] = payload_len;
-    return run(c, reply, err);
+    return run_message(c, reply, err);
 }
 
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,

@@ -113,6 +113,32 @@ static void interned_sender_reaches_the_guest(void **state) {
     aw__names_destroy(names);
 }
 
+/* Short strings are copied into guest memory without memcpy, by length
+ * class: every length up to past the largest class arrives byte-exact, as
+ * the payload and as the sender (which the guest answers an empty payload
+ * with). */
+static void every_short_length_is_lowered_exactly(void **state) {
+    (void)state;
+    aw__component_config cfg = config_for("lengths", NULL);
+    aw__component *c = spawn("host_commands", &cfg);
+    aw__reply reply;
+    aw_error err;
+    uint8_t payload[41];
+    char sender[41];
+    for (size_t len = 1; len <= 40; len++) {
+        payload[0] = 'e';
+        for (size_t i = 1; i < len; i++) payload[i] = (uint8_t)(i * 37 + len);
+        assert_int_equal(aw__component_handle_message(c, "s", 1, payload, len, &reply, &err),
+                         AW_OK);
+        assert_reply_bytes(&reply, payload + 1, len - 1);
+        for (size_t i = 0; i < len; i++) sender[i] = (char)('a' + (i * 7 + len) % 26);
+        assert_int_equal(aw__component_handle_message(c, sender, len, NULL, 0, &reply, &err),
+                         AW_OK);
+        assert_reply_bytes(&reply, sender, len);
+    }
+    aw__component_destroy(c);
+}
+
 static void err_result_is_lifted_as_a_string(void **state) {
     (void)state;
     aw__component_config cfg = config_for("e", NULL);
@@ -585,6 +611,7 @@ int main(void) {
         cmocka_unit_test(steady_messages_allocate_nothing),
         cmocka_unit_test(ids_must_be_utf8),
         cmocka_unit_test(interned_sender_reaches_the_guest),
+        cmocka_unit_test(every_short_length_is_lowered_exactly),
         cmocka_unit_test(err_result_is_lifted_as_a_string),
         cmocka_unit_test(state_persists_and_post_return_runs),
         cmocka_unit_test(lifecycle_exports_run),
