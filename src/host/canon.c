@@ -29,6 +29,26 @@ aw_host_result aw__canon_trap_now(aw__component *c) {
 }
 
 bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
+    /* Short ASCII text (ids, topics: every `send` lifts its target) in one
+     * or two word tests that cover all its bytes; anything else, or any
+     * high bit, takes the full walk below. */
+    if (len <= 16) {
+        uint64_t bits = 0;
+        if (len >= 8) {
+            uint64_t head, tail;
+            memcpy(&head, s, 8);
+            memcpy(&tail, s + len - 8, 8);
+            bits = head | tail;
+        } else if (len >= 4) {
+            uint32_t head, tail;
+            memcpy(&head, s, 4);
+            memcpy(&tail, s + len - 4, 4);
+            bits = head | tail;
+        } else if (len > 0) {
+            bits = (uint64_t)(s[0] | s[len / 2] | s[len - 1]);
+        }
+        if ((bits & UINT64_C(0x8080808080808080)) == 0) return true;
+    }
     size_t i = 0;
     while (i < len) {
         /* Ids, topics and most text are ASCII: eight bytes per step, then
