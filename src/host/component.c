@@ -227,7 +227,7 @@ static aw_status instantiate(aw__component *c, const aw__component_plan *plan,
 
 static void begin(aw__component *c, aw__component_op op) {
     if (c->reply.cap > REPLY_KEEP_BYTES) aw__buf_free(&c->reply);
-    c->state = AW__COMPONENT_RUNNING;
+    c->head.state = AW__COMPONENT_RUNNING;
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
@@ -243,7 +243,7 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
     const char *why = c->trap_detail[0]                      ? c->trap_detail
                       : engine != NULL && engine->message[0] ? engine->message
                                                              : aw_trap_text(trap);
-    c->state = AW__COMPONENT_FAILED;
+    c->head.state = AW__COMPONENT_FAILED;
     aw_status s = aw__error_set(err, AW_TRAP, "component '%s': %s trapped (%s): %s", c->id,
                                 op_name(c->op), aw_trap_name(trap), why);
     if (err != NULL) {
@@ -261,7 +261,7 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
  * the guest's doing (a bad cabi_realloc) and fails it. */
 static aw_status lowering_failed(aw__component *c, aw_error *err) {
     if (!c->host_out_of_memory) return fail_trap(c, NULL, err);
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_op op = c->op;
     c->op = AW__OP_NONE;
     return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory to start %s", c->id,
@@ -379,7 +379,7 @@ static bool finish(aw__component *c, aw__reply *reply) {
 
 /* The call finished and its result is in *reply: the component is idle. */
 static inline aw_status finished(aw__component *c, aw__reply *reply, aw_error *err) {
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_op op = c->op;
     c->op = AW__OP_NONE;
     if (c->reply_lost) {
@@ -395,14 +395,14 @@ static inline aw_status finished(aw__component *c, aw__reply *reply, aw_error *e
 static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, aw__reply *reply,
                         aw_error *err) {
     if (s == AW_SUSPENDED) {
-        c->state = aw_instance_state_of(c->instance) == AW_INSTANCE_SUSPENDED_HOST
-                       ? AW__COMPONENT_WAITING_CALL
-                       : AW__COMPONENT_SUSPENDED;
+        c->head.state = aw_instance_state_of(c->instance) == AW_INSTANCE_SUSPENDED_HOST
+                            ? AW__COMPONENT_WAITING_CALL
+                            : AW__COMPONENT_SUSPENDED;
         return AW_SUSPENDED;
     }
     if (s == AW_TRAP) return fail_trap(c, engine, err);
     if (s != AW_OK) {
-        c->state = AW__COMPONENT_FAILED;
+        c->head.state = AW__COMPONENT_FAILED;
         return aw__error_set(err, s, "component '%s': %s failed: %s", c->id, op_name(c->op),
                              engine->message[0] ? engine->message : aw_status_text(s));
     }
@@ -432,11 +432,11 @@ run_message(aw__component *c, aw__reply *reply, aw_error *err) {
 }
 
 static aw_status check_idle(aw__component *c, aw_error *err) {
-    if (c->state == AW__COMPONENT_IDLE) return AW_OK;
+    if (c->head.state == AW__COMPONENT_IDLE) return AW_OK;
     return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is %s", c->id,
-                         c->state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
-                         : c->state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
-                                                             : "in the middle of a call");
+                         c->head.state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
+                         : c->head.state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
+                                                                  : "in the middle of a call");
 }
 
 /* ---- creation, continued ------------------------------------------------ */
@@ -508,10 +508,10 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     c->realloc_fn = plan->realloc_fn;
     c->initialize_fn = plan->initialize_fn;
     c->backend = config->backend;
-    c->user_data = config->user_data;
+    c->head.user_data = config->user_data;
     c->fuel_per_message = config->fuel_per_message;
     c->may_leave = true;
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     c->id_len = config->id_len;
     c->id = aw__strndup(config->id ? config->id : "", config->id_len);
     c->log_source_len = config->id_len + strlen("component:");
@@ -536,7 +536,7 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     s = run_init(c, err);
     if (s != AW_OK) goto fail;
     c->slice_fuel = config->slice_fuel;
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_plan_release(own_plan);
     *out = c;
     return AW_OK;
@@ -583,7 +583,7 @@ handle_message(aw__component *c, const char *sender, size_t sender_len, const ui
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
                                        const uint8_t *payload, size_t payload_len, aw__reply *reply,
                                        aw_error *err) {
-    if (c->state == AW__COMPONENT_IDLE &&
+    if (c->head.state == AW__COMPONENT_IDLE &&
         !aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
                              c->id);
@@ -643,19 +643,19 @@ aw_status aw__component_shutdown(aw__component *c, aw__reply *reply, aw_error *e
 }
 
 aw_status aw__component_resume(aw__component *c, aw__reply *reply, aw_error *err) {
-    if (c->state != AW__COMPONENT_SUSPENDED)
+    if (c->head.state != AW__COMPONENT_SUSPENDED)
         return aw__error_set(err, AW_INVALID_ARGUMENT,
                              "component '%s' is not suspended by its fuel slice", c->id);
     aw_error e;
     aw_error_clear(&e);
-    c->state = AW__COMPONENT_RUNNING; /* settle sets the next state */
+    c->head.state = AW__COMPONENT_RUNNING; /* settle sets the next state */
     aw_status s = aw_instance_resume(c->instance, &e);
     return settle(c, s, &e, reply, err);
 }
 
 aw_status aw__component_complete_call(aw__component *c, const aw__call_result *result,
                                       aw__reply *reply, aw_error *err) {
-    if (c->state != AW__COMPONENT_WAITING_CALL)
+    if (c->head.state != AW__COMPONENT_WAITING_CALL)
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is not waiting in call",
                              c->id);
     aw_error e;
@@ -665,20 +665,17 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
      * instance), then the guest continues after the import. */
     uint64_t no_results[1] = {0};
     aw_trap trap = AW_TRAP_NONE;
-    c->state = AW__COMPONENT_RUNNING;
+    c->head.state = AW__COMPONENT_RUNNING;
     if (!aw__imports_lower_call_result(c, c->call_ret, result)) trap = c->pending_trap;
     aw_status s = aw_instance_resume_host(c->instance, no_results, trap, &e);
     return settle(c, s, &e, reply, err);
 }
 
 void aw__component_abort(aw__component *c) {
-    if (c->state != AW__COMPONENT_SUSPENDED && c->state != AW__COMPONENT_WAITING_CALL) return;
+    if (c->head.state != AW__COMPONENT_SUSPENDED && c->head.state != AW__COMPONENT_WAITING_CALL)
+        return;
     aw_instance_abort(c->instance);
-    c->state = AW__COMPONENT_FAILED;
-}
-
-aw__component_state aw__component_state_of(const aw__component *c) {
-    return c->state;
+    c->head.state = AW__COMPONENT_FAILED;
 }
 
 aw__component_op aw__component_current_op(const aw__component *c) {
@@ -688,10 +685,6 @@ aw__component_op aw__component_current_op(const aw__component *c) {
 const char *aw__component_id(const aw__component *c, size_t *len) {
     if (len != NULL) *len = c->id_len;
     return c->id;
-}
-
-void *aw__component_user_data(const aw__component *c) {
-    return c->user_data;
 }
 
 aw_instance *aw__component_instance(aw__component *c) {

@@ -139,11 +139,22 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
  * The guest is left mid-call, so the component becomes FAILED. */
 void aw__component_abort(aw__component *c);
 
-aw__component_state aw__component_state_of(const aw__component *c);
+/* The first member of every aw__component (component_impl.h): what the
+ * actor layer reads on every message, read inline instead of by a call. */
+typedef struct aw__component_head {
+    aw__component_state state;
+    void *user_data; /* the config's user_data */
+} aw__component_head;
+
+static inline aw__component_state aw__component_state_of(const aw__component *c) {
+    return ((const aw__component_head *)(const void *)c)->state;
+}
 /* The op of the call in progress (AW__OP_NONE when idle). */
 aw__component_op aw__component_current_op(const aw__component *c);
 const char *aw__component_id(const aw__component *c, size_t *len);
-void *aw__component_user_data(const aw__component *c);
+static inline void *aw__component_user_data(const aw__component *c) {
+    return ((const aw__component_head *)(const void *)c)->user_data;
+}
 aw_instance *aw__component_instance(aw__component *c);
 /* True and *code set when the guest called proc_exit. */
 bool aw__component_exit_code(const aw__component *c, uint32_t *code);
