@@ -215,8 +215,10 @@ static inline void copy_bytes(uint8_t *dst, const uint8_t *src, size_t len) {
     }
 }
 
-bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
-                             uint32_t *ptrs) {
+/* The body of the lowerings below: inline, so that each has its n folded in
+ * (the two-string one unrolled, no loop). */
+static inline __attribute__((always_inline)) bool
+lower_n(aw__component *c, const aw__canon_bytes *items, size_t n, uint32_t *ptrs) {
     size_t any = 0; /* one test for all the lengths; which one, only if it fails */
     for (size_t i = 0; i < n; i++) any |= items[i].len;
     if (any > UINT32_MAX)
@@ -249,6 +251,15 @@ bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, siz
     }
     glue_close(c, &w);
     return ok;
+}
+
+bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
+                             uint32_t *ptrs) {
+    return lower_n(c, items, n, ptrs);
+}
+
+bool aw__canon_lower_bytes_2(aw__component *c, const aw__canon_bytes items[2], uint32_t ptrs[2]) {
+    return lower_n(c, items, 2, ptrs);
 }
 
 bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {

@@ -80,6 +80,8 @@ typedef struct aw__canon_bytes {
  * the canonical ABI asks), in one glue step; ptrs[i] gets each address. */
 bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
                              uint32_t *ptrs);
+/* The same for exactly two (handle-message's sender and payload), unrolled. */
+bool aw__canon_lower_bytes_2(aw__component *c, const aw__canon_bytes items[2], uint32_t ptrs[2]);
 
 static inline uint32_t aw__canon_load_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
