@@ -209,7 +209,7 @@ static aw_status start_message(comp_state *s, const aw__envelope *env, aw__reply
         case AW__MSG_REQUEST:
         case AW__MSG_PUBLISH: {
             const aw__name *from = env->from ? env->from : rt->host_name;
-            atomic_fetch_add_explicit(&s->def->policy.handled, 1, memory_order_relaxed);
+            aw__rt_count_own(&s->def->policy.handled);
             return aw__component_handle_message_from(s->comp, from, bytes, len, reply, err);
         }
         case AW__MSG_RESPONSE:
