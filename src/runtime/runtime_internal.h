@@ -20,9 +20,10 @@
 #include <string.h>
 
 /* A component's policy outcomes and traffic (relaxed atomics: statistics
- * only). handled and requests are written by the component's own actor, so a
- * message costs no write to a line other components' workers use (they were
- * runtime-wide counters: one line every worker wrote per message). */
+ * only). sent, handled and requests are written by the component's own
+ * actor (aw__rt_count_own), so a message costs no write to a line other
+ * components' workers use (they were runtime-wide counters: one line every
+ * worker wrote per message). */
 typedef struct aw__rt_policy_counters {
     atomic_uint_fast64_t sent, denied, rate_limited, too_large, refused;
     atomic_uint_fast64_t handled;  /* messages it handled (aw_runtime_stats.messages) */
