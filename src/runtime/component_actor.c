@@ -14,27 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Written on every message by the worker running it: padded so that no
- * other heap object (another component's state, allocated next to it at
- * spawn) shares its cache lines, which would move them between the cores
- * running the two components for every message. */
-typedef struct comp_state {
-    char pad_before[64];
-    aw__rt_def *def;
-    aw__component *comp;
-    aw_actor_ref self;
-    uint64_t call_id;           /* the synchronous call this instance waits on */
-    /* Monotonic ns when the current message first stopped at a slice edge or
-     * in a `call` (0: it has not yet). A message that finishes within its
-     * first slice never reads the clock; one that goes on is timed from the
-     * end of that slice, at most one slice (microseconds) late against
-     * timeout-ms. */
-    uint64_t message_started;
-    uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
-    bool message_in_progress;
-    aw__trace trace;            /* of the current message, for audit records */
-    char pad_after[64];
-} comp_state;
+typedef aw__rt_comp_state comp_state;
 
 static void log_component(const aw__rt_def *def, aw_log_level level, const char *what,
                           const aw_error *err) {
@@ -320,23 +300,3 @@ const aw_behaviour aw__rt_component_behaviour = {
     comp_handle,
     comp_terminate,
 };
-
-uint64_t *aw__rt_call_slot(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return &s->call_id;
-}
-
-aw_actor_ref aw__rt_component_ref(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->self;
-}
-
-aw__rt_def *aw__rt_component_def(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->def;
-}
-
-const aw__trace *aw__rt_component_trace(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->message_in_progress && aw__trace_is_set(&s->trace) ? &s->trace : NULL;
-}
