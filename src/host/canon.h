@@ -15,7 +15,7 @@
 
 /* Records a trap with a printf-style reason; returns false. */
 bool aw__canon_fail(aw__component *c, aw_trap trap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold));
 /* Raises the recorded trap in the engine; returns AW_HOST_TRAP. */
 aw_host_result aw__canon_trap_now(aw__component *c);
 
@@ -31,7 +31,7 @@ uint8_t *aw__canon_span(aw_instance *instance, uint64_t ptr, uint64_t len);
 /* Lifts a list<u8> / a string argument; what names it in the trap reason.
  * Inline: a message lifts several; the slow path records the trap reason. */
 bool aw__canon_lift_bytes_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
-                               const uint8_t **out);
+                               const uint8_t **out) __attribute__((cold));
 static inline bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t len, const uint8_t **out) {
     size_t mem_size = 0;
@@ -48,7 +48,7 @@ bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uin
  * inside memory. The check is inline (it runs several times per message);
  * the slow path records the trap reason. */
 bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
-                               uint32_t align, uint8_t **out);
+                               uint32_t align, uint8_t **out) __attribute__((cold));
 static inline bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t size, uint32_t align, uint8_t **out) {
     size_t mem_size = 0;
@@ -141,7 +141,8 @@ static inline void aw__canon_glue_close(aw__component *c, const aw__canon_glue_w
 
 /* A glue call that did not return: records the reason (canon_fail);
  * returns false. */
-bool aw__canon_glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what);
+bool aw__canon_glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what)
+    __attribute__((cold));
 
 /* memcpy for the short strings most messages carry (ids, small payloads):
  * two overlapping loads and stores instead of a call into libc. */

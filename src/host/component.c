@@ -236,7 +236,8 @@ static void begin(aw__component *c, aw__component_op op) {
 }
 
 /* The component is poisoned; err says which call trapped, how and why. */
-static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *err) {
+__attribute__((cold)) static aw_status fail_trap(aw__component *c, const aw_error *engine,
+                                                 aw_error *err) {
     aw_trap trap = c->pending_trap != AW_TRAP_NONE ? c->pending_trap
                    : engine != NULL                ? engine->trap
                                                    : AW_TRAP_HOST_ERROR;
@@ -259,7 +260,7 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
 /* Lowering the arguments failed before the export ran. For lack of host
  * memory the component is still sound and stays usable; anything else is
  * the guest's doing (a bad cabi_realloc) and fails it. */
-static aw_status lowering_failed(aw__component *c, aw_error *err) {
+__attribute__((cold)) static aw_status lowering_failed(aw__component *c, aw_error *err) {
     if (!c->host_out_of_memory) return fail_trap(c, NULL, err);
     c->head.state = AW__COMPONENT_IDLE;
     aw__component_op op = c->op;

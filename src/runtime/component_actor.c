@@ -148,8 +148,8 @@ static void comp_terminate(aw_actor *self, void *state, aw_reason reason) {
 
 /* The component trapped (or overran its deadline): answer the request it was
  * handling, drop what it was waiting for, and crash the actor. */
-static aw_handled crash(aw_actor *self, comp_state *s, const aw__envelope *env,
-                        const aw_error *err) {
+__attribute__((cold)) static aw_handled crash(aw_actor *self, comp_state *s,
+                                              const aw__envelope *env, const aw_error *err) {
     aw_runtime *rt = s->def->rt;
     atomic_fetch_add_explicit(&rt->counters.crashes, 1, memory_order_relaxed);
     char what[128];
