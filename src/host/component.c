@@ -416,7 +416,9 @@ static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
     aw_error e; /* the engine fills it on failure */
     aw__instance_set_slice_now(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
-    return settle(c, s, &e, reply, err);
+    if (s != AW_OK) return settle(c, s, &e, reply, err);
+    if (!finish(c, reply)) return fail_trap(c, NULL, err);
+    return finished(c, reply, err);
 }
 
 /* run for handle-message: a message that ends within its slice (the usual
@@ -609,9 +611,10 @@ aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
     begin(c, AW__OP_HANDLE_CALLBACK);
     c->slots[0] = request_id;
     if (response->error == AW__REQUEST_OK) {
-        uint32_t ptr;
-        if (!aw__canon_lower_bytes(c, response->payload, response->len, &ptr))
-            return lowering_failed(c, err);
+        /* Inline (every response a requester gets comes this way). */
+        const aw__canon_bytes one = {response->payload, response->len};
+        uint32_t ptr = 0;
+        if (!aw__canon_lower_n(c, &one, 1, &ptr)) return lowering_failed(c, err);
         c->slots[1] = 0;
         c->slots[2] = ptr;
         c->slots[3] = response->len;
