@@ -29,6 +29,26 @@ aw_host_result aw__canon_trap_now(aw__component *c) {
 }
 
 bool aw__canon_utf8_valid(const uint8_t *s, size_t len) {
+    /* Short ASCII text (ids, topics: every `send` lifts its target) in one
+     * or two word tests that cover all its bytes; anything else, or any
+     * high bit, takes the full walk below. */
+    if (len <= 16) {
+        uint64_t bits = 0;
+        if (len >= 8) {
+            uint64_t head, tail;
+            memcpy(&head, s, 8);
+            memcpy(&tail, s + len - 8, 8);
+            bits = head | tail;
+        } else if (len >= 4) {
+            uint32_t head, tail;
+            memcpy(&head, s, 4);
+            memcpy(&tail, s + len - 4, 4);
+            bits = head | tail;
+        } else if (len > 0) {
+            bits = (uint64_t)(s[0] | s[len / 2] | s[len - 1]);
+        }
+        if ((bits & UINT64_C(0x8080808080808080)) == 0) return true;
+    }
     size_t i = 0;
     while (i < len) {
         /* Ids, topics and most text are ASCII: eight bytes per step, then
@@ -116,40 +136,8 @@ bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr,
     return true;
 }
 
-/* Fuel a glue function may burn at most, even when the call is unmetered:
- * glue is not sliced, so this is what bounds a hostile cabi_realloc's hold
- * on the worker thread. An honest allocator needs a tiny fraction of it. */
-#define GLUE_FUEL_MAX UINT64_C(10000000)
-
-/* The host's own step around one or more glue calls (cabi_realloc,
- * post-return): imports refused, no slice edge (nobody could resume it), and
- * the fuel they burn charged to the call's, under a cap of its own. */
-typedef struct glue_window {
-    bool saved_may_leave;
-    bool capped;
-    uint64_t fuel;
-} glue_window;
-
-static void glue_open(aw__component *c, glue_window *w) {
-    w->saved_may_leave = c->may_leave;
-    c->may_leave = false;
-    w->fuel = aw__instance_fuel_now(c->instance);
-    w->capped = w->fuel > GLUE_FUEL_MAX;
-    if (w->capped) aw__instance_set_fuel_now(c->instance, GLUE_FUEL_MAX);
-    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, 0);
-}
-
-static void glue_close(aw__component *c, const glue_window *w) {
-    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, c->slice_fuel);
-    if (w->capped) {
-        uint64_t used = GLUE_FUEL_MAX - aw__instance_fuel_now(c->instance);
-        aw__instance_set_fuel_now(c->instance, w->fuel == UINT64_MAX ? UINT64_MAX : w->fuel - used);
-    }
-    c->may_leave = w->saved_may_leave;
-}
-
 /* A glue call that did not return: the reason, as canon_fail records it. */
-static bool glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what) {
+bool aw__canon_glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what) {
     if (s == AW_TRAP)
         return aw__canon_fail(c, e->trap, "%s trapped: %s", what,
                               e->message[0] ? e->message : aw_trap_text(e->trap));
@@ -163,43 +151,16 @@ static bool glue_failed(aw__component *c, aw_status s, const aw_error *e, const 
 
 bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const char *what) {
     aw_error e; /* the engine fills it on failure */
-    glue_window w;
-    glue_open(c, &w);
+    aw__canon_glue_window w;
+    aw__canon_glue_open(c, &w);
     aw_status s = aw_instance_call_index(c->instance, func, slots, &e);
-    glue_close(c, &w);
-    return s == AW_OK || glue_failed(c, s, &e, what);
+    aw__canon_glue_close(c, &w);
+    return s == AW_OK || aw__canon_glue_failed(c, s, &e, what);
 }
 
 bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
                              uint32_t *ptrs) {
-    for (size_t i = 0; i < n; i++)
-        if (items[i].len > UINT32_MAX)
-            return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory",
-                                  items[i].len);
-    /* One glue window for all of them (the fuel cap bounds them together). */
-    glue_window w;
-    glue_open(c, &w);
-    bool ok = true;
-    for (size_t i = 0; i < n && ok; i++) {
-        uint32_t len = (uint32_t)items[i].len;
-        uint64_t slots[4] = {0, 0, 1, len};
-        aw_error e;
-        aw_status s = aw_instance_call_index(c->instance, c->realloc_fn, slots, &e);
-        uint8_t *dst = NULL;
-        if (s != AW_OK) {
-            ok = glue_failed(c, s, &e, "cabi_realloc");
-        } else if (aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], len, 1,
-                                        &dst)) {
-            /* The address is taken after cabi_realloc returned, so a memory
-             * it grew (and maybe moved) is the one written. */
-            if (len > 0) memcpy(dst, items[i].data, len);
-            ptrs[i] = (uint32_t)slots[0];
-        } else {
-            ok = false;
-        }
-    }
-    glue_close(c, &w);
-    return ok;
+    return aw__canon_lower_n(c, items, n, ptrs);
 }
 
 bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {

@@ -11,9 +11,11 @@
 #include "host/component_impl.h"
 #include "wasm/instance.h"
 
+#include <string.h>
+
 /* Records a trap with a printf-style reason; returns false. */
 bool aw__canon_fail(aw__component *c, aw_trap trap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4), cold));
 /* Raises the recorded trap in the engine; returns AW_HOST_TRAP. */
 aw_host_result aw__canon_trap_now(aw__component *c);
 
@@ -29,7 +31,7 @@ uint8_t *aw__canon_span(aw_instance *instance, uint64_t ptr, uint64_t len);
 /* Lifts a list<u8> / a string argument; what names it in the trap reason.
  * Inline: a message lifts several; the slow path records the trap reason. */
 bool aw__canon_lift_bytes_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t len,
-                               const uint8_t **out);
+                               const uint8_t **out) __attribute__((cold));
 static inline bool aw__canon_lift_bytes(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t len, const uint8_t **out) {
     size_t mem_size = 0;
@@ -46,7 +48,7 @@ bool aw__canon_lift_string(aw__component *c, const char *what, uint32_t ptr, uin
  * inside memory. The check is inline (it runs several times per message);
  * the slow path records the trap reason. */
 bool aw__canon_result_ptr_slow(aw__component *c, const char *what, uint32_t ptr, uint32_t size,
-                               uint32_t align, uint8_t **out);
+                               uint32_t align, uint8_t **out) __attribute__((cold));
 static inline bool aw__canon_result_ptr(aw__component *c, const char *what, uint32_t ptr,
                                         uint32_t size, uint32_t align, uint8_t **out) {
     size_t mem_size = 0;
@@ -100,6 +102,115 @@ static inline void aw__canon_store_u64(uint8_t *p, uint64_t v) {
 static inline void aw__canon_store_u16(uint8_t *p, uint16_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
+}
+
+/* ---- the inline parts of lowering (handle-message lowers two strings per
+ * message; the call and loop around them cost a tenth of its host work) -- */
+
+/* Fuel a glue function may burn at most, even when the call is unmetered:
+ * glue is not sliced, so this is what bounds a hostile cabi_realloc's hold
+ * on the worker thread. An honest allocator needs a tiny fraction of it. */
+#define AW__CANON_GLUE_FUEL_MAX UINT64_C(10000000)
+
+/* The host's own step around one or more glue calls (cabi_realloc,
+ * post-return): imports refused, no slice edge (nobody could resume it), and
+ * the fuel they burn charged to the call's, under a cap of its own. */
+typedef struct aw__canon_glue_window {
+    bool saved_may_leave;
+    bool capped;
+    uint64_t fuel;
+} aw__canon_glue_window;
+
+static inline void aw__canon_glue_open(aw__component *c, aw__canon_glue_window *w) {
+    w->saved_may_leave = c->may_leave;
+    c->may_leave = false;
+    w->fuel = aw__instance_fuel_now(c->instance);
+    w->capped = w->fuel > AW__CANON_GLUE_FUEL_MAX;
+    if (w->capped) aw__instance_set_fuel_now(c->instance, AW__CANON_GLUE_FUEL_MAX);
+    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, 0);
+}
+
+static inline void aw__canon_glue_close(aw__component *c, const aw__canon_glue_window *w) {
+    if (c->slice_fuel != 0) aw__instance_set_slice_now(c->instance, c->slice_fuel);
+    if (w->capped) {
+        uint64_t used = AW__CANON_GLUE_FUEL_MAX - aw__instance_fuel_now(c->instance);
+        aw__instance_set_fuel_now(c->instance, w->fuel == UINT64_MAX ? UINT64_MAX : w->fuel - used);
+    }
+    c->may_leave = w->saved_may_leave;
+}
+
+/* A glue call that did not return: records the reason (canon_fail);
+ * returns false. */
+bool aw__canon_glue_failed(aw__component *c, aw_status s, const aw_error *e, const char *what)
+    __attribute__((cold));
+
+/* memcpy for the short strings most messages carry (ids, small payloads):
+ * two overlapping loads and stores instead of a call into libc. */
+static inline void aw__canon_copy_bytes(uint8_t *dst, const uint8_t *src, size_t len) {
+    if (len > 16) {
+        memcpy(dst, src, len);
+    } else if (len >= 8) {
+        uint64_t head, tail;
+        memcpy(&head, src, 8);
+        memcpy(&tail, src + len - 8, 8);
+        memcpy(dst, &head, 8);
+        memcpy(dst + len - 8, &tail, 8);
+    } else if (len >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, src, 4);
+        memcpy(&tail, src + len - 4, 4);
+        memcpy(dst, &head, 4);
+        memcpy(dst + len - 4, &tail, 4);
+    } else if (len > 0) {
+        uint8_t first = src[0], middle = src[len / 2], last = src[len - 1];
+        dst[0] = first;
+        dst[len / 2] = middle;
+        dst[len - 1] = last;
+    }
+}
+
+/* The body of aw__canon_lower_bytes_n: inline, so that a caller with a
+ * constant n gets it unrolled (no loop) and without a call. */
+static inline __attribute__((always_inline)) bool
+aw__canon_lower_n(aw__component *c, const aw__canon_bytes *items, size_t n, uint32_t *ptrs) {
+    size_t any = 0; /* one test for all the lengths; which one, only if it fails */
+    for (size_t i = 0; i < n; i++) any |= items[i].len;
+    if (any > UINT32_MAX)
+        for (size_t i = 0; i < n; i++)
+            if (items[i].len > UINT32_MAX)
+                return aw__canon_fail(c, AW_TRAP_HOST_ERROR, "%zu bytes do not fit a 32-bit memory",
+                                      items[i].len);
+    /* One glue window for all of them (the fuel cap bounds them together). */
+    aw__canon_glue_window w;
+    aw__canon_glue_open(c, &w);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = (uint32_t)items[i].len;
+        uint64_t slots[4] = {0, 0, 1, len};
+        aw_error e;
+        aw_status s = aw_instance_call_index(c->instance, c->realloc_fn, slots, &e);
+        uint8_t *dst = NULL;
+        if (s != AW_OK) {
+            ok = aw__canon_glue_failed(c, s, &e, "cabi_realloc");
+            break;
+        }
+        if (!aw__canon_result_ptr(c, "cabi_realloc result", (uint32_t)slots[0], len, 1, &dst)) {
+            ok = false;
+            break;
+        }
+        /* The address is taken after cabi_realloc returned, so a memory it
+         * grew (and maybe moved) is the one written. */
+        aw__canon_copy_bytes(dst, items[i].data, len);
+        ptrs[i] = (uint32_t)slots[0];
+    }
+    aw__canon_glue_close(c, &w);
+    return ok;
+}
+
+/* Lowers exactly two (handle-message's sender and payload), unrolled. */
+static inline __attribute__((always_inline)) bool
+aw__canon_lower_bytes_2(aw__component *c, const aw__canon_bytes items[2], uint32_t ptrs[2]) {
+    return aw__canon_lower_n(c, items, 2, ptrs);
 }
 
 #endif

@@ -227,7 +227,7 @@ static aw_status instantiate(aw__component *c, const aw__component_plan *plan,
 
 static void begin(aw__component *c, aw__component_op op) {
     if (c->reply.cap > REPLY_KEEP_BYTES) aw__buf_free(&c->reply);
-    c->state = AW__COMPONENT_RUNNING;
+    c->head.state = AW__COMPONENT_RUNNING;
     c->op = op;
     c->pending_trap = AW_TRAP_NONE;
     c->trap_detail[0] = '\0';
@@ -236,14 +236,15 @@ static void begin(aw__component *c, aw__component_op op) {
 }
 
 /* The component is poisoned; err says which call trapped, how and why. */
-static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *err) {
+__attribute__((cold)) static aw_status fail_trap(aw__component *c, const aw_error *engine,
+                                                 aw_error *err) {
     aw_trap trap = c->pending_trap != AW_TRAP_NONE ? c->pending_trap
                    : engine != NULL                ? engine->trap
                                                    : AW_TRAP_HOST_ERROR;
     const char *why = c->trap_detail[0]                      ? c->trap_detail
                       : engine != NULL && engine->message[0] ? engine->message
                                                              : aw_trap_text(trap);
-    c->state = AW__COMPONENT_FAILED;
+    c->head.state = AW__COMPONENT_FAILED;
     aw_status s = aw__error_set(err, AW_TRAP, "component '%s': %s trapped (%s): %s", c->id,
                                 op_name(c->op), aw_trap_name(trap), why);
     if (err != NULL) {
@@ -259,9 +260,9 @@ static aw_status fail_trap(aw__component *c, const aw_error *engine, aw_error *e
 /* Lowering the arguments failed before the export ran. For lack of host
  * memory the component is still sound and stays usable; anything else is
  * the guest's doing (a bad cabi_realloc) and fails it. */
-static aw_status lowering_failed(aw__component *c, aw_error *err) {
+__attribute__((cold)) static aw_status lowering_failed(aw__component *c, aw_error *err) {
     if (!c->host_out_of_memory) return fail_trap(c, NULL, err);
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_op op = c->op;
     c->op = AW__OP_NONE;
     return aw__error_set(err, AW_NO_MEMORY, "component '%s': no host memory to start %s", c->id,
@@ -309,8 +310,47 @@ static bool lift_result_record(aw__component *c, uint32_t cases, uint32_t string
     return true;
 }
 
+/* handle-message's result<list<u8>, string>, lifted inline: it ends every
+ * message, and each step of the general path (op name, case masks, a call
+ * per step) costs instructions per message. Same checks as
+ * lift_result_record. */
+static inline __attribute__((always_inline)) bool lift_message_result(aw__component *c,
+                                                                      aw__reply *reply) {
+    uint32_t ret = (uint32_t)c->slots[0];
+    uint8_t *rec;
+    if (!aw__canon_result_ptr(c, "handle-message", ret, 12, 4, &rec)) return false;
+    uint8_t disc = rec[0];
+    uint32_t ptr = aw__canon_load_u32(rec + 4), len = aw__canon_load_u32(rec + 8);
+    const uint8_t *bytes;
+    if (disc == 0) {
+        /* The memory the record was checked against (no guest code ran
+         * since): the ok list's bounds, as aw__canon_lift_bytes checks them. */
+        size_t size = 0;
+        uint8_t *base = aw__instance_memory_now(c->instance, &size);
+        if (ptr <= size && len <= (uint64_t)size - ptr)
+            bytes = base + ptr;
+        else if (!aw__canon_lift_bytes_slow(c, "handle-message", ptr, len, &bytes))
+            return false;
+    } else if (disc == 1) {
+        const char *text;
+        if (!aw__canon_lift_string(c, "handle-message", ptr, len, &text)) return false;
+        bytes = (const uint8_t *)text;
+    } else {
+        return aw__canon_fail(c, AW_TRAP_HOST_ERROR,
+                              "handle-message: result discriminant %u is past the 2 cases", disc);
+    }
+    copy_reply(c, bytes, len);
+    reply->op = AW__OP_HANDLE_MESSAGE;
+    reply->is_error = disc == 1;
+    reply->health = 0;
+    reply->bytes = c->reply.data;
+    reply->len = c->reply.len;
+    return post_return(c, AW__EXPORT_HANDLE_MESSAGE, ret);
+}
+
 /* After the export returned: lift its result, run post-return. */
 static bool finish(aw__component *c, aw__reply *reply) {
+    if (c->op == AW__OP_HANDLE_MESSAGE) return lift_message_result(c, reply);
     aw__export_id id = op_export(c->op);
     uint8_t disc = 0;
     uint32_t ret = (uint32_t)c->slots[0];
@@ -321,15 +361,12 @@ static bool finish(aw__component *c, aw__reply *reply) {
             if (!lift_result_record(c, 2, 1u << 1, 0, &disc)) return false;
             reply->is_error = disc == 1;
             break;
-        case AW__OP_HANDLE_MESSAGE: /* result<list<u8>, string> */
-            if (!lift_result_record(c, 2, 1u << 1, 1u << 0, &disc)) return false;
-            reply->is_error = disc == 1;
-            break;
         case AW__OP_HEALTH: /* variant { healthy, degraded(string), unhealthy(string) } */
             if (!lift_result_record(c, 3, 1u << 1 | 1u << 2, 0, &disc)) return false;
             reply->is_error = disc != 0;
             reply->health = disc;
             break;
+        case AW__OP_HANDLE_MESSAGE: /* taken above */
         case AW__OP_HANDLE_CALLBACK:
         case AW__OP_SHUTDOWN:
         case AW__OP_NONE:
@@ -341,23 +378,9 @@ static bool finish(aw__component *c, aw__reply *reply) {
     return post_return(c, id, ret);
 }
 
-/* Turns the engine's answer to a call/resume into ours. */
-static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, aw__reply *reply,
-                        aw_error *err) {
-    if (s == AW_SUSPENDED) {
-        c->state = aw_instance_state_of(c->instance) == AW_INSTANCE_SUSPENDED_HOST
-                       ? AW__COMPONENT_WAITING_CALL
-                       : AW__COMPONENT_SUSPENDED;
-        return AW_SUSPENDED;
-    }
-    if (s == AW_TRAP) return fail_trap(c, engine, err);
-    if (s != AW_OK) {
-        c->state = AW__COMPONENT_FAILED;
-        return aw__error_set(err, s, "component '%s': %s failed: %s", c->id, op_name(c->op),
-                             engine->message[0] ? engine->message : aw_status_text(s));
-    }
-    if (!finish(c, reply)) return fail_trap(c, NULL, err);
-    c->state = AW__COMPONENT_IDLE;
+/* The call finished and its result is in *reply: the component is idle. */
+static inline aw_status finished(aw__component *c, aw__reply *reply, aw_error *err) {
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_op op = c->op;
     c->op = AW__OP_NONE;
     if (c->reply_lost) {
@@ -369,20 +392,54 @@ static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, a
     return AW_OK;
 }
 
+/* Turns the engine's answer to a call/resume into ours. */
+static aw_status settle(aw__component *c, aw_status s, const aw_error *engine, aw__reply *reply,
+                        aw_error *err) {
+    if (s == AW_SUSPENDED) {
+        c->head.state = aw_instance_state_of(c->instance) == AW_INSTANCE_SUSPENDED_HOST
+                            ? AW__COMPONENT_WAITING_CALL
+                            : AW__COMPONENT_SUSPENDED;
+        return AW_SUSPENDED;
+    }
+    if (s == AW_TRAP) return fail_trap(c, engine, err);
+    if (s != AW_OK) {
+        c->head.state = AW__COMPONENT_FAILED;
+        return aw__error_set(err, s, "component '%s': %s failed: %s", c->id, op_name(c->op),
+                             engine->message[0] ? engine->message : aw_status_text(s));
+    }
+    if (!finish(c, reply)) return fail_trap(c, NULL, err);
+    return finished(c, reply, err);
+}
+
 /* Runs the export of the current op with c->slots as arguments. */
 static aw_status run(aw__component *c, aw__reply *reply, aw_error *err) {
     aw_error e; /* the engine fills it on failure */
     aw__instance_set_slice_now(c->instance, c->slice_fuel);
     aw_status s = aw_instance_call_index(c->instance, c->export_fn[op_export(c->op)], c->slots, &e);
-    return settle(c, s, &e, reply, err);
+    if (s != AW_OK) return settle(c, s, &e, reply, err);
+    if (!finish(c, reply)) return fail_trap(c, NULL, err);
+    return finished(c, reply, err);
+}
+
+/* run for handle-message: a message that ends within its slice (the usual
+ * case) is lifted here without going through settle. */
+static inline __attribute__((always_inline)) aw_status
+run_message(aw__component *c, aw__reply *reply, aw_error *err) {
+    aw_error e; /* the engine fills it on failure */
+    aw__instance_set_slice_now(c->instance, c->slice_fuel);
+    aw_status s =
+        aw_instance_call_index(c->instance, c->export_fn[AW__EXPORT_HANDLE_MESSAGE], c->slots, &e);
+    if (s != AW_OK) return settle(c, s, &e, reply, err);
+    if (!lift_message_result(c, reply)) return fail_trap(c, NULL, err);
+    return finished(c, reply, err);
 }
 
 static aw_status check_idle(aw__component *c, aw_error *err) {
-    if (c->state == AW__COMPONENT_IDLE) return AW_OK;
+    if (c->head.state == AW__COMPONENT_IDLE) return AW_OK;
     return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is %s", c->id,
-                         c->state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
-                         : c->state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
-                                                             : "in the middle of a call");
+                         c->head.state == AW__COMPONENT_FAILED    ? "failed (it trapped or exited)"
+                         : c->head.state == AW__COMPONENT_RUNNING ? "running (a re-entrant call)"
+                                                                  : "in the middle of a call");
 }
 
 /* ---- creation, continued ------------------------------------------------ */
@@ -454,10 +511,10 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     c->realloc_fn = plan->realloc_fn;
     c->initialize_fn = plan->initialize_fn;
     c->backend = config->backend;
-    c->user_data = config->user_data;
+    c->head.user_data = config->user_data;
     c->fuel_per_message = config->fuel_per_message;
     c->may_leave = true;
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     c->id_len = config->id_len;
     c->id = aw__strndup(config->id ? config->id : "", config->id_len);
     c->log_source_len = config->id_len + strlen("component:");
@@ -482,7 +539,7 @@ aw_status aw__component_create(aw_module *module, const aw__component_config *co
     s = run_init(c, err);
     if (s != AW_OK) goto fail;
     c->slice_fuel = config->slice_fuel;
-    c->state = AW__COMPONENT_IDLE;
+    c->head.state = AW__COMPONENT_IDLE;
     aw__component_plan_release(own_plan);
     *out = c;
     return AW_OK;
@@ -509,23 +566,39 @@ void aw__component_destroy(aw__component *c) {
 
 /* ---- the calls ---------------------------------------------------------- */
 
-aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
-                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
-                                       aw_error *err) {
+/* The body of both entry points; sender is known to be UTF-8. */
+static inline __attribute__((always_inline)) aw_status
+handle_message(aw__component *c, const char *sender, size_t sender_len, const uint8_t *payload,
+               size_t payload_len, aw__reply *reply, aw_error *err) {
     aw_status s = check_idle(c, err);
     if (s != AW_OK) return s;
-    if (!aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
-        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
-                             c->id);
     begin(c, AW__OP_HANDLE_MESSAGE);
     const aw__canon_bytes args[2] = {{sender, sender_len}, {payload, payload_len}};
     uint32_t ptrs[2];
-    if (!aw__canon_lower_bytes_n(c, args, 2, ptrs)) return lowering_failed(c, err);
+    if (!aw__canon_lower_bytes_2(c, args, ptrs)) return lowering_failed(c, err);
     c->slots[0] = ptrs[0];
     c->slots[1] = sender_len;
     c->slots[2] = ptrs[1];
     c->slots[3] = payload_len;
-    return run(c, reply, err);
+    return run_message(c, reply, err);
+}
+
+aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
+                                       const uint8_t *payload, size_t payload_len, aw__reply *reply,
+                                       aw_error *err) {
+    if (c->head.state == AW__COMPONENT_IDLE &&
+        !aw__canon_utf8_valid((const uint8_t *)sender, sender_len))
+        return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s': sender id is not UTF-8",
+                             c->id);
+    return handle_message(c, sender, sender_len, payload, payload_len, reply, err);
+}
+
+aw_status aw__component_handle_message_from(aw__component *c, const aw__name *sender,
+                                            const uint8_t *payload, size_t payload_len,
+                                            aw__reply *reply, aw_error *err) {
+    /* An interned id passed aw__name_check (ASCII only) once, when it
+     * entered the system: it is UTF-8 without a check per message. */
+    return handle_message(c, sender->text, sender->len, payload, payload_len, reply, err);
 }
 
 aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
@@ -538,9 +611,10 @@ aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
     begin(c, AW__OP_HANDLE_CALLBACK);
     c->slots[0] = request_id;
     if (response->error == AW__REQUEST_OK) {
-        uint32_t ptr;
-        if (!aw__canon_lower_bytes(c, response->payload, response->len, &ptr))
-            return lowering_failed(c, err);
+        /* Inline (every response a requester gets comes this way). */
+        const aw__canon_bytes one = {response->payload, response->len};
+        uint32_t ptr = 0;
+        if (!aw__canon_lower_n(c, &one, 1, &ptr)) return lowering_failed(c, err);
         c->slots[1] = 0;
         c->slots[2] = ptr;
         c->slots[3] = response->len;
@@ -573,19 +647,19 @@ aw_status aw__component_shutdown(aw__component *c, aw__reply *reply, aw_error *e
 }
 
 aw_status aw__component_resume(aw__component *c, aw__reply *reply, aw_error *err) {
-    if (c->state != AW__COMPONENT_SUSPENDED)
+    if (c->head.state != AW__COMPONENT_SUSPENDED)
         return aw__error_set(err, AW_INVALID_ARGUMENT,
                              "component '%s' is not suspended by its fuel slice", c->id);
     aw_error e;
     aw_error_clear(&e);
-    c->state = AW__COMPONENT_RUNNING; /* settle sets the next state */
+    c->head.state = AW__COMPONENT_RUNNING; /* settle sets the next state */
     aw_status s = aw_instance_resume(c->instance, &e);
     return settle(c, s, &e, reply, err);
 }
 
 aw_status aw__component_complete_call(aw__component *c, const aw__call_result *result,
                                       aw__reply *reply, aw_error *err) {
-    if (c->state != AW__COMPONENT_WAITING_CALL)
+    if (c->head.state != AW__COMPONENT_WAITING_CALL)
         return aw__error_set(err, AW_INVALID_ARGUMENT, "component '%s' is not waiting in call",
                              c->id);
     aw_error e;
@@ -595,20 +669,17 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
      * instance), then the guest continues after the import. */
     uint64_t no_results[1] = {0};
     aw_trap trap = AW_TRAP_NONE;
-    c->state = AW__COMPONENT_RUNNING;
+    c->head.state = AW__COMPONENT_RUNNING;
     if (!aw__imports_lower_call_result(c, c->call_ret, result)) trap = c->pending_trap;
     aw_status s = aw_instance_resume_host(c->instance, no_results, trap, &e);
     return settle(c, s, &e, reply, err);
 }
 
 void aw__component_abort(aw__component *c) {
-    if (c->state != AW__COMPONENT_SUSPENDED && c->state != AW__COMPONENT_WAITING_CALL) return;
+    if (c->head.state != AW__COMPONENT_SUSPENDED && c->head.state != AW__COMPONENT_WAITING_CALL)
+        return;
     aw_instance_abort(c->instance);
-    c->state = AW__COMPONENT_FAILED;
-}
-
-aw__component_state aw__component_state_of(const aw__component *c) {
-    return c->state;
+    c->head.state = AW__COMPONENT_FAILED;
 }
 
 aw__component_op aw__component_current_op(const aw__component *c) {
@@ -618,10 +689,6 @@ aw__component_op aw__component_current_op(const aw__component *c) {
 const char *aw__component_id(const aw__component *c, size_t *len) {
     if (len != NULL) *len = c->id_len;
     return c->id;
-}
-
-void *aw__component_user_data(const aw__component *c) {
-    return c->user_data;
 }
 
 aw_instance *aw__component_instance(aw__component *c) {

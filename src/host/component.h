@@ -8,6 +8,7 @@
 #include "airwasm/wasm.h"
 #include "host/backend.h"
 #include "host/wasi_fs.h"
+#include "msg/name.h"
 
 /* What every instance of one module shares: the outcome of the world check,
  * the host function bound to each import, the export indices. Built once
@@ -106,10 +107,17 @@ void aw__component_destroy(aw__component *c);
  *                 aw__component_exit_code), err->message says where and why;
  *                 the component is FAILED (the canonical ABI poisons a
  *                 trapped instance) and must be destroyed
- *   AW_INVALID_ARGUMENT  the component is not IDLE. */
+ *   AW_INVALID_ARGUMENT  the component is not IDLE, or the sender is not
+ *                 UTF-8 (checked here, for each call). */
 aw_status aw__component_handle_message(aw__component *c, const char *sender, size_t sender_len,
                                        const uint8_t *payload, size_t payload_len, aw__reply *reply,
                                        aw_error *err);
+/* The same with the sender as an interned component id (msg/name.h), the
+ * runtime's path: every aw__name passed aw__name_check (ASCII only) when it
+ * was interned, so its UTF-8 is not checked again for each message. */
+aw_status aw__component_handle_message_from(aw__component *c, const aw__name *sender,
+                                            const uint8_t *payload, size_t payload_len,
+                                            aw__reply *reply, aw_error *err);
 /* Calls handle-callback(id, response); AW_NOT_FOUND if not exported (the
  * callback is then dropped by the caller). Returns as handle_message. */
 aw_status aw__component_handle_callback(aw__component *c, uint64_t request_id,
@@ -131,11 +139,22 @@ aw_status aw__component_complete_call(aw__component *c, const aw__call_result *r
  * The guest is left mid-call, so the component becomes FAILED. */
 void aw__component_abort(aw__component *c);
 
-aw__component_state aw__component_state_of(const aw__component *c);
+/* The first member of every aw__component (component_impl.h): what the
+ * actor layer reads on every message, read inline instead of by a call. */
+typedef struct aw__component_head {
+    aw__component_state state;
+    void *user_data; /* the config's user_data */
+} aw__component_head;
+
+static inline aw__component_state aw__component_state_of(const aw__component *c) {
+    return ((const aw__component_head *)(const void *)c)->state;
+}
 /* The op of the call in progress (AW__OP_NONE when idle). */
 aw__component_op aw__component_current_op(const aw__component *c);
 const char *aw__component_id(const aw__component *c, size_t *len);
-void *aw__component_user_data(const aw__component *c);
+static inline void *aw__component_user_data(const aw__component *c) {
+    return ((const aw__component_head *)(const void *)c)->user_data;
+}
 aw_instance *aw__component_instance(aw__component *c);
 /* True and *code set when the guest called proc_exit. */
 bool aw__component_exit_code(const aw__component *c, uint32_t *code);

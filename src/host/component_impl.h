@@ -10,13 +10,13 @@
 #define AW__TRAP_DETAIL_MAX 192
 
 struct aw__component {
+    aw__component_head head; /* first: state and user_data, read inline (component.h) */
     aw_instance *instance;
     aw__host_backend backend;
     char *id; /* NUL-terminated copy */
     size_t id_len;
     char *log_source; /* "component:<id>", the tag of its log lines */
     size_t log_source_len;
-    void *user_data;
 
     aw__world world;
     uint32_t export_fn[AW__EXPORT_COUNT];
@@ -26,9 +26,9 @@ struct aw__component {
     uint64_t fuel_per_message;
     uint64_t slice_fuel;
 
-    /* The call in progress. slots must stay put while a call is suspended:
-     * the engine writes the results there when it finishes. */
-    aw__component_state state;
+    /* The call in progress (its state is head.state). slots must stay put
+     * while a call is suspended: the engine writes the results there when it
+     * finishes. */
     aw__component_op op;
     uint64_t slots[8];
     /* Cleared while the host runs cabi_realloc or a post-return function:

@@ -81,26 +81,6 @@ aw_status aw__envelope_check(const aw__envelope *env, aw_error *err) {
     return AW_OK;
 }
 
-aw_status aw__envelope_view_msg(const aw_msg *msg, aw__envelope *view) {
-    if (!aw__envelope_in_msg(msg) || (msg->kind & UINT64_C(0x0000ffffff000000)) != 0)
-        return AW_MALFORMED;
-    memset(view, 0, sizeof *view);
-    view->kind = (uint8_t)msg->kind;
-    view->error = (uint8_t)(msg->kind >> 8);
-    view->trace.flags = (uint8_t)(msg->kind >> 16);
-    view->request_id = msg->corr;
-    view->from = (const aw__name *)(uintptr_t)msg->word[0];
-    view->trace.trace_hi = msg->word[1];
-    view->trace.trace_lo = msg->word[2];
-    view->trace.span_id = msg->word[3];
-    view->payload = msg->payload;
-    if (!kind_known(view->kind)) return AW_MALFORMED;
-    if (kind_has_request_id(view->kind) != (view->request_id != 0)) return AW_MALFORMED;
-    if (view->kind == AW__MSG_ERROR ? view->error >= AW__REQERR_COUNT : view->error != 0)
-        return AW_MALFORMED;
-    return AW_OK;
-}
-
 /* ---- encoding ---- */
 
 static aw_status put_uvarint(aw__buf *out, uint64_t value) {

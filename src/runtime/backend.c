@@ -158,7 +158,7 @@ static aw_status start_request(aw_runtime *rt, aw__component *from, const char *
         aw__correlate_cancel(rt->correlate, *id, info.requester);
         return st;
     }
-    atomic_fetch_add_explicit(&def->policy.requests, 1, memory_order_relaxed);
+    aw__rt_count_own(&def->policy.requests);
     return AW_OK;
 }
 

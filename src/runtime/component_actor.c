@@ -14,27 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Written on every message by the worker running it: padded so that no
- * other heap object (another component's state, allocated next to it at
- * spawn) shares its cache lines, which would move them between the cores
- * running the two components for every message. */
-typedef struct comp_state {
-    char pad_before[64];
-    aw__rt_def *def;
-    aw__component *comp;
-    aw_actor_ref self;
-    uint64_t call_id;           /* the synchronous call this instance waits on */
-    /* Monotonic ns when the current message first stopped at a slice edge or
-     * in a `call` (0: it has not yet). A message that finishes within its
-     * first slice never reads the clock; one that goes on is timed from the
-     * end of that slice, at most one slice (microseconds) late against
-     * timeout-ms. */
-    uint64_t message_started;
-    uint64_t crashed_request;   /* the request being handled at a crash (0: none) */
-    bool message_in_progress;
-    aw__trace trace;            /* of the current message, for audit records */
-    char pad_after[64];
-} comp_state;
+typedef aw__rt_comp_state comp_state;
 
 static void log_component(const aw__rt_def *def, aw_log_level level, const char *what,
                           const aw_error *err) {
@@ -167,10 +147,15 @@ static void comp_terminate(aw_actor *self, void *state, aw_reason reason) {
 }
 
 /* The component trapped (or overran its deadline): answer the request it was
- * handling, drop what it was waiting for, and crash the actor. */
-static aw_handled crash(aw_actor *self, comp_state *s, const aw__envelope *env,
-                        const aw_error *err) {
+ * handling, drop what it was waiting for, and crash the actor. It views msg
+ * (an envelope: comp_handle checked) itself, so that comp_handle's own view
+ * never leaves it and the fields the common path does not read cost nothing. */
+__attribute__((cold)) static aw_handled crash(aw_actor *self, comp_state *s, const aw_msg *msg,
+                                              const aw_error *err) {
     aw_runtime *rt = s->def->rt;
+    aw__envelope view;
+    (void)aw__envelope_view_msg(msg, &view);
+    const aw__envelope *env = &view;
     atomic_fetch_add_explicit(&rt->counters.crashes, 1, memory_order_relaxed);
     char what[128];
     snprintf(what, sizeof what, "crashed (%s) handling a %s", aw_trap_name(err->trap),
@@ -209,9 +194,8 @@ static aw_status start_message(comp_state *s, const aw__envelope *env, aw__reply
         case AW__MSG_REQUEST:
         case AW__MSG_PUBLISH: {
             const aw__name *from = env->from ? env->from : rt->host_name;
-            atomic_fetch_add_explicit(&s->def->policy.handled, 1, memory_order_relaxed);
-            return aw__component_handle_message(s->comp, from->text, from->len, bytes, len, reply,
-                                                err);
+            aw__rt_count_own(&s->def->policy.handled);
+            return aw__component_handle_message_from(s->comp, from, bytes, len, reply, err);
         }
         case AW__MSG_RESPONSE:
         case AW__MSG_ERROR: {
@@ -249,12 +233,13 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
     comp_state *s = state;
     aw_runtime *rt = s->def->rt;
     aw__envelope env;
-    if (!aw__envelope_in_msg(msg) || aw__envelope_view_msg(msg, &env) != AW_OK)
+    if (aw__envelope_view_msg(msg, &env) != AW_OK)
         return AW_DONE; /* exit signals and other system messages: nothing to do */
 
     aw__reply reply;
+    /* Not cleared per message: every call below that fails fills it
+     * (aw__error_set), and it is read only after a failure. */
     aw_error err;
-    aw_error_clear(&err);
     aw_status st;
     switch (aw__component_state_of(s->comp)) {
         case AW__COMPONENT_SUSPENDED: {
@@ -267,7 +252,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
                 snprintf(err.message, sizeof err.message,
                          "the message took longer than timeout-ms = %u",
                          s->def->manifest->limits.timeout_ms);
-                return crash(self, s, &env, &err);
+                return crash(self, s, msg, &err);
             }
             st = aw__component_resume(s->comp, &reply, &err);
             break;
@@ -290,9 +275,11 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
             break;
         case AW__COMPONENT_FAILED:
         default:
+            aw_error_clear(&err);
+            err.status = AW_TRAP;
             err.trap = AW_TRAP_HOST_ERROR;
             snprintf(err.message, sizeof err.message, "the instance is no longer usable");
-            return crash(self, s, &env, &err);
+            return crash(self, s, msg, &err);
     }
 
     switch (st) {
@@ -304,7 +291,7 @@ static aw_handled comp_handle(aw_actor *self, void *state, const aw_msg *msg) {
             return aw__component_state_of(s->comp) == AW__COMPONENT_WAITING_CALL ? AW_BLOCK
                                                                                 : AW_YIELD;
         case AW_TRAP:
-            return crash(self, s, &env, &err);
+            return crash(self, s, msg, &err);
         default:
             log_component(s->def, AW_LOG_ERROR, "message dropped", &err);
             s->message_in_progress = false;
@@ -318,23 +305,3 @@ const aw_behaviour aw__rt_component_behaviour = {
     comp_handle,
     comp_terminate,
 };
-
-uint64_t *aw__rt_call_slot(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return &s->call_id;
-}
-
-aw_actor_ref aw__rt_component_ref(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->self;
-}
-
-aw__rt_def *aw__rt_component_def(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->def;
-}
-
-const aw__trace *aw__rt_component_trace(aw__component *c) {
-    comp_state *s = aw__component_user_data(c);
-    return s->message_in_progress && aw__trace_is_set(&s->trace) ? &s->trace : NULL;
-}

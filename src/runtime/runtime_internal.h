@@ -20,14 +20,24 @@
 #include <string.h>
 
 /* A component's policy outcomes and traffic (relaxed atomics: statistics
- * only). handled and requests are written by the component's own actor, so a
- * message costs no write to a line other components' workers use (they were
- * runtime-wide counters: one line every worker wrote per message). */
+ * only). sent, handled and requests are written by the component's own
+ * actor (aw__rt_count_own), so a message costs no write to a line other
+ * components' workers use (they were runtime-wide counters: one line every
+ * worker wrote per message). */
 typedef struct aw__rt_policy_counters {
     atomic_uint_fast64_t sent, denied, rate_limited, too_large, refused;
     atomic_uint_fast64_t handled;  /* messages it handled (aw_runtime_stats.messages) */
     atomic_uint_fast64_t requests; /* requests it started (aw_runtime_stats.requests) */
 } aw__rt_policy_counters;
+
+/* Counts one on a counter only the component's own actor writes (sent,
+ * handled, requests: its turns run one at a time, each ordered after the
+ * last by the scheduler): a relaxed load and store, whole values for any
+ * reader, without the locked read-modify-write every message paid. */
+static inline void aw__rt_count_own(atomic_uint_fast64_t *counter) {
+    atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+}
 
 /* How many targets a component's outbox remembers. */
 #define AW__RT_RECENT_TARGETS 4
@@ -165,11 +175,49 @@ extern const aw_behaviour aw__rt_component_behaviour;
 /* The behaviour of the host proxy actor (host_api.c); arg is the runtime. */
 extern const aw_behaviour aw__rt_host_proxy_behaviour;
 
+/* A component actor's state (component_actor.c), the user data of its
+ * instance. Written on every message by the worker running it: padded so
+ * that no other heap object (another component's state, allocated next to
+ * it at spawn) shares its cache lines, which would move them between the
+ * cores running the two components for every message. */
+typedef struct aw__rt_comp_state {
+    char pad_before[64];
+    aw__rt_def *def;
+    aw__component *comp;
+    aw_actor_ref self;
+    uint64_t call_id; /* the synchronous call this instance waits on */
+    /* Monotonic ns when the current message first stopped at a slice edge or
+     * in a `call` (0: it has not yet). A message that finishes within its
+     * first slice never reads the clock; one that goes on is timed from the
+     * end of that slice, at most one slice (microseconds) late against
+     * timeout-ms. */
+    uint64_t message_started;
+    uint64_t crashed_request; /* the request being handled at a crash (0: none) */
+    bool message_in_progress;
+    aw__trace trace; /* of the current message, for audit records */
+    char pad_after[64];
+} aw__rt_comp_state;
+
 /* For the backend, about the component actor running instance c: where it
- * keeps the id of the synchronous call it waits on, its actor, its def. */
-uint64_t *aw__rt_call_slot(aw__component *c);
-aw_actor_ref aw__rt_component_ref(aw__component *c);
-aw__rt_def *aw__rt_component_def(aw__component *c);
+ * keeps the id of the synchronous call it waits on, its actor, its def.
+ * Inline: every send asks for them. */
+static inline aw__rt_comp_state *aw__rt_comp_state_of(const aw__component *c) {
+    return (aw__rt_comp_state *)aw__component_user_data(c);
+}
+static inline uint64_t *aw__rt_call_slot(aw__component *c) {
+    return &aw__rt_comp_state_of(c)->call_id;
+}
+static inline aw_actor_ref aw__rt_component_ref(aw__component *c) {
+    return aw__rt_comp_state_of(c)->self;
+}
+static inline aw__rt_def *aw__rt_component_def(aw__component *c) {
+    return aw__rt_comp_state_of(c)->def;
+}
+/* The trace of the message instance c is handling (NULL: none). */
+static inline const aw__trace *aw__rt_component_trace(aw__component *c) {
+    aw__rt_comp_state *s = aw__rt_comp_state_of(c);
+    return s->message_in_progress && aw__trace_is_set(&s->trace) ? &s->trace : NULL;
+}
 
 /* The host-import backend every component instance gets (backend.c). */
 aw__host_backend aw__rt_backend(aw_runtime *rt);
@@ -257,16 +305,13 @@ void aw__rt_release_instance(aw_runtime *rt, const aw__rt_def *def);
 aw_status aw__rt_def_policy_init(aw__rt_def *def);
 void aw__rt_def_policy_free(aw__rt_def *def);
 
-/* The trace of the message instance c is handling (NULL: none). */
-const aw__trace *aw__rt_component_trace(aw__component *c);
-
 /* AW_NOT_FOUND: no component has the id target (target_len bytes). */
 aw_status aw__rt_unknown_target(const char *target, size_t target_len, aw_error *err);
 
 static inline void aw__rt_gate_passed(aw_runtime *rt, aw__rt_def *def, aw__component *c,
                                       aw_audit_action action, const char *target,
                                       size_t target_len) {
-    atomic_fetch_add_explicit(&def->policy.sent, 1, memory_order_relaxed);
+    aw__rt_count_own(&def->policy.sent);
     if (aw__audit_sample(rt->audit))
         aw__rt_audit(rt, def, action, target, target_len, AW_OK, AW_TRAP_NONE,
                      aw__rt_component_trace(c), NULL);

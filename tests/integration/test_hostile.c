@@ -68,7 +68,7 @@ static void each_misuse_traps_and_the_rest_keeps_working(void **state) {
 
         aw_dead_letter letter;
         assert_int_equal(aw_dead_letters_take(rt->sys, &letter, 1), 1);
-        aw__envelope env;
+        aw__envelope env = {0};
         assert_int_equal(aw__envelope_view_msg(&letter.msg, &env), AW_OK);
         bool same = env.payload && env.payload->len == 2 && env.payload->bytes[1] == m->command;
         aw_reason reason = letter.reason;

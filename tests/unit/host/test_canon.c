@@ -60,6 +60,30 @@ static void long_strings_are_checked_whole(void **state) {
     assert_false(valid("abcdefghijklmno\xc3", 16)); /* truncated at the very end */
 }
 
+/* Short strings are first tested a word or two at a time: for every length
+ * up to past that path, a byte with its high bit at any position still
+ * sends the string through the full check. */
+static void short_strings_are_checked_at_every_byte(void **state) {
+    (void)state;
+    for (size_t len = 1; len <= 18; len++) {
+        char text[18];
+        memset(text, 'a', sizeof text);
+        assert_true(valid(text, len));
+        for (size_t at = 0; at < len; at++) {
+            memset(text, 'a', sizeof text);
+            text[at] = (char)0x80; /* a lone continuation byte */
+            assert_false(valid(text, len));
+            text[at] = (char)0xff;
+            assert_false(valid(text, len));
+            if (at + 1 < len) { /* a well-formed 2-byte sequence there */
+                text[at] = (char)0xc3;
+                text[at + 1] = (char)0xa9;
+                assert_true(valid(text, len));
+            }
+        }
+    }
+}
+
 static void records_are_little_endian(void **state) {
     (void)state;
     uint8_t buf[8];
@@ -77,6 +101,7 @@ int main(void) {
         cmocka_unit_test(well_formed_utf8_is_accepted),
         cmocka_unit_test(malformed_utf8_is_refused),
         cmocka_unit_test(long_strings_are_checked_whole),
+        cmocka_unit_test(short_strings_are_checked_at_every_byte),
         cmocka_unit_test(records_are_little_endian),
     };
     return AW_TEST_RUN(tests);

@@ -89,6 +89,56 @@ static void ids_must_be_utf8(void **state) {
     aw_module_release(module);
 }
 
+/* The runtime's entry: an interned id (checked once, when interned) is
+ * lowered as the sender string like any other. */
+static void interned_sender_reaches_the_guest(void **state) {
+    (void)state;
+    aw__names *names = NULL;
+    assert_int_equal(aw__names_create(8, &names), AW_OK);
+    const aw__name *from = NULL;
+    assert_int_equal(aw__names_intern(names, "org/sender-1", 12, &from, NULL), AW_OK);
+    aw__component_config cfg = config_for("echo-2", NULL);
+    aw__component *c = spawn("host_commands", &cfg);
+    aw__reply reply;
+    aw_error err;
+    /* An empty payload is answered with the sender. */
+    assert_int_equal(aw__component_handle_message_from(c, from, NULL, 0, &reply, &err), AW_OK);
+    assert_false(reply.is_error);
+    assert_reply_bytes(&reply, "org/sender-1", 12);
+    const uint8_t payload[] = {'e', 'h', 'i'};
+    assert_int_equal(
+        aw__component_handle_message_from(c, from, payload, sizeof payload, &reply, &err), AW_OK);
+    assert_reply_bytes(&reply, "hi", 2);
+    aw__component_destroy(c);
+    aw__names_destroy(names);
+}
+
+/* Short strings are copied into guest memory without memcpy, by length
+ * class: every length up to past the largest class arrives byte-exact, as
+ * the payload and as the sender (which the guest answers an empty payload
+ * with). */
+static void every_short_length_is_lowered_exactly(void **state) {
+    (void)state;
+    aw__component_config cfg = config_for("lengths", NULL);
+    aw__component *c = spawn("host_commands", &cfg);
+    aw__reply reply;
+    aw_error err;
+    uint8_t payload[41];
+    char sender[41];
+    for (size_t len = 1; len <= 40; len++) {
+        payload[0] = 'e';
+        for (size_t i = 1; i < len; i++) payload[i] = (uint8_t)(i * 37 + len);
+        assert_int_equal(aw__component_handle_message(c, "s", 1, payload, len, &reply, &err),
+                         AW_OK);
+        assert_reply_bytes(&reply, payload + 1, len - 1);
+        for (size_t i = 0; i < len; i++) sender[i] = (char)('a' + (i * 7 + len) % 26);
+        assert_int_equal(aw__component_handle_message(c, sender, len, NULL, 0, &reply, &err),
+                         AW_OK);
+        assert_reply_bytes(&reply, sender, len);
+    }
+    aw__component_destroy(c);
+}
+
 static void err_result_is_lifted_as_a_string(void **state) {
     (void)state;
     aw__component_config cfg = config_for("e", NULL);
@@ -560,6 +610,8 @@ int main(void) {
         cmocka_unit_test(round_trip_exact_bytes),
         cmocka_unit_test(steady_messages_allocate_nothing),
         cmocka_unit_test(ids_must_be_utf8),
+        cmocka_unit_test(interned_sender_reaches_the_guest),
+        cmocka_unit_test(every_short_length_is_lowered_exactly),
         cmocka_unit_test(err_result_is_lifted_as_a_string),
         cmocka_unit_test(state_persists_and_post_return_runs),
         cmocka_unit_test(lifecycle_exports_run),
