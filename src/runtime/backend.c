@@ -42,6 +42,9 @@ static void count_failure(aw_runtime *rt, int send_error) {
 
 static void log_refusal(const aw__rt_def *def, const char *what, const char *target,
                         size_t target_len, const aw_error *err) {
+    /* A guest that retries on mailbox-full refuses many times a second:
+     * nothing is formatted unless the line is written. */
+    if (!aw__log_enabled(AW_LOG_DEBUG)) return;
     char source[300];
     snprintf(source, sizeof source, "component:%s", def->name->text);
     AW__LOG(AW_LOG_DEBUG, source, "%s to '%.*s' refused: %s", what, (int)target_len, target,
