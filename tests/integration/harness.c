@@ -11,23 +11,6 @@
 #include <unistd.h>
 
 static int64_t blocks_at_start;
-static char temp_dir[256];
-static char written[64][320];
-static size_t written_count;
-
-static void remove_temp(void) {
-    for (size_t i = 0; i < written_count; i++) unlink(written[i]);
-    if (temp_dir[0]) rmdir(temp_dir);
-}
-
-static const char *dir(void) {
-    if (!temp_dir[0]) {
-        snprintf(temp_dir, sizeof temp_dir, "/tmp/airwasm-it-XXXXXX");
-        if (!mkdtemp(temp_dir)) fail_msg("mkdtemp failed");
-        atexit(remove_temp);
-    }
-    return temp_dir;
-}
 
 void it_begin(void) {
     blocks_at_start = aw_alloc_live_blocks();
@@ -42,15 +25,8 @@ void it_end(void) {
 }
 
 const char *it_write_file(const char *name, const char *text) {
-    static char path[320];
-    snprintf(path, sizeof path, "%s/%s", dir(), name);
-    FILE *f = fopen(path, "w");
-    if (!f) fail_msg("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-    bool known = false;
-    for (size_t i = 0; i < written_count; i++) known = known || strcmp(written[i], path) == 0;
-    if (!known && written_count < 64) snprintf(written[written_count++], 320, "%s", path);
+    const char *path = aw_test_join(aw_test_scratch("it"), name);
+    aw_test_write_text(path, text);
     return path;
 }
 

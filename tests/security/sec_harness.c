@@ -14,35 +14,15 @@
 
 #define MAX_RECORDS 8192
 
-static char temp_dir[256];
-static char written[64][640];
-static size_t written_count;
 
 static aw__mutex audit_lock;
 static bool audit_lock_ready;
 static sec_record records[MAX_RECORDS];
 static size_t record_count; /* may exceed MAX_RECORDS: only the first are kept */
 
-static void remove_temp(void) {
-    for (size_t i = 0; i < written_count; i++) unlink(written[i]);
-    if (temp_dir[0]) rmdir(temp_dir);
-}
-
 static const char *write_file(const char *name, const char *text) {
-    if (!temp_dir[0]) {
-        snprintf(temp_dir, sizeof temp_dir, "/tmp/airwasm-sec-XXXXXX");
-        if (!mkdtemp(temp_dir)) fail_msg("mkdtemp failed");
-        atexit(remove_temp);
-    }
-    static char path[640];
-    snprintf(path, sizeof path, "%s/%s", temp_dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fail_msg("cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-    bool known = false;
-    for (size_t i = 0; i < written_count; i++) known = known || strcmp(written[i], path) == 0;
-    if (!known && written_count < 64) snprintf(written[written_count++], 640, "%s", path);
+    const char *path = aw_test_join(aw_test_scratch("sec"), name);
+    aw_test_write_text(path, text);
     return path;
 }
 

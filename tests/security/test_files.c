@@ -8,7 +8,6 @@
 #include "sec_harness.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +17,11 @@
 static char root[128];
 
 static const char *at(const char *rel) {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    return path;
+    return aw_test_join(root, rel);
 }
 
 static void put(const char *rel, const char *text) {
-    FILE *f = fopen(at(rel), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    aw_test_write_text(at(rel), text);
 }
 
 static void link_to(const char *target, const char *rel) {
@@ -37,8 +31,7 @@ static void link_to(const char *target, const char *rel) {
 /* root/secret.txt, root/data/{hello.txt, sub/inner.txt, in -> hello.txt,
  * out -> ../secret.txt, abs -> root/secret.txt}, root/out/ (rw). */
 static void make_tree(void) {
-    snprintf(root, sizeof root, "/tmp/airwasm-files-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    aw_test_tmpdir(root, sizeof root, "files");
     assert_int_equal(mkdir(at("data"), 0755), 0);
     assert_int_equal(mkdir(at("data/sub"), 0755), 0);
     assert_int_equal(mkdir(at("out"), 0755), 0);
@@ -52,14 +45,8 @@ static void make_tree(void) {
     link_to(abs_target, "data/abs");
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 static void remove_tree(void) {
-    nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+    aw_test_remove_tree(root);
 }
 
 #define ENOENT_ 44
@@ -217,8 +204,7 @@ static void refused(aw_runtime *rt, const char *cmd, const char *call, const cha
  * root/out/{victim, up -> .., escape -> ../outside, absout -> <root>/outside,
  * keeplink -> ../outside/keep.txt} and root/out2/ (both rw). */
 static void make_change_tree(void) {
-    snprintf(root, sizeof root, "/tmp/airwasm-files-XXXXXX");
-    assert_non_null(mkdtemp(root));
+    aw_test_tmpdir(root, sizeof root, "files");
     const char *dirs[] = {"outside", "outside/empty", "data", "data/sub", "out", "out2"};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         assert_int_equal(mkdir(at(dirs[i]), 0755), 0);

@@ -6,7 +6,6 @@
 
 #include "platform/fs.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +15,16 @@
 static char root[128];
 
 static const char *at(const char *rel) {
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    return path;
+    return aw_test_join(root, rel);
 }
 
 static void put(const char *rel, const char *text) {
-    FILE *f = fopen(at(rel), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    aw_test_write_text(at(rel), text);
 }
 
 static int setup(void **state) {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/airwasm-fs-XXXXXX");
-    if (!mkdtemp(root)) return -1;
+    aw_test_tmpdir(root, sizeof root, "fs");
     mkdir(at("d"), 0755);
     mkdir(at("d/sub"), 0755);
     put("secret", "s");
@@ -42,19 +35,9 @@ static int setup(void **state) {
     return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static void remove_tree(const char *path) {
-    nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int teardown(void **state) {
     (void)state;
-    remove_tree(root);
+    aw_test_remove_tree(root);
     return 0;
 }
 
@@ -271,7 +254,7 @@ static void make_jail(const changer *which) {
 
 static void drop_jail(void) {
     aw__fs_close(jail);
-    remove_tree(in(""));
+    aw_test_remove_tree(in(""));
 }
 
 /* What a parent that is a symlink pointing out gives: openat2 refuses it as
