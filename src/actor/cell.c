@@ -90,6 +90,14 @@ aw__cell *aw__cell_alloc(aw__cell_pool *pool, aw__cell_cache *cache) {
     cell = cache->cur;
     cache->cur = atomic_load_explicit(&cell->next, memory_order_relaxed);
     cache->cur_count--;
+    /* The next cell this thread fills was last written by the core that
+     * consumed it: claim its lines now, while the caller fills this one, so
+     * the next send's stores do not wait for them (cast and 2 -> 1 floods
+     * 4-10 % faster, docs/performance.md). */
+    if (cache->cur) {
+        aw__prefetch_write(cache->cur);
+        aw__prefetch_write((const char *)cache->cur + sizeof(aw__cell) - 1);
+    }
     return cell;
 }
 
