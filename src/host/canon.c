@@ -158,11 +158,6 @@ bool aw__canon_call_glue(aw__component *c, uint32_t func, uint64_t *slots, const
     return s == AW_OK || aw__canon_glue_failed(c, s, &e, what);
 }
 
-bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
-                             uint32_t *ptrs) {
-    return aw__canon_lower_n(c, items, n, ptrs);
-}
-
 bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t *out) {
     uint64_t slots[4] = {0, 0, align, size};
     if (!aw__canon_call_glue(c, c->realloc_fn, slots, "cabi_realloc")) return false;
@@ -175,5 +170,5 @@ bool aw__canon_realloc(aw__component *c, uint32_t align, uint32_t size, uint32_t
 
 bool aw__canon_lower_bytes(aw__component *c, const void *data, size_t len, uint32_t *out) {
     const aw__canon_bytes one = {data, len};
-    return aw__canon_lower_bytes_n(c, &one, 1, out);
+    return aw__canon_lower_n(c, &one, 1, out);
 }

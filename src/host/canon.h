@@ -78,10 +78,6 @@ typedef struct aw__canon_bytes {
     const void *data;
     size_t len;
 } aw__canon_bytes;
-/* Lowers n byte strings, in order, each with its own cabi_realloc call (as
- * the canonical ABI asks), in one glue step; ptrs[i] gets each address. */
-bool aw__canon_lower_bytes_n(aw__component *c, const aw__canon_bytes *items, size_t n,
-                             uint32_t *ptrs);
 
 static inline uint32_t aw__canon_load_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -169,8 +165,10 @@ static inline void aw__canon_copy_bytes(uint8_t *dst, const uint8_t *src, size_t
     }
 }
 
-/* The body of aw__canon_lower_bytes_n: inline, so that a caller with a
- * constant n gets it unrolled (no loop) and without a call. */
+/* Lowers n byte strings, in order, each with its own cabi_realloc call (as
+ * the canonical ABI asks), in one glue step; ptrs[i] gets each address.
+ * Inline, so that a caller with a constant n (handle-message's sender and
+ * payload, a callback's response) gets it unrolled and without a call. */
 static inline __attribute__((always_inline)) bool
 aw__canon_lower_n(aw__component *c, const aw__canon_bytes *items, size_t n, uint32_t *ptrs) {
     size_t any = 0; /* one test for all the lengths; which one, only if it fails */
@@ -205,12 +203,6 @@ aw__canon_lower_n(aw__component *c, const aw__canon_bytes *items, size_t n, uint
     }
     aw__canon_glue_close(c, &w);
     return ok;
-}
-
-/* Lowers exactly two (handle-message's sender and payload), unrolled. */
-static inline __attribute__((always_inline)) bool
-aw__canon_lower_bytes_2(aw__component *c, const aw__canon_bytes items[2], uint32_t ptrs[2]) {
-    return aw__canon_lower_n(c, items, 2, ptrs);
 }
 
 #endif

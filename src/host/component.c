@@ -575,7 +575,7 @@ handle_message(aw__component *c, const char *sender, size_t sender_len, const ui
     begin(c, AW__OP_HANDLE_MESSAGE);
     const aw__canon_bytes args[2] = {{sender, sender_len}, {payload, payload_len}};
     uint32_t ptrs[2];
-    if (!aw__canon_lower_bytes_2(c, args, ptrs)) return lowering_failed(c, err);
+    if (!aw__canon_lower_n(c, args, 2, ptrs)) return lowering_failed(c, err);
     c->slots[0] = ptrs[0];
     c->slots[1] = sender_len;
     c->slots[2] = ptrs[1];

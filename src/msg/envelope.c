@@ -35,12 +35,8 @@ static const char *const request_error_names[] = {
 #undef AW__REQUEST_ERROR_NAME_
 };
 
-static bool kind_known(unsigned kind) {
-    return kind < sizeof kind_names / sizeof kind_names[0] && kind_names[kind] != NULL;
-}
-
 const char *aw__msg_kind_name(aw__msg_kind kind) {
-    return kind_known((unsigned)kind) ? kind_names[kind] : "?";
+    return aw__msg_kind_valid((unsigned)kind) ? kind_names[kind] : "?";
 }
 
 const char *aw__request_error_name(aw__request_error error) {
@@ -54,14 +50,10 @@ void aw__envelope_release(aw__envelope *env) {
     env->topic = NULL;
 }
 
-static bool kind_has_request_id(unsigned kind) {
-    return kind == AW__MSG_REQUEST || kind == AW__MSG_RESPONSE || kind == AW__MSG_ERROR;
-}
-
 aw_status aw__envelope_check(const aw__envelope *env, aw_error *err) {
-    if (!kind_known(env->kind))
+    if (!aw__msg_kind_valid(env->kind))
         return aw__error_set(err, AW_MALFORMED, "unknown message kind %u", env->kind);
-    if (kind_has_request_id(env->kind) != (env->request_id != 0))
+    if (aw__msg_kind_has_request_id(env->kind) != (env->request_id != 0))
         return aw__error_set(err, AW_MALFORMED, "a %s %s a request id",
                              aw__msg_kind_name(env->kind),
                              env->request_id ? "must not have" : "needs");
@@ -117,7 +109,7 @@ aw_status aw__envelope_encode(const aw__envelope *env, uint64_t now_ns, aw__buf 
     if (s != AW_OK) goto fail;
     s = put_bytes(out, env->to ? env->to->text : "", env->to ? env->to->len : 0);
     if (s != AW_OK) goto fail;
-    if (kind_has_request_id(env->kind)) {
+    if (aw__msg_kind_has_request_id(env->kind)) {
         if (env->request_id > AW__UVARINT_MAX_VALUE) {
             s = aw__error_set(err, AW_MALFORMED, "request id above 2^63-1");
             goto fail;
@@ -234,7 +226,7 @@ aw_status aw__envelope_decode(const uint8_t *bytes, size_t len, aw__names *names
     if (version != WIRE_VERSION)
         return aw__error_at(err, AW_MALFORMED, 0, "unknown envelope version %u", version);
     if ((s = read_byte(&r, &kind, "kind")) != AW_OK) return s;
-    if (!kind_known(kind))
+    if (!aw__msg_kind_valid(kind))
         return aw__error_at(err, AW_MALFORMED, 1, "unknown message kind %u", kind);
     env.kind = kind;
     if ((s = read_byte(&r, &flags, "flags")) != AW_OK) return s;
@@ -251,7 +243,7 @@ aw_status aw__envelope_decode(const uint8_t *bytes, size_t len, aw__names *names
     if (!env.to && kind != AW__MSG_PUBLISH)
         return aw__error_at(err, AW_MALFORMED, to_at, "a %s needs a target",
                             aw__msg_kind_name(kind));
-    if (kind_has_request_id(kind)) {
+    if (aw__msg_kind_has_request_id(kind)) {
         size_t at = r.pos;
         if ((s = read_uvarint(&r, &env.request_id, "request id")) != AW_OK) return s;
         if (env.request_id == 0)

@@ -109,6 +109,7 @@ static inline void aw__envelope_to_msg(aw__envelope *env, aw_actor_ref sender, a
     if (env->topic) aw_payload_release(env->topic);
     env->topic = NULL;
 }
+
 /* True for the kinds of AW__MSG_KIND_LIST (a switch: the compiler makes it
  * one range check). */
 static inline bool aw__msg_kind_valid(unsigned kind) {
@@ -122,6 +123,11 @@ static inline bool aw__msg_kind_valid(unsigned kind) {
     }
 }
 
+/* The kinds that carry a request id (and only they do). */
+static inline bool aw__msg_kind_has_request_id(unsigned kind) {
+    return kind == AW__MSG_REQUEST || kind == AW__MSG_RESPONSE || kind == AW__MSG_ERROR;
+}
+
 /* A view of msg as an envelope: view->payload is msg's reference, borrowed
  * (do not release it), view->to is NULL, view->deadline_ns is 0.
  * AW_MALFORMED when msg is not an envelope or its kind bits are invalid.
@@ -133,8 +139,7 @@ static inline aw_status aw__envelope_view_msg(const aw_msg *msg, aw__envelope *v
     unsigned kind = (uint8_t)bits, error = (uint8_t)(bits >> 8);
     uint64_t request_id = msg->corr;
     if (!aw__msg_kind_valid(kind)) return AW_MALFORMED;
-    bool needs_id = kind == AW__MSG_REQUEST || kind == AW__MSG_RESPONSE || kind == AW__MSG_ERROR;
-    if (needs_id != (request_id != 0)) return AW_MALFORMED;
+    if (aw__msg_kind_has_request_id(kind) != (request_id != 0)) return AW_MALFORMED;
     if (kind == AW__MSG_ERROR ? error >= AW__REQERR_COUNT : error != 0) return AW_MALFORMED;
     view->from = (const aw__name *)(uintptr_t)msg->word[0];
     view->to = NULL;
