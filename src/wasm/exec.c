@@ -54,10 +54,7 @@ aw_status aw_instance_call_index(aw_instance *inst, uint32_t func_index, uint64_
         if (__builtin_expect(f && fi->inst == inst && inst->stack + f->frame_slots <= inst->stack_end, 1)) {
             uint64_t *base = inst->stack;
             uint32_t np = f->nparams;
-            if (np == 4) /* cabi_realloc, handle-message: two 16-byte moves */
-                memcpy(base, slots, 4 * sizeof(uint64_t));
-            else
-                aw__copy_slots(base, slots, np);
+            aw__copy_slots(base, slots, np);
             aw__zero_locals(base, f);
             aw__frame *fr = inst->frames;
             /* (a host entry's record needs no inst: the run ends there) */

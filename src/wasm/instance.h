@@ -4,6 +4,8 @@
 
 #include "wasm/module.h"
 
+#include <string.h>
+
 /* A function as a value: what funcref points to and what calls go through. */
 typedef struct aw__funcinst {
     aw_instance *inst;      /* the instance whose code runs (NULL for host) */
@@ -102,8 +104,14 @@ static inline void aw__zero_locals(uint64_t *fp, const aw__func *f) {
 }
 
 /* Copies n value slots (a few parameters or results): straight moves, no
- * loop or memcpy call for up to 6 (none at all: no jump either). */
+ * loop or memcpy call for up to 6 (none at all: no jump either). Four (the
+ * canonical ABI's cabi_realloc and handle-message, many host imports) are
+ * two 16-byte moves without the jump table. */
 static inline void aw__copy_slots(uint64_t *dst, const uint64_t *src, uint32_t n) {
+    if (n == 4) {
+        memcpy(dst, src, 4 * sizeof(uint64_t));
+        return;
+    }
     if (n == 0) return;
     switch (n) {
     default:
