@@ -85,9 +85,11 @@ aw__cell *aw__mailbox_pop(aw__mailbox *mb, aw__cell **spent) {
         /* Acquire, as above: the scout's successor may be read next. */
         aw__cell *reached = atomic_load_explicit(&scout->next, memory_order_acquire);
         if (!reached) break;
-        __builtin_prefetch(reached, 1);
-        __builtin_prefetch((const char *)reached + sizeof *reached - 1, 1);
-        if (scout->msg.payload) __builtin_prefetch(scout->msg.payload, 1);
+        /* Read prefetches: what the generic target's compiler emits for a
+         * write hint too (aw__prefetch_write asks for the line writable). */
+        __builtin_prefetch(reached);
+        __builtin_prefetch((const char *)reached + sizeof *reached - 1);
+        if (scout->msg.payload) __builtin_prefetch(scout->msg.payload);
         mb->scout = reached;
         mb->ahead++;
     }

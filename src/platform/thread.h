@@ -38,7 +38,6 @@ aw_status aw__cond_wait_until(aw__cond *c, aw__mutex *m, uint64_t deadline_ns);
 void aw__cond_signal(aw__cond *c);
 void aw__cond_broadcast(aw__cond *c);
 
-/* A hint to the CPU inside a spin loop (pause on x86). */
 /* Asks for p's cache line in a writable state ahead of a write. On x86-64
  * this is PREFETCHW (a no-op on cores without it), which the compiler emits
  * for __builtin_prefetch(p, 1) only when told the target has it; a read
@@ -52,6 +51,7 @@ static inline void aw__prefetch_write(const void *p) {
 #endif
 }
 
+/* A hint to the CPU inside a spin loop (pause on x86). */
 static inline void aw__cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
